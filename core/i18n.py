@@ -1,0 +1,42 @@
+"""Translations: gettext catalogs (``core/locales/<lang>/LC_MESSAGES/chatdesk.po``) read with Babel.
+
+Catalogs are compiled in memory on first use, so a checkout needs no build step. Message ids are
+the English text; a missing translation falls back to English.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "chatdesk"
+
+
+@cache
+def _translations(language: str) -> NullTranslations:
+    po_path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.is_file():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def gettext(language: str | None, message: str, **values: object) -> str:
+    """Translate ``message`` into ``language`` and fill ``{placeholders}`` from ``values``."""
+    translated = _translations(language or "en").gettext(message)
+    return translated.format(**values) if values else translated
+
+
+def available_languages() -> tuple[str, ...]:
+    found = sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
+    return ("en", *found)

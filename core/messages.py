@@ -1,0 +1,152 @@
+"""Channel-neutral outbound messages and the port every channel's sender implements.
+
+The core never formats for a platform. It builds a :class:`Reply` out of styled
+:class:`Span` pieces (so text that came from a person is never parsed as markup) and
+optional button rows; each bot adapter renders that to its own format (Telegram HTML,
+Slack Block Kit) with escaping, length limits and callback-data limits handled there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+SpanStyle = Literal["plain", "bold", "italic", "code", "pre", "quote"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with one style. ``url`` makes it a link (http/https only)."""
+
+    text: str
+    style: SpanStyle = "plain"
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button; ``action`` is an opaque short token the core understands, e.g. ``claim:1001``.
+
+    Actions are kept ASCII and at most 60 bytes so every platform can carry them.
+    """
+
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if len(self.action.encode()) > 60:
+            raise ValueError(f"button action too long: {self.action!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file already stored on a platform, referenced by that platform's file id."""
+
+    channel: str
+    file_ref: str
+    name: str = ""
+    mime_type: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to one recipient.
+
+    ``markdown`` carries trusted Markdown (a knowledge-base article body) that the adapter
+    renders safely after ``spans``. ``attachments`` are re-sent by reference where the
+    recipient is on the same channel as the file.
+    """
+
+    spans: tuple[Span, ...] = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    markdown: str | None = None
+    attachments: tuple[Attachment, ...] = field(default=())
+
+    def plain_text(self) -> str:
+        """The message without styling, for logs, tests and channels without formatting."""
+        text = "".join(span.text for span in self.spans)
+        if self.markdown:
+            text = f"{text}\n\n{self.markdown}" if text else self.markdown
+        return text
+
+
+def text(*parts: str | Span) -> tuple[Span, ...]:
+    """Build spans from a mix of plain strings and styled spans."""
+    return tuple(part if isinstance(part, Span) else Span(part) for part in parts)
+
+
+def bold(value: str) -> Span:
+    return Span(value, "bold")
+
+
+def italic(value: str) -> Span:
+    return Span(value, "italic")
+
+
+def code(value: str) -> Span:
+    return Span(value, "code")
+
+
+def quote(value: str) -> Span:
+    return Span(value, "quote")
+
+
+class DeliveryError(Exception):
+    """Base class for failures a sender reports back to the outbox."""
+
+
+class RetryLater(DeliveryError):
+    """The platform asked us to wait (rate limit) or was unreachable: try again later."""
+
+    def __init__(self, reason: str, *, after_seconds: float | None = None) -> None:
+        super().__init__(reason)
+        self.after_seconds = after_seconds
+
+
+class PermanentFailure(DeliveryError):
+    """The platform refused the message for good (blocked bot, chat not found)."""
+
+
+class Sender(Protocol):
+    """Delivers a :class:`Reply` on one channel. Implemented by each bot adapter."""
+
+    channel: str
+
+    async def deliver(
+        self,
+        *,
+        recipient: str,
+        reply: Reply,
+        edit_message_ref: str | None = None,
+        reply_to_ref: str | None = None,
+    ) -> str:
+        """Send (or edit, when ``edit_message_ref`` is given) and return the platform's
+        message reference. Raise :class:`RetryLater` or :class:`PermanentFailure`."""
+        ...
+
+
+def reply_to_payload(reply: Reply) -> dict[str, object]:
+    """Serialise for the outbox (JSON)."""
+    return {
+        "spans": [[s.text, s.style, s.url] for s in reply.spans],
+        "buttons": [[[b.label, b.action] for b in row] for row in reply.buttons],
+        "markdown": reply.markdown,
+        "attachments": [
+            [a.channel, a.file_ref, a.name, a.mime_type, a.size] for a in reply.attachments
+        ],
+    }
+
+
+def reply_from_payload(payload: dict[str, object]) -> Reply:
+    spans = payload.get("spans") or []
+    buttons = payload.get("buttons") or []
+    attachments = payload.get("attachments") or []
+    markdown = payload.get("markdown")
+    assert isinstance(spans, list) and isinstance(buttons, list) and isinstance(attachments, list)
+    return Reply(
+        spans=tuple(Span(t, style, url) for t, style, url in spans),
+        buttons=tuple(tuple(Button(label, action) for label, action in row) for row in buttons),
+        markdown=markdown if isinstance(markdown, str) else None,
+        attachments=tuple(Attachment(*a) for a in attachments),
+    )

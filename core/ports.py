@@ -1,0 +1,159 @@
+"""What the core needs from the outside world, stated as small protocols.
+
+``storage`` implements them over SQLAlchemy; tests may fake them. A use case receives an open
+:class:`UnitOfWork`, does its reads and writes through it, and leaves committing to its caller,
+so that an inbound event's deduplication record, the change and the outbox messages it causes
+all land in one transaction (or none of them do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from core.domain.entities import (
+    AuditEntry,
+    Category,
+    Group,
+    GroupMember,
+    Identity,
+    OutboxMessage,
+    Person,
+    Ticket,
+    TicketAttachment,
+    TicketLink,
+    TicketMessage,
+)
+from core.domain.enums import Role, TicketStatus
+
+Entity = (
+    Person
+    | Identity
+    | Group
+    | GroupMember
+    | Category
+    | Ticket
+    | TicketMessage
+    | TicketAttachment
+    | TicketLink
+    | AuditEntry
+    | OutboxMessage
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class TicketRepository(Protocol):
+    async def next_number(self) -> int:
+        """Allocate the next human ticket number; unique and increasing under concurrency."""
+        ...
+
+    async def get(self, number: int, *, for_update: bool = False) -> Ticket | None:
+        """Load a ticket by number; ``for_update`` locks its row until the transaction ends."""
+        ...
+
+    async def search(
+        self,
+        *,
+        statuses: Sequence[TicketStatus] | None = None,
+        requester_id: int | None = None,
+        assignee_id: int | None = None,
+        unassigned: bool = False,
+        limit: int = 50,
+    ) -> list[Ticket]:
+        """Tickets matching every given filter, most urgent first, then oldest first."""
+        ...
+
+    async def get_by_id(self, ticket_id: int) -> Ticket | None: ...
+
+
+class PeopleRepository(Protocol):
+    async def get(self, person_id: int) -> Person | None: ...
+
+    async def by_identity(self, channel: str, external_id: str) -> Person | None: ...
+
+    async def identities(self, person_id: int) -> list[Identity]: ...
+
+    async def find(self, reference: str) -> Person | None:
+        """Find a person by ``@username`` on any channel, e-mail, numeric id or exact name."""
+        ...
+
+    async def with_role(self, role: Role) -> list[Person]:
+        """Active people who have at least ``role``."""
+        ...
+
+
+class CatalogRepository(Protocol):
+    async def category(self, slug: str) -> Category | None: ...
+
+    async def category_by_id(self, category_id: int) -> Category | None: ...
+
+    async def categories(self, *, active_only: bool = True) -> list[Category]: ...
+
+    async def group(self, name: str) -> Group | None: ...
+
+    async def group_by_id(self, group_id: int) -> Group | None: ...
+
+    async def groups(self) -> list[Group]: ...
+
+    async def members(self, group_id: int) -> list[GroupMember]: ...
+
+
+class HistoryRepository(Protocol):
+    async def messages(
+        self, ticket_id: int, *, include_internal: bool = True
+    ) -> list[TicketMessage]: ...
+
+    async def audit(self, ticket_id: int) -> list[AuditEntry]: ...
+
+    async def attachments(self, ticket_id: int) -> list[TicketAttachment]: ...
+
+    async def links(self, ticket_id: int) -> list[TicketLink]: ...
+
+
+class OutboxRepository(Protocol):
+    async def claim_due(self, *, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages whose time has come, locked so that no other worker takes them."""
+        ...
+
+    async def last_ref(self, edit_key: str) -> str | None:
+        """The platform reference of the last message sent under ``edit_key`` (to edit it)."""
+        ...
+
+
+class InboundEventRepository(Protocol):
+    async def first_time(self, channel: str, key: str, *, now: datetime) -> bool:
+        """Record an inbound platform event; False if it was already recorded (a redelivery)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    tickets: TicketRepository
+    people: PeopleRepository
+    catalog: CatalogRepository
+    history: HistoryRepository
+    outbox: OutboxRepository
+    inbound: InboundEventRepository
+    clock: Clock
+
+    def add(self, entity: Entity) -> None:
+        """Register a new entity; it is written at the next flush or commit."""
+        ...
+
+    async def flush(self) -> None:
+        """Write pending changes now (assigns ids) without committing."""
+        ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

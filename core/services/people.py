@@ -1,0 +1,109 @@
+"""Use cases about people: requesters met on a channel, agents and their groups."""
+
+from __future__ import annotations
+
+import re
+
+from core.domain.entities import GroupMember, Identity, Person
+from core.domain.enums import Role, SupportLine
+from core.errors import InvalidInput
+from core.ports import UnitOfWork
+from core.services.context import Actor, clean_text, require_role
+from core.settings import SUPPORTED_LANGUAGES
+
+CHANNELS = ("telegram", "slack")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+async def requester_for(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    external_id: str,
+    display_name: str,
+    language: str | None = None,
+    username: str | None = None,
+) -> Person:
+    """The person behind a channel account, registered as a requester on first contact."""
+    person = await uow.people.by_identity(channel, external_id)
+    if person is not None:
+        return person
+    person = Person(
+        display_name=(display_name.strip() or external_id)[:200],
+        language=language if language in SUPPORTED_LANGUAGES else "en",
+        created_at=uow.clock.now(),
+    )
+    uow.add(person)
+    await uow.flush()
+    assert person.id is not None
+    uow.add(
+        Identity(person_id=person.id, channel=channel, external_id=external_id, username=username)
+    )
+    await uow.flush()
+    return person
+
+
+async def add_agent(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    display_name: str,
+    channel: str,
+    external_id: str,
+    username: str | None = None,
+    role: Role = Role.AGENT,
+    line: SupportLine = SupportLine.FIRST,
+    groups: tuple[str, ...] = (),
+    email: str | None = None,
+    language: str = "en",
+) -> Person:
+    """Register (or promote) someone as an agent, supervisor or admin with a channel identity."""
+    require_role(actor, Role.ADMIN, doing="add agents")
+    name = clean_text(display_name, what="name", limit=200)
+    if channel not in CHANNELS:
+        raise InvalidInput(f"Unknown channel {channel!r}; use {' or '.join(CHANNELS)}.")
+    external_id = external_id.strip()
+    if channel == "telegram" and not external_id.lstrip("-").isdigit():
+        raise InvalidInput(
+            "A Telegram user id is a number (the bot tells people theirs with /start)."
+        )
+    if channel == "slack" and not re.fullmatch(r"T[A-Z0-9]+:[UW][A-Z0-9]+", external_id):
+        raise InvalidInput("A Slack identity is TEAM_ID:USER_ID, e.g. T012AB3C4:U0G9QF9C6.")
+    if role < Role.AGENT:
+        raise InvalidInput("Use requester_for for requesters; agents have role agent or above.")
+    if email is not None and not _EMAIL.match(email):
+        raise InvalidInput(f"{email!r} is not an e-mail address.")
+    if language not in SUPPORTED_LANGUAGES:
+        raise InvalidInput(f"Unsupported language {language!r}.")
+    wanted = []
+    for group_name in groups:
+        group = await uow.catalog.group(group_name)
+        if group is None:
+            raise InvalidInput(f"Unknown group {group_name!r}.")
+        wanted.append(group)
+
+    person = await uow.people.by_identity(channel, external_id)
+    if person is None:
+        person = Person(display_name=name, created_at=uow.clock.now())
+        uow.add(person)
+        await uow.flush()
+        assert person.id is not None
+        uow.add(
+            Identity(
+                person_id=person.id, channel=channel, external_id=external_id, username=username
+            )
+        )
+    person.display_name = name
+    person.role = role
+    person.support_line = line
+    person.email = email or person.email
+    person.language = language
+    person.is_active = True
+    await uow.flush()
+    assert person.id is not None
+    for group in wanted:
+        assert group.id is not None
+        if person.id not in {m.person_id for m in await uow.catalog.members(group.id)}:
+            uow.add(GroupMember(group_id=group.id, person_id=person.id))
+    await uow.flush()
+    return person

@@ -1,0 +1,238 @@
+"""Use cases that create tickets and add to their conversation.
+
+Every function takes an open unit of work and leaves the commit to its caller; each checks
+everything before it changes anything, so a refused request writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.domain.entities import Ticket, TicketAttachment, TicketMessage
+from core.domain.enums import (
+    Level,
+    MessageKind,
+    Priority,
+    Role,
+    SupportLine,
+    TicketStatus,
+    TicketType,
+)
+from core.domain.priority import priority_for
+from core.errors import InvalidInput
+from core.messages import Attachment
+from core.ports import UnitOfWork
+from core.services import notify
+from core.services.context import (
+    TEXT_MAX,
+    TITLE_MAX,
+    Actor,
+    audit,
+    clean_text,
+    load_visible_ticket,
+    name_of,
+    require_role,
+)
+from core.services.status_changes import move
+
+MAX_ATTACHMENTS = 20
+MAX_ATTACHMENT_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """What a requester (or an agent on their behalf) asks for."""
+
+    title: str
+    description: str
+    category: str | None = None
+    type: TicketType | None = None
+    impact: Level = Level.MEDIUM
+    urgency: Level = Level.MEDIUM
+    priority: Priority | None = None  # an agent may set it directly
+    conversation_ref: str | None = None
+    attachments: Sequence[Attachment] = ()
+
+
+async def open_ticket(
+    uow: UnitOfWork, *, actor: Actor, request: NewTicket, requester_id: int | None = None
+) -> Ticket:
+    """Register a request. Agents may open a ticket on someone else's behalf."""
+    title = clean_text(request.title, what="title", limit=TITLE_MAX)
+    description = clean_text(request.description, what="description", limit=TEXT_MAX)
+    _check_attachments(request.attachments)
+    if requester_id is not None and requester_id != actor.id:
+        require_role(actor, Role.AGENT, doing="open tickets for other people")
+        if await uow.people.get(requester_id) is None:
+            raise InvalidInput(f"There is no person {requester_id}.")
+    if request.priority is not None and not actor.person.is_agent:
+        raise InvalidInput(
+            "Only agents can set a priority directly; describe impact and urgency instead."
+        )
+
+    category = None
+    if request.category:
+        category = await uow.catalog.category(request.category)
+        if category is None or not category.is_active:
+            raise InvalidInput(f"Unknown category {request.category!r}.")
+    group = (
+        await uow.catalog.group_by_id(category.default_group_id)
+        if category and category.default_group_id
+        else None
+    )
+
+    now = uow.clock.now()
+    ticket = Ticket(
+        number=await uow.tickets.next_number(),
+        title=title,
+        description=description,
+        requester_id=requester_id or actor.id,
+        type=request.type or (category.default_type if category else TicketType.INCIDENT),
+        category_id=category.id if category else None,
+        priority=request.priority or priority_for(request.impact, request.urgency),
+        group_id=group.id if group else None,
+        line=group.line if group else SupportLine.FIRST,
+        origin_channel=actor.channel,
+        conversation_ref=request.conversation_ref,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.add(ticket)
+    await uow.flush()
+    assert ticket.id is not None
+    for item in request.attachments:
+        uow.add(_attachment(ticket, item, now=now))
+    audit(
+        uow,
+        actor,
+        ticket,
+        "opened",
+        number=ticket.number,
+        priority=ticket.priority.value,
+        category=request.category,
+        type=ticket.type.value,
+        attachments=len(request.attachments),
+    )
+    await notify.tell_requester(uow, ticket, notify.registered(ticket))
+    return ticket
+
+
+async def reply(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    number: int,
+    body: str,
+    attachments: Sequence[Attachment] = (),
+    external_ref: str | None = None,
+) -> TicketMessage:
+    """A public message on the ticket: agent → requester, or requester → agents.
+
+    An agent's reply starts work on an assigned ticket; a requester's reply takes a ticket out of
+    "waiting" and reopens a resolved one. A closed ticket takes no more replies.
+    """
+    text = clean_text(body, what="message", limit=TEXT_MAX)
+    _check_attachments(attachments)
+    ticket = await load_visible_ticket(uow, actor, number, for_update=True)
+    if ticket.status == TicketStatus.CLOSED:
+        raise InvalidInput(f"Ticket #{number} is closed; please open a new request.")
+    now = uow.clock.now()
+    from_agent = actor.person.is_agent and ticket.requester_id != actor.id
+    message = TicketMessage(
+        ticket_id=_id(ticket),
+        author_id=actor.id,
+        kind=MessageKind.PUBLIC,
+        body=text,
+        channel=actor.channel,
+        created_at=now,
+        external_ref=external_ref,
+    )
+    uow.add(message)
+    await uow.flush()
+    for item in attachments:
+        uow.add(_attachment(ticket, item, now=now, message_id=message.id))
+    audit(uow, actor, ticket, "replied", message_id=message.id, attachments=len(attachments))
+    if from_agent:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+        if ticket.status == TicketStatus.ASSIGNED and ticket.assignee_id == actor.id:
+            move(uow, actor, ticket, TicketStatus.IN_PROGRESS)
+        await notify.tell_requester(
+            uow, ticket, notify.agent_reply(ticket, actor.person.display_name, text)
+        )
+    elif ticket.status == TicketStatus.WAITING:
+        move(
+            uow,
+            actor,
+            ticket,
+            TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN,
+        )
+    elif ticket.status == TicketStatus.RESOLVED:
+        move(
+            uow,
+            actor,
+            ticket,
+            TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN,
+            action="reopened",
+        )
+    ticket.updated_at = now
+    return message
+
+
+async def add_note(uow: UnitOfWork, *, actor: Actor, number: int, body: str) -> TicketMessage:
+    """An internal note: agents only, never shown to the requester."""
+    require_role(actor, Role.AGENT, doing="add internal notes")
+    text = clean_text(body, what="note", limit=TEXT_MAX)
+    ticket = await load_visible_ticket(uow, actor, number)
+    note = TicketMessage(
+        ticket_id=_id(ticket),
+        author_id=actor.id,
+        kind=MessageKind.INTERNAL,
+        body=text,
+        channel=actor.channel,
+        created_at=uow.clock.now(),
+    )
+    uow.add(note)
+    await uow.flush()
+    audit(uow, actor, ticket, "noted", message_id=note.id)
+    return note
+
+
+async def view_ticket(uow: UnitOfWork, *, actor: Actor, number: int) -> Ticket:
+    """A ticket the actor may see (agents: any; requesters: their own)."""
+    return await load_visible_ticket(uow, actor, number)
+
+
+async def describe_assignee(uow: UnitOfWork, ticket: Ticket) -> str:
+    return await name_of(uow, ticket.assignee_id)
+
+
+def _check_attachments(items: Sequence[Attachment]) -> None:
+    if len(items) > MAX_ATTACHMENTS:
+        raise InvalidInput(f"At most {MAX_ATTACHMENTS} attachments per message, got {len(items)}.")
+    for item in items:
+        if not item.file_ref:
+            raise InvalidInput("An attachment has no file reference.")
+        if item.size < 0 or item.size > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(f"Attachment {item.name or item.file_ref!r} has an impossible size.")
+
+
+def _attachment(
+    ticket: Ticket, item: Attachment, *, now: object, message_id: int | None = None
+) -> TicketAttachment:
+    return TicketAttachment(
+        ticket_id=_id(ticket),
+        channel=item.channel,
+        file_ref=item.file_ref,
+        name=item.name[:255],
+        size=item.size,
+        mime_type=item.mime_type[:127],
+        message_id=message_id,
+        created_at=now,
+    )  # type: ignore[arg-type]
+
+
+def _id(ticket: Ticket) -> int:
+    assert ticket.id is not None
+    return ticket.id

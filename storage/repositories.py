@@ -1,0 +1,252 @@
+"""SQLAlchemy implementations of the core's repository ports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.domain.entities import (
+    AuditEntry,
+    Category,
+    Group,
+    GroupMember,
+    Identity,
+    OutboxMessage,
+    Person,
+    Ticket,
+    TicketAttachment,
+    TicketLink,
+    TicketMessage,
+)
+from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
+from storage import tables as t
+
+FIRST_TICKET_NUMBER = 1001
+
+
+class _Repo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.session.bind.dialect.name == "postgresql"  # type: ignore[union-attr]
+
+
+class SqlTicketRepository(_Repo):
+    async def next_number(self) -> int:
+        # One counter row, incremented in the ticket's own transaction: the row lock (PostgreSQL)
+        # or the write lock (SQLite) serialises allocation, and a rolled-back ticket frees its number.
+        bumped = await self.session.execute(
+            update(t.counters)
+            .where(t.counters.c.name == "ticket")
+            .values(value=t.counters.c.value + 1)
+            .returning(t.counters.c.value)
+        )
+        value = bumped.scalar_one_or_none()
+        if value is not None:
+            return int(value)
+        await self.session.execute(
+            _upsert_ignore(
+                self.is_postgres, t.counters, {"name": "ticket", "value": FIRST_TICKET_NUMBER - 1}
+            )
+        )
+        return await self.next_number()
+
+    async def get(self, number: int, *, for_update: bool = False) -> Ticket | None:
+        query = select(Ticket).where(t.tickets.c.number == number)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def get_by_id(self, ticket_id: int) -> Ticket | None:
+        return await self.session.get(Ticket, ticket_id)
+
+    async def search(
+        self,
+        *,
+        statuses: Sequence[TicketStatus] | None = None,
+        requester_id: int | None = None,
+        assignee_id: int | None = None,
+        unassigned: bool = False,
+        limit: int = 50,
+    ) -> list[Ticket]:
+        query = select(Ticket)
+        if statuses is not None:
+            query = query.where(t.tickets.c.status.in_([s.value for s in statuses]))
+        if requester_id is not None:
+            query = query.where(t.tickets.c.requester_id == requester_id)
+        if assignee_id is not None:
+            query = query.where(t.tickets.c.assignee_id == assignee_id)
+        if unassigned:
+            query = query.where(t.tickets.c.assignee_id.is_(None))
+        query = query.order_by(
+            t.tickets.c.priority, t.tickets.c.created_at, t.tickets.c.number
+        ).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+
+class SqlPeopleRepository(_Repo):
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def by_identity(self, channel: str, external_id: str) -> Person | None:
+        query = (
+            select(Person)
+            .join(t.identities, t.identities.c.person_id == t.people.c.id)
+            .where(t.identities.c.channel == channel, t.identities.c.external_id == external_id)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def identities(self, person_id: int) -> list[Identity]:
+        query = (
+            select(Identity)
+            .where(t.identities.c.person_id == person_id)
+            .order_by(t.identities.c.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def find(self, reference: str) -> Person | None:
+        ref = reference.strip()
+        if not ref:
+            return None
+        if ref.isdigit():
+            found = await self.get(int(ref))
+            if found:
+                return found
+        username = ref.removeprefix("@").lower()
+        query = (
+            select(Person)
+            .outerjoin(t.identities, t.identities.c.person_id == t.people.c.id)
+            .where(
+                or_(
+                    func.lower(t.identities.c.username) == username,
+                    func.lower(t.people.c.email) == ref.lower(),
+                    func.lower(t.people.c.display_name) == ref.lower(),
+                )
+            )
+            .order_by(t.people.c.role.desc(), t.people.c.id)
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalars().first()
+
+    async def with_role(self, role: Role) -> list[Person]:
+        query = (
+            select(Person)
+            .where(t.people.c.role >= int(role), t.people.c.is_active.is_(True))
+            .order_by(t.people.c.display_name)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+
+class SqlCatalogRepository(_Repo):
+    async def category(self, slug: str) -> Category | None:
+        return (
+            await self.session.execute(select(Category).where(t.categories.c.slug == slug))
+        ).scalar_one_or_none()
+
+    async def category_by_id(self, category_id: int) -> Category | None:
+        return await self.session.get(Category, category_id)
+
+    async def categories(self, *, active_only: bool = True) -> list[Category]:
+        query = select(Category).order_by(t.categories.c.sort_order, t.categories.c.name)
+        if active_only:
+            query = query.where(t.categories.c.is_active.is_(True))
+        return list((await self.session.execute(query)).scalars())
+
+    async def group(self, name: str) -> Group | None:
+        return (
+            await self.session.execute(select(Group).where(t.groups.c.name == name))
+        ).scalar_one_or_none()
+
+    async def group_by_id(self, group_id: int) -> Group | None:
+        return await self.session.get(Group, group_id)
+
+    async def groups(self) -> list[Group]:
+        return list(
+            (
+                await self.session.execute(select(Group).order_by(t.groups.c.line, t.groups.c.name))
+            ).scalars()
+        )
+
+    async def members(self, group_id: int) -> list[GroupMember]:
+        query = select(GroupMember).where(t.group_members.c.group_id == group_id)
+        return list((await self.session.execute(query)).scalars())
+
+
+class SqlHistoryRepository(_Repo):
+    async def messages(
+        self, ticket_id: int, *, include_internal: bool = True
+    ) -> list[TicketMessage]:
+        query = select(TicketMessage).where(t.ticket_messages.c.ticket_id == ticket_id)
+        if not include_internal:
+            query = query.where(t.ticket_messages.c.kind == MessageKind.PUBLIC.value)
+        return list((await self.session.execute(query.order_by(t.ticket_messages.c.id))).scalars())
+
+    async def audit(self, ticket_id: int) -> list[AuditEntry]:
+        query = (
+            select(AuditEntry)
+            .where(t.audit_entries.c.ticket_id == ticket_id)
+            .order_by(t.audit_entries.c.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def attachments(self, ticket_id: int) -> list[TicketAttachment]:
+        query = select(TicketAttachment).where(t.ticket_attachments.c.ticket_id == ticket_id)
+        return list(
+            (await self.session.execute(query.order_by(t.ticket_attachments.c.id))).scalars()
+        )
+
+    async def links(self, ticket_id: int) -> list[TicketLink]:
+        query = (
+            select(TicketLink)
+            .where(t.ticket_links.c.ticket_id == ticket_id)
+            .order_by(t.ticket_links.c.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+
+class SqlOutboxRepository(_Repo):
+    async def claim_due(self, *, now: datetime, limit: int) -> list[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(t.outbox.c.state == OutboxState.PENDING.value, t.outbox.c.next_attempt_at <= now)
+            .order_by(t.outbox.c.next_attempt_at, t.outbox.c.id)
+            .limit(limit)
+        )
+        if self.is_postgres:
+            # Several chatdesk instances may sweep at once; each takes rows nobody else holds.
+            query = query.with_for_update(skip_locked=True)
+        return list((await self.session.execute(query)).scalars())
+
+    async def last_ref(self, edit_key: str) -> str | None:
+        query = (
+            select(t.outbox.c.platform_ref)
+            .where(t.outbox.c.edit_key == edit_key, t.outbox.c.platform_ref.is_not(None))
+            .order_by(t.outbox.c.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+
+class SqlInboundEventRepository(_Repo):
+    async def first_time(self, channel: str, key: str, *, now: datetime) -> bool:
+        statement = _upsert_ignore(
+            self.is_postgres,
+            t.processed_events,
+            {"channel": channel, "event_key": key[:200], "processed_at": now},
+        )
+        result = await self.session.execute(statement.returning(t.processed_events.c.event_key))
+        return result.first() is not None
+
+
+def _upsert_ignore(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the dialect at hand."""
+    statement = (pg_insert if postgres else sqlite_insert)(table).values(**values)
+    return statement.on_conflict_do_nothing()

@@ -1,0 +1,254 @@
+"""Table definitions (the schema Alembic migrations must match) and their mapping to entities."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import registry
+
+from core.domain import entities as e
+from core.domain.enums import (
+    LinkKind,
+    MessageKind,
+    OutboxState,
+    Priority,
+    Role,
+    SupportLine,
+    TicketStatus,
+    TicketType,
+)
+from storage.types import IntEnumType, StrEnumType, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER keys only
+
+
+def _pk() -> Column[int]:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+people = Table(
+    "people",
+    metadata,
+    _pk(),
+    Column("display_name", String(200), nullable=False),
+    Column("role", IntEnumType(Role), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("email", String(320)),
+    Column("support_line", IntEnumType(SupportLine)),
+    Column("is_active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime()),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    _pk(),
+    Column(
+        "person_id", Id, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("channel", String(20), nullable=False),
+    Column("external_id", String(100), nullable=False),
+    Column("username", String(100)),
+    UniqueConstraint("channel", "external_id", name="uq_identities_channel_external_id"),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    _pk(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("line", IntEnumType(SupportLine), nullable=False),
+    Column("escalation_group_id", Id, ForeignKey("groups.id", ondelete="SET NULL")),
+    Column("description", Text, nullable=False),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    _pk(),
+    Column("group_id", Id, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "person_id", Id, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    UniqueConstraint("group_id", "person_id", name="uq_group_members_group_id_person_id"),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    _pk(),
+    Column("slug", String(50), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("default_group_id", Id, ForeignKey("groups.id", ondelete="SET NULL")),
+    Column("default_type", StrEnumType(TicketType), nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("sort_order", Integer, nullable=False),
+    Column("is_active", Boolean, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    _pk(),
+    Column("number", BigInteger, nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("requester_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("type", StrEnumType(TicketType), nullable=False),
+    Column("category_id", Id, ForeignKey("categories.id", ondelete="SET NULL")),
+    Column("priority", StrEnumType(Priority, 2), nullable=False),
+    Column("status", StrEnumType(TicketStatus), nullable=False, index=True),
+    Column("assignee_id", Id, ForeignKey("people.id"), index=True),
+    Column("group_id", Id, ForeignKey("groups.id", ondelete="SET NULL")),
+    Column("line", IntEnumType(SupportLine), nullable=False),
+    Column("origin_channel", String(20), nullable=False),
+    Column("conversation_ref", String(100)),
+    Column("resolution", Text),
+    Column("rating_score", Integer),
+    Column("rating_comment", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("first_response_at", UTCDateTime()),
+    Column("resolved_at", UTCDateTime()),
+    Column("closed_at", UTCDateTime()),
+    Column("rated_at", UTCDateTime()),
+)
+
+ticket_messages = Table(
+    "ticket_messages",
+    metadata,
+    _pk(),
+    Column(
+        "ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("author_id", Id, ForeignKey("people.id")),
+    Column("kind", StrEnumType(MessageKind), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("external_ref", String(100)),
+)
+
+ticket_attachments = Table(
+    "ticket_attachments",
+    metadata,
+    _pk(),
+    Column(
+        "ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("message_id", Id, ForeignKey("ticket_messages.id", ondelete="SET NULL")),
+    Column("channel", String(20), nullable=False),
+    Column("file_ref", String(300), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("mime_type", String(127), nullable=False),
+    Column("created_at", UTCDateTime()),
+)
+
+ticket_links = Table(
+    "ticket_links",
+    metadata,
+    _pk(),
+    Column(
+        "ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("kind", StrEnumType(LinkKind), nullable=False),
+    Column("target_ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime()),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    _pk(),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), index=True),
+    Column("actor_id", Id, ForeignKey("people.id")),
+    Column("action", String(50), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("field", String(50)),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("details", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    _pk(),
+    Column("channel", String(20), nullable=False),
+    Column("recipient", String(100), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="SET NULL")),
+    Column("edit_key", String(100)),
+    Column("reply_to_ref", String(100)),
+    Column("state", StrEnumType(OutboxState, 10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime()),
+    Column("last_error", Text),
+    Column("platform_ref", String(100)),
+    Column("created_at", UTCDateTime()),
+    Column("sent_at", UTCDateTime()),
+    Index("ix_outbox_due", "state", "next_attempt_at"),
+    Index("ix_outbox_edit_key", "edit_key"),
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("event_key", String(200), primary_key=True),
+    Column("processed_at", UTCDateTime(), nullable=False, index=True),
+)
+
+mapper_registry = registry(metadata=metadata)
+_MAPPED = False
+
+
+def map_entities() -> None:
+    """Map the core's dataclasses onto the tables (once per process)."""
+    global _MAPPED
+    if _MAPPED:
+        return
+    for entity, table in (
+        (e.Person, people),
+        (e.Identity, identities),
+        (e.Group, groups),
+        (e.GroupMember, group_members),
+        (e.Category, categories),
+        (e.Ticket, tickets),
+        (e.TicketMessage, ticket_messages),
+        (e.TicketAttachment, ticket_attachments),
+        (e.TicketLink, ticket_links),
+        (e.AuditEntry, audit_entries),
+        (e.OutboxMessage, outbox),
+    ):
+        mapper_registry.map_imperatively(entity, table)
+    _MAPPED = True

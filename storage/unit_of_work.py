@@ -1,0 +1,81 @@
+"""The SQLAlchemy unit of work: one session, one transaction, the repositories over it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.ports import Clock, Entity, SystemClock
+from storage.database import create_engine, session_factory
+from storage.repositories import (
+    SqlCatalogRepository,
+    SqlHistoryRepository,
+    SqlInboundEventRepository,
+    SqlOutboxRepository,
+    SqlPeopleRepository,
+    SqlTicketRepository,
+)
+from storage.tables import map_entities
+
+
+class SqlUnitOfWork:
+    """Use as ``async with uow_factory() as uow: ...; await uow.commit()``.
+
+    Leaving the block without a commit rolls back, so an error writes nothing.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._sessions()
+        self.tickets = SqlTicketRepository(self.session)
+        self.people = SqlPeopleRepository(self.session)
+        self.catalog = SqlCatalogRepository(self.session)
+        self.history = SqlHistoryRepository(self.session)
+        self.outbox = SqlOutboxRepository(self.session)
+        self.inbound = SqlInboundEventRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def add(self, entity: Entity) -> None:
+        self.session.add(entity)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class Database:
+    """The engine and a factory of units of work; built once per process by the entry point."""
+
+    def __init__(self, url: str, *, clock: Clock | None = None, **engine_options: Any) -> None:
+        map_entities()
+        self.engine: AsyncEngine = create_engine(url, **engine_options)
+        self._sessions = session_factory(self.engine)
+        self.clock = clock or SystemClock()
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions, self.clock)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
