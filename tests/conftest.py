@@ -30,7 +30,7 @@ def _pg_base_url() -> str:
     return os.environ.get("CHATDESK_TEST_POSTGRES_URL", DEFAULT_PG_URL)
 
 
-async def _pg_admin(sql: str) -> None:
+async def pg_admin(sql: str) -> None:
     import asyncpg
 
     url = make_url(_pg_base_url())
@@ -53,14 +53,14 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, dropped at the end."""
     name = f"chatdesk_test_{uuid.uuid4().hex[:10]}"
     try:
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "no PostgreSQL here"
         message = f"PostgreSQL not reachable at {_pg_base_url()} ({type(exc).__name__}: {exc})"
         if os.environ.get("CHATDESK_TEST_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{message}, and CHATDESK_TEST_REQUIRE_POSTGRES=1 demands it")
         pytest.skip(f"{message}: PostgreSQL half skipped")
     yield make_url(_pg_base_url()).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

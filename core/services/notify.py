@@ -77,7 +77,7 @@ def merged(ticket: Ticket, into_number: int) -> ReplyBuilder:
 
 def agent_reply(ticket: Ticket, agent_name: str, body: str) -> ReplyBuilder:
     def build(language: str) -> Reply:
-        head = _("{agent} on ticket {ticket}:", language, agent="\x00", ticket="\x01")
+        head = _(language, "{agent} on ticket {ticket}:", agent="\x00", ticket="\x01")
         return Reply(
             spans=(
                 *_fill(head, agent=bold(agent_name), ticket=_ticket_span(ticket)),
@@ -91,13 +91,13 @@ def agent_reply(ticket: Ticket, agent_name: str, body: str) -> ReplyBuilder:
 
 def resolved(ticket: Ticket, resolution: str) -> ReplyBuilder:
     def build(language: str) -> Reply:
-        head = _("Ticket {ticket} is resolved.", language, ticket="\x01")
+        head = _(language, "Ticket {ticket} is resolved.", ticket="\x01")
         spans = [*_fill(head, ticket=_ticket_span(ticket))]
         if resolution:
             spans += [Span("\n"), quote(resolution)]
-        spans.append(Span("\n" + _("How did we do? Rate the solution:", language)))
+        spans.append(Span("\n" + _(language, "How did we do? Rate the solution:")))
         stars = tuple(Button("★" * score, f"rate:{ticket.number}:{score}") for score in range(1, 6))
-        reopen = (Button(_("Not solved — reopen", language), f"reopen:{ticket.number}"),)
+        reopen = (Button(_(language, "Not solved — reopen"), f"reopen:{ticket.number}"),)
         return Reply(spans=tuple(spans), buttons=(stars, reopen))
 
     return build
@@ -105,7 +105,7 @@ def resolved(ticket: Ticket, resolution: str) -> ReplyBuilder:
 
 def _simple(message: str, ticket: Ticket, **plain: object) -> ReplyBuilder:
     def build(language: str) -> Reply:
-        text = _(message, language, ticket="\x01", **{k: str(v) for k, v in plain.items()})
+        text = _(language, message, ticket="\x01", **{k: str(v) for k, v in plain.items()})
         return Reply(spans=_fill(text, ticket=_ticket_span(ticket)))
 
     return build
