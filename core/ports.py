@@ -8,7 +8,7 @@ all land in one transaction (or none of them do).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -40,6 +40,9 @@ Entity = (
     | AuditEntry
     | OutboxMessage
 )
+
+
+UnitOfWorkFactory = Callable[[], "UnitOfWork"]
 
 
 class Clock(Protocol):
@@ -126,6 +129,14 @@ class OutboxRepository(Protocol):
         """Pending messages whose time has come, locked so that no other worker takes them."""
         ...
 
+    async def get(self, message_id: int) -> OutboxMessage | None: ...
+
+    async def postpone_recipient(
+        self, *, channel: str, recipient: str, after_id: int, until: datetime
+    ) -> None:
+        """Hold back later pending messages to the same recipient, so order is kept."""
+        ...
+
     async def last_ref(self, edit_key: str) -> str | None:
         """The platform reference of the last message sent under ``edit_key`` (to edit it)."""
         ...
@@ -145,6 +156,12 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     inbound: InboundEventRepository
     clock: Clock
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Roll back whatever was not committed."""
+        ...
 
     def add(self, entity: Entity) -> None:
         """Register a new entity; it is written at the next flush or commit."""

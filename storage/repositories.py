@@ -225,6 +225,24 @@ class SqlOutboxRepository(_Repo):
             query = query.with_for_update(skip_locked=True)
         return list((await self.session.execute(query)).scalars())
 
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        return await self.session.get(OutboxMessage, message_id)
+
+    async def postpone_recipient(
+        self, *, channel: str, recipient: str, after_id: int, until: datetime
+    ) -> None:
+        await self.session.execute(
+            update(t.outbox)
+            .where(
+                t.outbox.c.channel == channel,
+                t.outbox.c.recipient == recipient,
+                t.outbox.c.id > after_id,
+                t.outbox.c.state == OutboxState.PENDING.value,
+                t.outbox.c.next_attempt_at < until,
+            )
+            .values(next_attempt_at=until)
+        )
+
     async def last_ref(self, edit_key: str) -> str | None:
         query = (
             select(t.outbox.c.platform_ref)

@@ -47,10 +47,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back whatever was not committed and detaches the loaded entities
+        # without expiring them, so callers can still read what a use case returned.
+        await self.session.close()
 
     def add(self, entity: Entity) -> None:
         self.session.add(entity)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -24,6 +26,12 @@ from tests.support.clock import FakeClock
 
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run_sync(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to completion from sync code, even when a loop is already running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
 
 
 def _pg_base_url() -> str:
@@ -53,14 +61,14 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, dropped at the end."""
     name = f"chatdesk_test_{uuid.uuid4().hex[:10]}"
     try:
-        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+        _run_sync(pg_admin(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "no PostgreSQL here"
         message = f"PostgreSQL not reachable at {_pg_base_url()} ({type(exc).__name__}: {exc})"
         if os.environ.get("CHATDESK_TEST_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{message}, and CHATDESK_TEST_REQUIRE_POSTGRES=1 demands it")
         pytest.skip(f"{message}: PostgreSQL half skipped")
     yield make_url(_pg_base_url()).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _run_sync(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +79,7 @@ def _postgres_schema(postgres_url: str) -> str:
             await connection.run_sync(metadata.create_all)
         await database.dispose()
 
-    asyncio.run(create())
+    _run_sync(create())
     return postgres_url
 
 
@@ -86,6 +94,22 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'chatdesk.db'}"
     return str(request.getfixturevalue("_postgres_schema"))
+
+
+@pytest.fixture
+async def empty_db_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """A database of its own with no tables at all (for migrations and the CLI, which migrate
+    by themselves), so the shared test schema stays intact."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = make_url(request.getfixturevalue("postgres_url"))
+    name = f"{base.database}_{uuid.uuid4().hex[:6]}"
+    await pg_admin(f'CREATE DATABASE "{name}"')
+    yield base.set(database=name).render_as_string(hide_password=False)
+    await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

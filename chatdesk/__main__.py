@@ -1,0 +1,3 @@
+from chatdesk.cli import main
+
+main()

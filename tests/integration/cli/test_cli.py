@@ -1,0 +1,164 @@
+"""The command line as a person uses it: real processes, real databases, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHATDESK = [sys.executable, "-m", "chatdesk"]
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CHATDESK, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
+
+
+@pytest.fixture
+def cli_env(empty_db_url: str) -> dict[str, str]:
+    return _clean_env() | {"CHATDESK_DATABASE_URL": empty_db_url}
+
+
+def test_demo_is_idempotent_and_tickets_can_be_listed(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    first = _run(["demo"], cli_env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "4 tickets new" in first.stdout
+    second = _run(["demo"], cli_env, tmp_path)
+    assert (
+        second.returncode == 0
+        and "0 groups, 0 categories, 0 agents, 0 tickets new" in second.stdout
+    )
+    listing = _run(["tickets", "list"], cli_env, tmp_path)
+    assert listing.returncode == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == [
+        "#1001",
+        "#1002",
+        "#1003",
+        "#1004",
+    ]
+    shown = _run(["tickets", "show", "1003"], cli_env, tmp_path)
+    assert "rating: 5/5 Fixed in five minutes" in shown.stdout
+    assert "claimed  assignee: — → Alice Agent" in shown.stdout
+
+
+def test_agents_add_and_list(cli_env: dict[str, str], tmp_path: Path) -> None:
+    added = _run(
+        ["agents", "add", "Dana Doe", "--telegram", "4242", "--username", "dana", "--line", "2"],
+        cli_env,
+        tmp_path,
+    )
+    assert added.returncode == 0, added.stderr
+    listed = _run(["agents", "list"], cli_env, tmp_path)
+    assert (
+        "Dana Doe" in listed.stdout
+        and "telegram:4242 @dana" in listed.stdout
+        and "line 2" in listed.stdout
+    )
+
+
+def _one_clear_line(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tickets", "show", "99999"], "error: There is no ticket #99999."),
+        (["agents", "add", "X", "--telegram", "abc"], "error: A Telegram user id is a number"),
+        (["agents", "add", "X"], "error: give exactly one of --telegram ID or --slack TEAM:USER"),
+        (["agents", "add", "X", "--slack", "nope"], "error: A Slack identity is TEAM_ID:USER_ID"),
+    ],
+)
+def test_refusals_are_one_clear_line(
+    cli_env: dict[str, str], tmp_path: Path, args: list[str], message: str
+) -> None:
+    _one_clear_line(_run(args, cli_env, tmp_path), message)
+
+
+@pytest.mark.parametrize(
+    ("args", "env_extra", "message"),
+    [
+        (["migrate"], {"CHATDESK_DATABASE_URL": "not a url"}, "is not a database URL"),
+        (
+            ["migrate"],
+            {"CHATDESK_DATABASE_URL": "mysql://root@localhost/x"},
+            "Unsupported database driver 'mysql'",
+        ),
+        (
+            ["migrate"],
+            {"CHATDESK_TIMEZONE": "Mars/Base"},
+            "CHATDESK_TIMEZONE: Value error, unknown time zone",
+        ),
+        (
+            ["migrate"],
+            {"CHATDESK_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/x"},
+            "cannot use the database",
+        ),
+    ],
+)
+def test_configuration_errors_are_one_clear_line(
+    tmp_path: Path, args: list[str], env_extra: dict[str, str], message: str
+) -> None:
+    env = (
+        _clean_env()
+        | {"CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
+        | env_extra
+    )
+    _one_clear_line(_run(args, env, tmp_path), message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_run_serves_the_admin_page_within_a_minute(tmp_path: Path) -> None:
+    port = _free_port()
+    env = _clean_env() | {
+        "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "CHATDESK_ADMIN_PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [*CHATDESK, "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(
+                        f"chatdesk run exited early:\n{process.stdout.read() if process.stdout else ''}"
+                    )
+                time.sleep(0.2)
+        assert "<h1>Tickets</h1>" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            assert b'"status":"ok"' in response.read()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
