@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.domain.entities import Category, Group
 from core.domain.enums import Level, Role, SupportLine, TicketType
+from core.ports import UnitOfWork
 from core.services import people, tickets, workflow
 from core.services.context import Actor, operator
-from core.ports import UnitOfWork
 from storage.unit_of_work import Database
 
 GROUPS = [

@@ -6,7 +6,6 @@ delivery). Each messenger bot joins when its tokens are configured.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 

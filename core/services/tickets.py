@@ -7,6 +7,7 @@ everything before it changes anything, so a refused request writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from dataclasses import dataclass
 
 from core.domain.entities import Ticket, TicketAttachment, TicketMessage
@@ -219,7 +220,7 @@ def _check_attachments(items: Sequence[Attachment]) -> None:
 
 
 def _attachment(
-    ticket: Ticket, item: Attachment, *, now: object, message_id: int | None = None
+    ticket: Ticket, item: Attachment, *, now: datetime, message_id: int | None = None
 ) -> TicketAttachment:
     return TicketAttachment(
         ticket_id=_id(ticket),
@@ -230,7 +231,7 @@ def _attachment(
         mime_type=item.mime_type[:127],
         message_id=message_id,
         created_at=now,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _id(ticket: Ticket) -> int:
