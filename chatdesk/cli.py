@@ -289,3 +289,12 @@ async def tickets_show(settings: Settings, number: int) -> None:
         for a in audit
     ]
     click.echo("\n".join(out))
+
+
+def _register_subcommands() -> None:
+    from chatdesk.cli_kb import kb_group
+
+    main.add_command(kb_group)
+
+
+_register_subcommands()

@@ -26,6 +26,7 @@ from core.domain.entities import (
     TicketMessage,
 )
 from core.domain.enums import Role, TicketStatus
+from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
 
 Entity = (
     Person
@@ -39,6 +40,9 @@ Entity = (
     | TicketLink
     | AuditEntry
     | OutboxMessage
+    | Article
+    | SuggestionEvent
+    | UnansweredQuestion
 )
 
 
@@ -148,6 +152,34 @@ class InboundEventRepository(Protocol):
         ...
 
 
+class ArticleRepository(Protocol):
+    async def get(self, article_id: str) -> Article | None: ...
+
+    async def all(self, *, status: ArticleStatus | None = None) -> list[Article]:
+        """Articles, optionally of one status, ordered by id."""
+        ...
+
+    async def bump(self, article_ids: Sequence[str], counter: str) -> None:
+        """Add one to ``counter`` (suggested/opened/helped/not_helped) of each article, atomically."""
+        ...
+
+
+class KnowledgeLogRepository(Protocol):
+    async def event(self, event_id: int, *, for_update: bool = False) -> SuggestionEvent | None: ...
+
+    async def open_unanswered(
+        self, *, language: str | None, limit: int = 500
+    ) -> list[UnansweredQuestion]:
+        """Unresolved unanswered-question groups in a language, most recently seen first."""
+        ...
+
+    async def unanswered(
+        self, *, include_resolved: bool = False, limit: int = 100
+    ) -> list[UnansweredQuestion]:
+        """Groups by how often they were asked."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     people: PeopleRepository
@@ -155,6 +187,8 @@ class UnitOfWork(Protocol):
     history: HistoryRepository
     outbox: OutboxRepository
     inbound: InboundEventRepository
+    articles: ArticleRepository
+    knowledge_log: KnowledgeLogRepository
     clock: Clock
 
     async def __aenter__(self) -> UnitOfWork: ...

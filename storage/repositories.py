@@ -25,6 +25,7 @@ from core.domain.entities import (
     TicketMessage,
 )
 from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
+from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
 from storage import tables as t
 
 FIRST_TICKET_NUMBER = 1001
@@ -268,3 +269,60 @@ def _upsert_ignore(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING in the dialect at hand."""
     statement = (pg_insert if postgres else sqlite_insert)(table).values(**values)
     return statement.on_conflict_do_nothing()
+
+
+_COUNTERS = {"suggested", "opened", "helped", "not_helped"}
+
+
+class SqlArticleRepository(_Repo):
+    async def get(self, article_id: str) -> Article | None:
+        return await self.session.get(Article, article_id)
+
+    async def all(self, *, status: ArticleStatus | None = None) -> list[Article]:
+        query = select(Article).order_by(t.kb_articles.c.id)
+        if status is not None:
+            query = query.where(t.kb_articles.c.status == status.value)
+        return list((await self.session.execute(query)).scalars())
+
+    async def bump(self, article_ids: Sequence[str], counter: str) -> None:
+        if counter not in _COUNTERS:
+            raise ValueError(f"unknown counter {counter!r}")
+        if not article_ids:
+            return
+        column = t.kb_articles.c[f"{counter}_count"]
+        await self.session.execute(
+            update(t.kb_articles)
+            .where(t.kb_articles.c.id.in_(list(article_ids)))
+            .values({column: column + 1})
+        )
+
+
+class SqlKnowledgeLogRepository(_Repo):
+    async def event(self, event_id: int, *, for_update: bool = False) -> SuggestionEvent | None:
+        query = select(SuggestionEvent).where(t.kb_suggestion_events.c.id == event_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def open_unanswered(
+        self, *, language: str | None, limit: int = 500
+    ) -> list[UnansweredQuestion]:
+        query = select(UnansweredQuestion).where(t.kb_unanswered.c.resolved.is_(False))
+        query = query.where(
+            t.kb_unanswered.c.language.is_(None)
+            if language is None
+            else t.kb_unanswered.c.language == language
+        )
+        query = query.order_by(t.kb_unanswered.c.last_seen.desc()).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+    async def unanswered(
+        self, *, include_resolved: bool = False, limit: int = 100
+    ) -> list[UnansweredQuestion]:
+        query = select(UnansweredQuestion)
+        if not include_resolved:
+            query = query.where(t.kb_unanswered.c.resolved.is_(False))
+        query = query.order_by(
+            t.kb_unanswered.c.count.desc(), t.kb_unanswered.c.last_seen.desc()
+        ).limit(limit)
+        return list((await self.session.execute(query)).scalars())

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 
 from core.domain import entities as e
+from core.domain import knowledge as k
 from core.domain.enums import (
     LinkKind,
     MessageKind,
@@ -29,6 +30,7 @@ from core.domain.enums import (
     TicketStatus,
     TicketType,
 )
+from core.domain.knowledge import ArticleStatus, SuggestionOutcome, UnansweredReason
 from storage.types import IntEnumType, StrEnumType, UTCDateTime
 
 NAMING = {
@@ -228,6 +230,57 @@ processed_events = Table(
     Column("processed_at", UTCDateTime(), nullable=False, index=True),
 )
 
+kb_articles = Table(
+    "kb_articles",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("category", String(50), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("phrasings", JSON, nullable=False),
+    Column("status", StrEnumType(ArticleStatus, 16), nullable=False, index=True),
+    Column("author", String(200)),
+    Column("created_at", UTCDateTime()),
+    Column("updated_at", UTCDateTime()),
+    Column("suggested_count", Integer, nullable=False),
+    Column("opened_count", Integer, nullable=False),
+    Column("helped_count", Integer, nullable=False),
+    Column("not_helped_count", Integer, nullable=False),
+)
+
+kb_suggestion_events = Table(
+    "kb_suggestion_events",
+    metadata,
+    _pk(),
+    Column("question", Text, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("article_ids", JSON, nullable=False),
+    Column("scores", JSON, nullable=False),
+    Column("language", String(8)),
+    Column("person_id", Id, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("outcome", StrEnumType(SuggestionOutcome, 16), nullable=False, index=True),
+    Column("helped_article_id", String(100)),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("answered_at", UTCDateTime()),
+)
+
+kb_unanswered = Table(
+    "kb_unanswered",
+    metadata,
+    _pk(),
+    Column("normalized", String(500), nullable=False, index=True),
+    Column("sample", Text, nullable=False),
+    Column("reason", StrEnumType(UnansweredReason, 16), nullable=False),
+    Column("language", String(8)),
+    Column("count", Integer, nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Column("resolved", Boolean, nullable=False),
+)
+
 mapper_registry = registry(metadata=metadata)
 _MAPPED = False
 
@@ -249,6 +302,9 @@ def map_entities() -> None:
         (e.TicketLink, ticket_links),
         (e.AuditEntry, audit_entries),
         (e.OutboxMessage, outbox),
+        (k.Article, kb_articles),
+        (k.SuggestionEvent, kb_suggestion_events),
+        (k.UnansweredQuestion, kb_unanswered),
     ):
         mapper_registry.map_imperatively(entity, table)
     _MAPPED = True

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.ports import Clock, Entity, SystemClock
 from storage.database import create_engine, session_factory
 from storage.repositories import (
+    SqlArticleRepository,
     SqlCatalogRepository,
     SqlHistoryRepository,
     SqlInboundEventRepository,
+    SqlKnowledgeLogRepository,
     SqlOutboxRepository,
     SqlPeopleRepository,
     SqlTicketRepository,
@@ -39,6 +41,8 @@ class SqlUnitOfWork:
         self.history = SqlHistoryRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.inbound = SqlInboundEventRepository(self.session)
+        self.articles = SqlArticleRepository(self.session)
+        self.knowledge_log = SqlKnowledgeLogRepository(self.session)
         return self
 
     async def __aexit__(
