@@ -1,0 +1,71 @@
+"""Text normalisation and tokenisation shared by indexing and querying."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["has_cyrillic", "is_cyrillic", "normalize", "split_sentences", "tokenize"]
+
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# Fast path for the common case (only ASCII and Cyrillic): explicit classes are
+# cheaper for the regex engine than Unicode \w look-ups.
+_FAST_TOKEN_RE = re.compile(r"[0-9a-zа-я]+")
+_NOT_FAST_RE = re.compile(r"[^\x00-\x7fа-я]")
+_SPACE_RE = re.compile(r"\s+")
+_SENTENCE_RE = re.compile(r"(?<=[.!?;…])\s+|\n+|\s+(?:but|но|а|however|однако)\s+", re.IGNORECASE)
+_CYRILLIC_RE = re.compile(r"[а-я]")
+_APOSTROPHES = ("’", "ʼ", "`", "‘")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, fold ё→е and compatibility forms, drop punctuation, collapse spaces.
+
+    Apostrophes inside words are dropped ("can't" -> "cant"); every other
+    non-alphanumeric character becomes a space.
+    """
+    return " ".join(tokenize(text))
+
+
+def _words(lowered: str) -> list[str]:
+    if _NOT_FAST_RE.search(lowered) is None:
+        return _FAST_TOKEN_RE.findall(lowered)
+    return _TOKEN_RE.findall(lowered)
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised word tokens of *text* (letters and digits, no punctuation)."""
+    return _words(normalize_case(text))
+
+
+def normalize_case(text: str) -> str:
+    """:func:`normalize` without the tokenising step (punctuation kept)."""
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        for apostrophe in _APOSTROPHES:
+            text = text.replace(apostrophe, "'")
+    text = text.lower().replace("ё", "е")
+    if "'" in text:
+        text = _INNER_APOSTROPHE.sub("", text)
+    return text
+
+
+def is_cyrillic(token: str) -> bool:
+    """True when the token contains at least one Cyrillic letter."""
+    return _CYRILLIC_RE.search(token) is not None
+
+
+def has_cyrillic(text: str) -> bool:
+    return _CYRILLIC_RE.search(text.lower()) is not None
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def split_sentences(text: str, limit: int = 40) -> list[str]:
+    """Sentences (and "but"-clauses) of a message, at most *limit*, non-empty."""
+    parts = (p.strip() for p in _SENTENCE_RE.split(text))
+    return [p for p in parts if p][:limit]

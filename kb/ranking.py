@@ -1,0 +1,120 @@
+"""Reranking of prefiltered candidates and the confidence score."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from kb.analyzer import QueryAnalysis
+from kb.index import InvertedIndex
+
+__all__ = ["Candidate", "DocInfo", "rank"]
+
+SAME_LANGUAGE_BOOST = 1.08
+PAIR_SIMILARITY = 0.3
+SENTENCE_DISCOUNT = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class DocInfo:
+    article_id: str
+    language: str
+    category: str
+    key_terms: frozenset[str]  # terms of title, tags and phrasings
+    short: str  # the same terms as one string, for rapidfuzz
+    words: frozenset[str]  # surface words, to unregister from the lexicon
+
+
+@dataclass(slots=True)
+class Candidate:
+    article_id: str
+    slot: int
+    bm25: float
+    coverage: float
+    key_coverage: float
+    fuzzy: float
+    confidence: float = 0.0
+    language: str = ""
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _coverage(
+    part: QueryAnalysis, slot: int, doc: DocInfo, index: InvertedIndex
+) -> tuple[float, float]:
+    """Share of the part's IDF mass the document matches (anywhere; in key fields)."""
+    terms = part.terms
+    total = sum(index.idf(t) * w for t, w in terms.items())
+    total += sum(index.idf("\0" + w) for w in set(part.unknown))
+    if not total:
+        return 0.0, 0.0
+    matched = [t for t in terms if index.weight(t, slot) > 0.0]
+    mass = sum(index.idf(t) * terms[t] for t in matched)
+    key_mass = sum(index.idf(t) * terms[t] for t in matched if t in doc.key_terms)
+    return mass / total, key_mass / total
+
+
+def rank(
+    analysis: QueryAnalysis,
+    top: list[tuple[int, float]],
+    docs: Mapping[int, DocInfo],
+    index: InvertedIndex,
+    asker: str | None,
+    sentences: Sequence[QueryAnalysis] = (),
+) -> list[Candidate]:
+    """Rerank prefiltered (slot, BM25) pairs.  For long messages *sentences*
+    are analysed separately: the best sentence may carry the whole question."""
+    query_string = " ".join(sorted(analysis.terms))
+    best_bm25 = top[0][1]
+    out: list[Candidate] = []
+    for slot, bm25 in top:
+        doc = docs[slot]
+        coverage, key_coverage = _coverage(analysis, slot, doc, index)
+        for sentence in sentences:
+            part, part_key = _coverage(sentence, slot, doc, index)
+            coverage = max(coverage, SENTENCE_DISCOUNT * part)
+            key_coverage = max(key_coverage, SENTENCE_DISCOUNT * part_key)
+        cand = Candidate(
+            article_id=doc.article_id,
+            slot=slot,
+            bm25=bm25,
+            coverage=coverage,
+            key_coverage=key_coverage,
+            fuzzy=fuzz.token_set_ratio(query_string, doc.short) / 100.0,
+            language=doc.language,
+        )
+        cand.confidence = _confidence(cand, best_bm25)
+        if asker and doc.language == asker:
+            cand.confidence = min(1.0, cand.confidence * SAME_LANGUAGE_BOOST)
+        out.append(cand)
+    out.sort(key=lambda c: -c.confidence)
+    if asker and out and out[0].language != asker:
+        _promote_translation(out, docs, asker)
+    return out
+
+
+def _confidence(c: Candidate, best_bm25: float) -> float:
+    strength = 1.0 - math.exp(-c.bm25 / 8.0)
+    relative = c.bm25 / best_bm25 if best_bm25 else 0.0
+    raw = 0.35 * c.coverage + 0.4 * c.key_coverage + 0.15 * c.fuzzy + 0.1 * strength
+    return max(0.0, min(1.0, raw * (0.6 + 0.4 * relative)))
+
+
+def _promote_translation(out: list[Candidate], docs: Mapping[int, DocInfo], asker: str) -> None:
+    """If the winner has a translation in the asker's language, put that first."""
+    leader = out[0]
+    lead_doc = docs[leader.slot]
+    for i, cand in enumerate(out[1:], start=1):
+        doc = docs[cand.slot]
+        if doc.language != asker or doc.category != lead_doc.category:
+            continue
+        if _jaccard(doc.key_terms, lead_doc.key_terms) < PAIR_SIMILARITY:
+            continue
+        cand.confidence = max(cand.confidence, leader.confidence)
+        out.insert(0, out.pop(i))
+        return
