@@ -7,8 +7,8 @@ everything before it changes anything, so a refused request writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.domain.entities import Ticket, TicketAttachment, TicketMessage
 from core.domain.enums import (
