@@ -87,6 +87,7 @@ def main(verbose: bool) -> None:
     )
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every sweep otherwise
 
 
 @main.command("migrate")
