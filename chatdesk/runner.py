@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
 from core.messages import Sender
+from core.services.knowledge import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
 from storage import migrate
@@ -29,6 +30,15 @@ async def run(settings: Settings) -> None:
     database = Database(settings.database_url)
     senders: dict[str, Sender] = {}
     worker = OutboxWorker(database.uow, senders)
+    knowledge_base = KnowledgeBase()
+    async with database.uow() as uow:
+        await knowledge_base.load(uow)
+    log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
+
+    async def sync_knowledge() -> None:
+        async with database.uow() as uow:
+            await knowledge_base.sync(uow)
+
     app = create_app(settings=settings, database=database)
     server = uvicorn.Server(
         uvicorn.Config(

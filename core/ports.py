@@ -159,6 +159,10 @@ class ArticleRepository(Protocol):
         """Articles, optionally of one status, ordered by id."""
         ...
 
+    async def changed_since(self, moment: datetime) -> list[Article]:
+        """Articles updated at or after ``moment`` (any status), oldest change first."""
+        ...
+
     async def bump(self, article_ids: Sequence[str], counter: str) -> None:
         """Add one to ``counter`` (suggested/opened/helped/not_helped) of each article, atomically."""
         ...

@@ -284,6 +284,14 @@ class SqlArticleRepository(_Repo):
             query = query.where(t.kb_articles.c.status == status.value)
         return list((await self.session.execute(query)).scalars())
 
+    async def changed_since(self, moment: datetime) -> list[Article]:
+        query = (
+            select(Article)
+            .where(t.kb_articles.c.updated_at >= moment)
+            .order_by(t.kb_articles.c.updated_at, t.kb_articles.c.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
     async def bump(self, article_ids: Sequence[str], counter: str) -> None:
         if counter not in _COUNTERS:
             raise ValueError(f"unknown counter {counter!r}")

@@ -9,8 +9,9 @@ unanswered-question log) is in storage.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
 
@@ -47,12 +48,34 @@ class KnowledgeBase:
 
     def __init__(self, *, threshold: float | None = None) -> None:
         self.engine = SuggestionEngine(threshold=threshold)
+        self._seen_until: datetime | None = None  # newest updated_at already in the index
 
     async def load(self, uow: UnitOfWork) -> None:
-        engine = SuggestionEngine(threshold=self.engine.threshold)
-        for article in await uow.articles.all(status=ArticleStatus.PUBLISHED):
-            engine.upsert(_indexed(article))
-        self.engine = engine
+        articles = await uow.articles.all()
+        self.engine = SuggestionEngine(
+            (_indexed(a) for a in articles if a.status == ArticleStatus.PUBLISHED),
+            threshold=self.engine.threshold,
+        )
+        self._note_seen(articles)
+
+    async def sync(self, uow: UnitOfWork) -> int:
+        """Take in articles changed by other processes (an import, another instance's admin panel)
+        since the last load or sync, one at a time. Returns how many changed."""
+        if self._seen_until is None:
+            await self.load(uow)
+            return len(self.engine)
+        changed = await uow.articles.changed_since(self._seen_until)
+        for article in changed:
+            self.refresh(article)
+        self._note_seen(changed)
+        return len(changed)
+
+    def _note_seen(self, articles: Sequence[Article]) -> None:
+        stamps = [a.updated_at for a in articles if a.updated_at is not None]
+        if stamps:
+            self._seen_until = max([*stamps, *([self._seen_until] if self._seen_until else [])])
+        elif self._seen_until is None:
+            self._seen_until = datetime.min.replace(tzinfo=UTC)
 
     def refresh(self, article: Article) -> None:
         if article.status == ArticleStatus.PUBLISHED:

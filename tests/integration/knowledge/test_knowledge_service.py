@@ -219,3 +219,30 @@ async def test_phrasings_and_permissions(db: Database) -> None:
                 actor=operator(),
                 article=Article(id="Bad Id", title="t", body="b", language="en"),
             )
+
+
+async def test_a_running_index_takes_in_changes_made_elsewhere(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
+    running = knowledge.KnowledgeBase()  # e.g. inside `chatdesk run`
+    async with db.uow() as uow:
+        assert await running.sync(uow) == 0
+    clock.advance(seconds=5)
+    await _import(
+        db, knowledge.KnowledgeBase(), [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)]
+    )  # the CLI
+    async with db.uow() as uow:
+        assert await running.sync(uow) >= 2
+        assert "vpn-connect" in running.engine and "printer-offline" in running.engine
+    clock.advance(seconds=5)
+    await _import(
+        db,
+        knowledge.KnowledgeBase(),
+        [
+            (
+                "printer-offline.md",
+                PRINTER.replace("tags: [printer]", "tags: [printer]\nstatus: archived"),
+            )
+        ],
+    )
+    async with db.uow() as uow:
+        await running.sync(uow)
+        assert "printer-offline" not in running.engine and "vpn-connect" in running.engine
