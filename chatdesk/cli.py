@@ -6,7 +6,8 @@ import asyncio
 import functools
 import logging
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import click
@@ -72,9 +73,15 @@ def _safe_url(url: str) -> str:
         return "(unparseable URL)"
 
 
-async def _database(settings: Settings) -> Database:
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated to the newest schema, closed afterwards."""
     await migrate.upgrade(settings.database_url)
-    return Database(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,11 +122,8 @@ async def demo_command(settings: Settings) -> None:
     """Load demo data (groups, categories, agents, tickets). Safe to run twice."""
     from chatdesk.demo import load_demo
 
-    database = await _database(settings)
-    try:
+    async with open_database(settings) as database:
         created = await load_demo(database)
-    finally:
-        await database.dispose()
     summary = ", ".join(f"{count} {what}" for what, count in created.items())
     click.echo(f"demo data loaded ({summary} new)")
 
@@ -163,25 +167,21 @@ async def agents_add(
     if bool(telegram_id) == bool(slack_id):
         raise ChatdeskError("give exactly one of --telegram ID or --slack TEAM:USER")
     channel, external_id = ("telegram", telegram_id) if telegram_id else ("slack", slack_id)
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            person = await people.add_agent(
-                uow,
-                actor=operator(),
-                display_name=name,
-                channel=channel,
-                external_id=str(external_id),
-                username=username,
-                role=Role[role.upper()],
-                line=SupportLine(line),
-                groups=groups,
-                email=email,
-                language=language,
-            )
-            await uow.commit()
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        person = await people.add_agent(
+            uow,
+            actor=operator(),
+            display_name=name,
+            channel=channel,
+            external_id=str(external_id),
+            username=username,
+            role=Role[role.upper()],
+            line=SupportLine(line),
+            groups=groups,
+            email=email,
+            language=language,
+        )
+        await uow.commit()
     click.echo(
         f"{person.display_name} is now {role} #{person.id} on {channel} ({external_id}), line {line}"
     )
@@ -191,23 +191,19 @@ async def agents_add(
 @command_runner
 async def agents_list(settings: Settings) -> None:
     """List agents, supervisors and admins."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            found = await uow.people.with_role(Role.AGENT)
-            rows = []
-            for person in found:
-                assert person.id is not None
-                ids = ", ".join(
-                    f"{i.channel}:{i.external_id}" + (f" @{i.username}" if i.username else "")
-                    for i in await uow.people.identities(person.id)
-                )
-                line = person.support_line.value if person.support_line else "-"
-                rows.append(
-                    f"{person.id:>4}  {person.display_name:<24} {person.role.label:<10} line {line}  {ids}"
-                )
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        found = await uow.people.with_role(Role.AGENT)
+        rows = []
+        for person in found:
+            assert person.id is not None
+            ids = ", ".join(
+                f"{i.channel}:{i.external_id}" + (f" @{i.username}" if i.username else "")
+                for i in await uow.people.identities(person.id)
+            )
+            line = person.support_line.value if person.support_line else "-"
+            rows.append(
+                f"{person.id:>4}  {person.display_name:<24} {person.role.label:<10} line {line}  {ids}"
+            )
     click.echo(
         "\n".join(rows)
         if rows
@@ -232,21 +228,17 @@ def tickets_group() -> None:
 @command_runner
 async def tickets_list(settings: Settings, statuses: tuple[str, ...], limit: int) -> None:
     """List tickets, most urgent and oldest first."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            found = await uow.tickets.search(
-                statuses=[TicketStatus(s) for s in statuses] or None, limit=limit
+    async with open_database(settings) as database, database.uow() as uow:
+        found = await uow.tickets.search(
+            statuses=[TicketStatus(s) for s in statuses] or None, limit=limit
+        )
+        lines = []
+        for ticket in found:
+            assignee = await uow.people.get(ticket.assignee_id) if ticket.assignee_id else None
+            lines.append(
+                f"#{ticket.number}  {ticket.priority.value}  {ticket.status.value:<11} "
+                f"{(assignee.display_name if assignee else '-'):<18} {ticket.title}"
             )
-            lines = []
-            for ticket in found:
-                assignee = await uow.people.get(ticket.assignee_id) if ticket.assignee_id else None
-                lines.append(
-                    f"#{ticket.number}  {ticket.priority.value}  {ticket.status.value:<11} "
-                    f"{(assignee.display_name if assignee else '-'):<18} {ticket.title}"
-                )
-    finally:
-        await database.dispose()
     click.echo("\n".join(lines) if lines else "no tickets")
 
 
@@ -257,12 +249,8 @@ async def tickets_show(settings: Settings, number: int) -> None:
     """Show ticket NUMBER with its conversation and history."""
     from admin import queries
 
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            found = await queries.ticket_detail(uow, number)
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        found = await queries.ticket_detail(uow, number)
     if found is None:
         raise ChatdeskError(f"There is no ticket #{number}.")
     row, messages, audit, names = found

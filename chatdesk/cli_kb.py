@@ -8,13 +8,14 @@ from typing import Any
 
 import click
 
-from chatdesk.cli import _database, command_runner
+from chatdesk.cli import command_runner, open_database
 from core.domain.knowledge import ArticleStatus
 from core.errors import ChatdeskError, InvalidInput
 from core.services import knowledge
 from core.services.context import operator
 from core.settings import Settings
 from kb.evaluation import evaluate
+from storage.unit_of_work import Database
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -42,15 +43,11 @@ async def kb_import(settings: Settings, path: Path) -> None:
             readable.append((file.name, file.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
             unreadable.append((file.name, "not UTF-8 text"))
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            report = await knowledge.import_articles(
-                uow, knowledge.KnowledgeBase(), actor=operator(), files=readable
-            )
-            await uow.commit()
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        report = await knowledge.import_articles(
+            uow, knowledge.KnowledgeBase(), actor=operator(), files=readable
+        )
+        await uow.commit()
     for name, problem in [*unreadable, *report.errors]:
         click.echo(f"skipped {name}: {problem}", err=True)
     click.echo(
@@ -64,24 +61,19 @@ async def kb_import(settings: Settings, path: Path) -> None:
 @command_runner
 async def kb_export(settings: Settings, path: Path) -> None:
     """Write every article to PATH as Markdown with front matter (the import format)."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            files = await knowledge.export_articles(uow)
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        files = await knowledge.export_articles(uow)
     path.mkdir(parents=True, exist_ok=True)
     for name, text in files:
         (path / name).write_text(text, encoding="utf-8")
     click.echo(f"{len(files)} articles written to {path}")
 
 
-async def _loaded(settings: Settings) -> tuple[Any, knowledge.KnowledgeBase]:
-    database = await _database(settings)
+async def _loaded(database: Database) -> knowledge.KnowledgeBase:
     kb = knowledge.KnowledgeBase()
     async with database.uow() as uow:
         await kb.load(uow)
-    return database, kb
+    return kb
 
 
 @kb_group.command("suggest")
@@ -96,13 +88,11 @@ async def kb_suggest(
     settings: Settings, text: str, lang: str | None, limit: int, as_json: bool
 ) -> None:
     """Show the articles the bot would suggest for TEXT."""
-    database, kb = await _loaded(settings)
-    try:
+    async with open_database(settings) as database:
+        kb = await _loaded(database)
         hits = kb.engine.suggest(text, language=lang, limit=limit)
         async with database.uow() as uow:
             rows = [(hit, await uow.articles.get(hit.article_id)) for hit in hits]
-    finally:
-        await database.dispose()
     if as_json:
         click.echo(
             json.dumps(
@@ -145,8 +135,8 @@ async def kb_eval(settings: Settings, questions: Path, as_json: bool) -> None:
         except ValueError as exc:
             raise InvalidInput(f"{questions.name} line {number}: {exc}") from None
         items.append(item)
-    database, kb = await _loaded(settings)
-    await database.dispose()
+    async with open_database(settings) as database:
+        kb = await _loaded(database)
     if len(kb.engine) == 0:
         raise ChatdeskError(
             "the knowledge base has no published articles: run `chatdesk kb import PATH` first"
@@ -197,12 +187,8 @@ def vars_of(metrics: Any) -> dict[str, Any]:
 @command_runner
 async def kb_list(settings: Settings, status: str | None) -> None:
     """List articles with their use counters."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            articles = await uow.articles.all(status=ArticleStatus(status) if status else None)
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        articles = await uow.articles.all(status=ArticleStatus(status) if status else None)
     if not articles:
         click.echo("no articles: import some with `chatdesk kb import PATH`")
     for a in articles:
@@ -217,12 +203,8 @@ async def kb_list(settings: Settings, status: str | None) -> None:
 @command_runner
 async def kb_show(settings: Settings, article_id: str) -> None:
     """Show one article as it is stored."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            article = await uow.articles.get(article_id)
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        article = await uow.articles.get(article_id)
     if article is None:
         raise ChatdeskError(f"There is no article {article_id!r}.")
     click.echo(
@@ -248,19 +230,15 @@ def phrasings() -> None:
 @command_runner
 async def phrasings_add(settings: Settings, article_id: str, text: str) -> None:
     """Teach ARTICLE_ID the question TEXT."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            article = await knowledge.add_phrasing(
-                uow,
-                knowledge.KnowledgeBase(),
-                actor=operator(),
-                article_id=article_id,
-                phrasing=text,
-            )
-            await uow.commit()
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        article = await knowledge.add_phrasing(
+            uow,
+            knowledge.KnowledgeBase(),
+            actor=operator(),
+            article_id=article_id,
+            phrasing=text,
+        )
+        await uow.commit()
     click.echo(f"{article.id} now has {len(article.phrasings)} phrasing(s)")
 
 
@@ -269,12 +247,8 @@ async def phrasings_add(settings: Settings, article_id: str, text: str) -> None:
 @command_runner
 async def kb_unanswered(settings: Settings, limit: int) -> None:
     """Questions the knowledge base did not answer, most asked first: briefs for new articles."""
-    database = await _database(settings)
-    try:
-        async with database.uow() as uow:
-            groups = await uow.knowledge_log.unanswered(limit=limit)
-    finally:
-        await database.dispose()
+    async with open_database(settings) as database, database.uow() as uow:
+        groups = await uow.knowledge_log.unanswered(limit=limit)
     if not groups:
         click.echo("no unanswered questions")
     for g in groups:
