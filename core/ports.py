@@ -9,8 +9,9 @@ all land in one transaction (or none of them do).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from core.domain.entities import (
     AuditEntry,
@@ -27,6 +28,7 @@ from core.domain.entities import (
 )
 from core.domain.enums import Role, TicketStatus
 from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from core.intake.state import Conversation
 
 Entity = (
     Person
@@ -145,6 +147,10 @@ class OutboxRepository(Protocol):
         """The platform reference of the last message sent under ``edit_key`` (to edit it)."""
         ...
 
+    async def ticket_for_ref(self, channel: str, recipient: str, platform_ref: str) -> int | None:
+        """The ticket id of a message we sent to ``recipient`` as ``platform_ref``, if any."""
+        ...
+
 
 class InboundEventRepository(Protocol):
     async def first_time(self, channel: str, key: str, *, now: datetime) -> bool:
@@ -184,6 +190,43 @@ class KnowledgeLogRepository(Protocol):
         ...
 
 
+class ConversationRepository(Protocol):
+    async def get(self, channel: str, chat_ref: str) -> Conversation | None: ...
+
+    async def save(self, conversation: Conversation) -> None:
+        """Insert or replace the chat's state (stamped with ``updated_at``)."""
+        ...
+
+    async def delete(self, channel: str, chat_ref: str) -> None: ...
+
+
+class InviteRepository(Protocol):
+    async def add(self, *, token_hash: str, role: Role, created_at: datetime) -> None: ...
+
+    async def redeem(
+        self, token_hash: str, *, person_id: int, now: datetime, issued_after: datetime
+    ) -> Role | None:
+        """Mark an unused invite issued after ``issued_after`` as used, atomically; its role,
+        or None when it is unknown, used or expired."""
+        ...
+
+
+class AgentRoom(NamedTuple):
+    """A chat where agents see ticket cards: a Telegram group, a Slack channel."""
+
+    channel: str
+    chat_ref: str
+    language: str = "en"
+
+
+class AgentRoomRepository(Protocol):
+    async def all(self) -> list[AgentRoom]: ...
+
+    async def replace(self, rooms: Sequence[AgentRoom]) -> None:
+        """Make the stored rooms exactly ``rooms`` (synced from settings at start-up)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     people: PeopleRepository
@@ -193,6 +236,9 @@ class UnitOfWork(Protocol):
     inbound: InboundEventRepository
     articles: ArticleRepository
     knowledge_log: KnowledgeLogRepository
+    conversations: ConversationRepository
+    invites: InviteRepository
+    rooms: AgentRoomRepository
     clock: Clock
 
     async def __aenter__(self) -> UnitOfWork: ...
@@ -212,3 +258,7 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: an exception inside undoes only what was written inside."""
+        ...

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +26,8 @@ from core.domain.entities import (
 )
 from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
 from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from core.intake.state import Conversation
+from core.ports import AgentRoom
 from storage import tables as t
 
 FIRST_TICKET_NUMBER = 1001
@@ -253,6 +255,20 @@ class SqlOutboxRepository(_Repo):
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def ticket_for_ref(self, channel: str, recipient: str, platform_ref: str) -> int | None:
+        query = (
+            select(t.outbox.c.ticket_id)
+            .where(
+                t.outbox.c.channel == channel,
+                t.outbox.c.recipient == recipient,
+                t.outbox.c.platform_ref == platform_ref,
+                t.outbox.c.ticket_id.is_not(None),
+            )
+            .order_by(t.outbox.c.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
 
 class SqlInboundEventRepository(_Repo):
     async def first_time(self, channel: str, key: str, *, now: datetime) -> bool:
@@ -334,3 +350,75 @@ class SqlKnowledgeLogRepository(_Repo):
             t.kb_unanswered.c.count.desc(), t.kb_unanswered.c.last_seen.desc()
         ).limit(limit)
         return list((await self.session.execute(query)).scalars())
+
+
+class SqlConversationRepository(_Repo):
+    """Plain rows rather than a mapped entity: ``data`` is JSON and is always written whole."""
+
+    async def get(self, channel: str, chat_ref: str) -> Conversation | None:
+        query = select(t.conversations).where(
+            t.conversations.c.channel == channel, t.conversations.c.chat_ref == chat_ref
+        )
+        row = (await self.session.execute(query)).mappings().first()
+        return Conversation(**row) if row else None
+
+    async def save(self, conversation: Conversation) -> None:
+        values = {
+            "channel": conversation.channel,
+            "chat_ref": conversation.chat_ref,
+            "person_id": conversation.person_id,
+            "state": conversation.state,
+            "data": conversation.data,
+            "updated_at": conversation.updated_at,
+        }
+        insert = (pg_insert if self.is_postgres else sqlite_insert)(t.conversations).values(values)
+        await self.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["channel", "chat_ref"],
+                set_={k: v for k, v in values.items() if k not in ("channel", "chat_ref")},
+            )
+        )
+
+    async def delete(self, channel: str, chat_ref: str) -> None:
+        await self.session.execute(
+            delete(t.conversations).where(
+                t.conversations.c.channel == channel, t.conversations.c.chat_ref == chat_ref
+            )
+        )
+
+
+class SqlInviteRepository(_Repo):
+    async def add(self, *, token_hash: str, role: Role, created_at: datetime) -> None:
+        await self.session.execute(
+            t.agent_invites.insert().values(token_hash=token_hash, role=role, created_at=created_at)
+        )
+
+    async def redeem(
+        self, token_hash: str, *, person_id: int, now: datetime, issued_after: datetime
+    ) -> Role | None:
+        # One UPDATE decides: of two simultaneous redemptions exactly one matches "unused".
+        result = await self.session.execute(
+            update(t.agent_invites)
+            .where(
+                t.agent_invites.c.token_hash == token_hash,
+                t.agent_invites.c.used_at.is_(None),
+                t.agent_invites.c.created_at > issued_after,
+            )
+            .values(used_at=now, used_by=person_id)
+            .returning(t.agent_invites.c.role)
+        )
+        role = result.scalar_one_or_none()
+        return Role(role) if role is not None else None
+
+
+class SqlAgentRoomRepository(_Repo):
+    async def all(self) -> list[AgentRoom]:
+        query = select(t.agent_rooms).order_by(t.agent_rooms.c.channel, t.agent_rooms.c.chat_ref)
+        return [AgentRoom(**row) for row in (await self.session.execute(query)).mappings()]
+
+    async def replace(self, rooms: Sequence[AgentRoom]) -> None:
+        await self.session.execute(delete(t.agent_rooms))
+        if rooms:
+            await self.session.execute(
+                t.agent_rooms.insert(), [room._asdict() for room in dict.fromkeys(rooms)]
+            )

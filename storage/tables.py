@@ -218,6 +218,8 @@ outbox = Table(
     Column("platform_ref", String(100)),
     Column("created_at", UTCDateTime()),
     Column("sent_at", UTCDateTime()),
+    Column("edit_ref", String(100)),
+    Column("reply_to_key", String(100)),
     Index("ix_outbox_due", "state", "next_attempt_at"),
     Index("ix_outbox_edit_key", "edit_key"),
 )
@@ -279,6 +281,35 @@ kb_unanswered = Table(
     Column("first_seen", UTCDateTime(), nullable=False),
     Column("last_seen", UTCDateTime(), nullable=False),
     Column("resolved", Boolean, nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("chat_ref", String(100), primary_key=True),
+    Column("person_id", Id, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("state", String(50), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+agent_invites = Table(
+    "agent_invites",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("role", IntEnumType(Role), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("used_at", UTCDateTime()),
+    Column("used_by", Id, ForeignKey("people.id", ondelete="SET NULL")),
+)
+
+agent_rooms = Table(
+    "agent_rooms",
+    metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("chat_ref", String(100), primary_key=True),
+    Column("language", String(8), nullable=False),
 )
 
 mapper_registry = registry(metadata=metadata)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any
 
@@ -10,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.ports import Clock, Entity, SystemClock
 from storage.database import create_engine, session_factory
 from storage.repositories import (
+    SqlAgentRoomRepository,
     SqlArticleRepository,
     SqlCatalogRepository,
+    SqlConversationRepository,
     SqlHistoryRepository,
     SqlInboundEventRepository,
+    SqlInviteRepository,
     SqlKnowledgeLogRepository,
     SqlOutboxRepository,
     SqlPeopleRepository,
@@ -43,6 +48,9 @@ class SqlUnitOfWork:
         self.inbound = SqlInboundEventRepository(self.session)
         self.articles = SqlArticleRepository(self.session)
         self.knowledge_log = SqlKnowledgeLogRepository(self.session)
+        self.conversations = SqlConversationRepository(self.session)
+        self.invites = SqlInviteRepository(self.session)
+        self.rooms = SqlAgentRoomRepository(self.session)
         return self
 
     async def __aexit__(
@@ -66,6 +74,11 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        async with self.session.begin_nested():
+            yield
 
 
 class Database:

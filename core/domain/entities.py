@@ -177,6 +177,8 @@ class OutboxMessage:
     ticket_id: int | None = None
     edit_key: str | None = None  # messages sharing a key are edited in place (ticket cards)
     reply_to_ref: str | None = None
+    edit_ref: str | None = None  # edit this platform message (the one whose button was pressed)
+    reply_to_key: str | None = None  # reply to the last message sent under this edit_key
     state: OutboxState = OutboxState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None

@@ -6,12 +6,14 @@ change that caused it, and the outbox sweep delivers it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from core.domain.entities import OutboxMessage, Ticket
 from core.i18n import gettext as _
-from core.messages import Button, Reply, Span, bold, quote, reply_to_payload
+from core.messages import Attachment, Button, Reply, Span, bold, quote, reply_to_payload
 from core.ports import UnitOfWork
+from core.services.cards import CardFacts, card_key, render_card
+from core.services.context import name_of
 
 ReplyBuilder = Callable[[str], Reply]
 """Builds a reply in the recipient's language."""
@@ -22,21 +24,105 @@ async def _language_of(uow: UnitOfWork, person_id: int) -> str:
     return person.language if person else "en"
 
 
+def queue_reply(
+    uow: UnitOfWork,
+    channel: str,
+    recipient: str,
+    reply: Reply,
+    *,
+    ticket_id: int | None = None,
+    edit_key: str | None = None,
+    edit_ref: str | None = None,
+    reply_to_ref: str | None = None,
+    reply_to_key: str | None = None,
+) -> None:
+    """Put one message in the outbox, due now. The one place outbox rows are written.
+
+    ``edit_key``: send under this key, editing the message last sent under it.
+    ``edit_ref``: edit this platform message. ``reply_to_key``: reply to the message last sent
+    under that key (resolved at delivery, when it has been sent).
+    """
+    now = uow.clock.now()
+    uow.add(
+        OutboxMessage(
+            channel=channel,
+            recipient=recipient,
+            payload=reply_to_payload(reply),
+            ticket_id=ticket_id,
+            edit_key=edit_key,
+            edit_ref=edit_ref,
+            reply_to_ref=reply_to_ref,
+            reply_to_key=reply_to_key,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
 async def tell_requester(uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder) -> None:
     """Queue a message to the ticket's requester in the conversation the ticket came from."""
     if ticket.conversation_ref is None or ticket.origin_channel in ("admin", "cli"):
         return
     language = await _language_of(uow, ticket.requester_id)
-    uow.add(
-        OutboxMessage(
-            channel=ticket.origin_channel,
-            recipient=ticket.conversation_ref,
-            payload=reply_to_payload(build(language)),
-            ticket_id=ticket.id,
-            next_attempt_at=uow.clock.now(),
-            created_at=uow.clock.now(),
-        )
+    queue_reply(
+        uow, ticket.origin_channel, ticket.conversation_ref, build(language), ticket_id=ticket.id
     )
+
+
+async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
+    """Post or refresh the ticket's card in every agents' room (a no-op when none is set up).
+
+    Every use case that changes what a card shows calls this once, after its change.
+    """
+    rooms = await uow.rooms.all()
+    if not rooms:
+        return
+    assert ticket.id is not None
+    category = await uow.catalog.category_by_id(ticket.category_id) if ticket.category_id else None
+    for room in rooms:
+        facts = CardFacts(
+            requester=await name_of(uow, ticket.requester_id),
+            assignee=await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None,
+            category=category.label(room.language) if category else None,
+            attachments=len(await uow.history.attachments(ticket.id)),
+        )
+        queue_reply(
+            uow,
+            room.channel,
+            room.chat_ref,
+            render_card(ticket, facts, room.language),
+            ticket_id=ticket.id,
+            edit_key=card_key(room.channel, room.chat_ref, ticket.number),
+        )
+
+
+async def relay_to_agents(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    *,
+    author: str,
+    body: str,
+    attachments: Sequence[Attachment] = (),
+) -> None:
+    """Show a requester's message in every agents' room, as a reply to the ticket's card."""
+    for room in await uow.rooms.all():
+        head = _(room.language, "{agent} on ticket {ticket}:", agent="\x00", ticket="\x01")
+        reply = Reply(
+            spans=(
+                *_fill(head, agent=bold(author), ticket=_ticket_span(ticket)),
+                Span("\n"),
+                quote(body),
+            ),
+            attachments=tuple(a for a in attachments if a.channel == room.channel),
+        )
+        queue_reply(
+            uow,
+            room.channel,
+            room.chat_ref,
+            reply,
+            ticket_id=ticket.id,
+            reply_to_key=card_key(room.channel, room.chat_ref, ticket.number),
+        )
 
 
 def _ticket_span(ticket: Ticket) -> Span:

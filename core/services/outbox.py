@@ -53,28 +53,37 @@ class OutboxWorker:
         parallel: int = 8,
     ) -> None:
         self._uow = uow_factory
-        self._senders = dict(senders)
+        self._senders = senders  # shared: channels register their sender as they start
         self._batch = batch
         self._parallel = asyncio.Semaphore(parallel)
         self._running = asyncio.Lock()
+        self._again = False
+        self._tasks: set[asyncio.Task[SweepResult]] = set()  # keep kicked sweeps referenced
 
     def kick(self) -> None:
-        if not self._running.locked():
-            asyncio.get_running_loop().create_task(self.sweep())
+        """Sweep now; if a sweep is running, it makes one more pass when it ends."""
+        if self._running.locked():
+            self._again = True
+            return
+        task = asyncio.get_running_loop().create_task(self.sweep())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def sweep(self) -> SweepResult:
         if self._running.locked():
+            self._again = True
             return SweepResult()
         async with self._running:
             total = SweepResult()
             while True:
+                self._again = False
                 result, claimed = await self._sweep_once()
                 total = SweepResult(
                     total.sent + result.sent,
                     total.retried + result.retried,
                     total.failed + result.failed,
                 )
-                if claimed < self._batch:
+                if claimed < self._batch and not self._again:
                     return total
 
     async def _sweep_once(self) -> tuple[SweepResult, int]:
@@ -114,7 +123,12 @@ class OutboxWorker:
         sender = self._senders.get(message.channel)
         async with self._uow() as uow:
             now = uow.clock.now()
-            edit_ref = await uow.outbox.last_ref(message.edit_key) if message.edit_key else None
+            edit_ref = message.edit_ref or (
+                await uow.outbox.last_ref(message.edit_key) if message.edit_key else None
+            )
+            reply_to = message.reply_to_ref or (
+                await uow.outbox.last_ref(message.reply_to_key) if message.reply_to_key else None
+            )
         if sender is None:
             return await self._record(
                 message,
@@ -127,7 +141,7 @@ class OutboxWorker:
                 recipient=message.recipient,
                 reply=reply_from_payload(message.payload),
                 edit_message_ref=edit_ref,
-                reply_to_ref=message.reply_to_ref,
+                reply_to_ref=reply_to,
             )
         except RetryLater as wait:
             delay = (

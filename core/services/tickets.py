@@ -57,9 +57,18 @@ class NewTicket:
 
 
 async def open_ticket(
-    uow: UnitOfWork, *, actor: Actor, request: NewTicket, requester_id: int | None = None
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    request: NewTicket,
+    requester_id: int | None = None,
+    announce: bool = True,
 ) -> Ticket:
-    """Register a request. Agents may open a ticket on someone else's behalf."""
+    """Register a request. Agents may open a ticket on someone else's behalf.
+
+    ``announce=False`` leaves telling the requester to the caller (the chat dialogue confirms
+    in its own words), so they get one confirmation, not two.
+    """
     title = clean_text(request.title, what="title", limit=TITLE_MAX)
     description = clean_text(request.description, what="description", limit=TEXT_MAX)
     _check_attachments(request.attachments)
@@ -115,7 +124,9 @@ async def open_ticket(
         type=ticket.type.value,
         attachments=len(request.attachments),
     )
-    await notify.tell_requester(uow, ticket, notify.registered(ticket))
+    if announce:
+        await notify.tell_requester(uow, ticket, notify.registered(ticket))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -140,6 +151,7 @@ async def reply(
         raise InvalidInput(f"Ticket #{number} is closed; please open a new request.")
     now = uow.clock.now()
     from_agent = actor.person.is_agent and ticket.requester_id != actor.id
+    status_before = ticket.status
     message = TicketMessage(
         ticket_id=_id(ticket),
         author_id=actor.id,
@@ -162,22 +174,21 @@ async def reply(
         await notify.tell_requester(
             uow, ticket, notify.agent_reply(ticket, actor.person.display_name, text)
         )
-    elif ticket.status == TicketStatus.WAITING:
-        move(
-            uow,
-            actor,
-            ticket,
-            TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN,
+    else:
+        await notify.relay_to_agents(
+            uow, ticket, author=actor.person.display_name, body=text, attachments=attachments
         )
-    elif ticket.status == TicketStatus.RESOLVED:
-        move(
-            uow,
-            actor,
-            ticket,
-            TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN,
-            action="reopened",
-        )
+        if ticket.status in (TicketStatus.WAITING, TicketStatus.RESOLVED):
+            move(
+                uow,
+                actor,
+                ticket,
+                TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN,
+                action="reopened" if ticket.status == TicketStatus.RESOLVED else "status_changed",
+            )
     ticket.updated_at = now
+    if ticket.status != status_before:
+        await notify.ticket_changed(uow, ticket)
     return message
 
 

@@ -43,6 +43,7 @@ async def claim(uow: UnitOfWork, *, actor: Actor, number: int) -> Ticket:
     _set_assignee(uow, actor, ticket, actor.id, action="claimed")
     move(uow, actor, ticket, TicketStatus.ASSIGNED)
     await notify.tell_requester(uow, ticket, notify.claimed(ticket, actor.person.display_name))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -71,6 +72,7 @@ async def assign(uow: UnitOfWork, *, actor: Actor, number: int, assignee_id: int
             move(uow, actor, ticket, TicketStatus.ASSIGNED)
         agent_name = await name_of(uow, assignee_id)
         await notify.tell_requester(uow, ticket, notify.claimed(ticket, agent_name))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -97,6 +99,7 @@ async def change_status(
     move(uow, actor, ticket, status)
     if status == TicketStatus.WAITING:
         await notify.tell_requester(uow, ticket, notify.waiting(ticket))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -120,6 +123,7 @@ async def set_priority(uow: UnitOfWork, *, actor: Actor, number: int, priority: 
     )
     ticket.priority = priority
     ticket.updated_at = uow.clock.now()
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -146,6 +150,7 @@ async def resolve(uow: UnitOfWork, *, actor: Actor, number: int, resolution: str
     ticket.resolution = note or None
     move(uow, actor, ticket, TicketStatus.RESOLVED)
     await notify.tell_requester(uow, ticket, notify.resolved(ticket, note))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -162,6 +167,7 @@ async def reopen(uow: UnitOfWork, *, actor: Actor, number: int, reason: str = ""
     if why:
         audit(uow, actor, ticket, "reopen_reason", new=why)
     await notify.tell_requester(uow, ticket, notify.reopened(ticket))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -170,6 +176,7 @@ async def close(uow: UnitOfWork, *, actor: Actor, number: int) -> Ticket:
     ticket = await load_visible_ticket(uow, actor, number, for_update=True)
     move(uow, actor, ticket, TicketStatus.CLOSED)
     await notify.tell_requester(uow, ticket, notify.closed(ticket))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -218,6 +225,7 @@ async def rate(
         ticket.rating_comment = text
     if ticket.status == TicketStatus.RESOLVED:
         move(uow, actor, ticket, TicketStatus.CLOSED)
+        await notify.ticket_changed(uow, ticket)
     ticket.updated_at = now
     return ticket
 
@@ -269,6 +277,7 @@ async def escalate(uow: UnitOfWork, *, actor: Actor, number: int, reason: str = 
     if ticket.status != TicketStatus.OPEN:
         move(uow, actor, ticket, TicketStatus.OPEN)
     await notify.tell_requester(uow, ticket, notify.escalated(ticket))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 
@@ -295,6 +304,7 @@ async def mark_duplicate(uow: UnitOfWork, *, actor: Actor, number: int, of_numbe
     audit(uow, actor, ticket, "marked_duplicate", field="duplicate_of", new=f"#{of_number}")
     move(uow, actor, ticket, TicketStatus.CLOSED)
     await notify.tell_requester(uow, ticket, notify.merged(ticket, of_number))
+    await notify.ticket_changed(uow, ticket)
     return ticket
 
 

@@ -1,0 +1,79 @@
+"""What a channel adapter hands the engine, and what it gets back. No platform types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.messages import Attachment, Reply
+from core.ports import AgentRoom
+
+EventKind = Literal["text", "button", "command", "attachment"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelUser:
+    """The sender as the platform describes them. Slack ``external_id`` is ``TEAM:USER``."""
+
+    external_id: str
+    display_name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEvent:
+    """One thing a person did in a chat.
+
+    ``kind`` says which fields matter: ``text`` (``text``), ``button`` (``action``, the
+    :attr:`core.messages.Button.action` pressed), ``command`` (``command`` without the slash and
+    any ``@botname``, lower case; ``args`` the rest of the line) or ``attachment``
+    (``attachments``, with the caption in ``text``; an album arrives as several events).
+    """
+
+    channel: str
+    chat_ref: str  # the conversation: a private chat, or an agents' group
+    user: ChannelUser
+    kind: EventKind
+    event_key: str  # platform dedupe key, e.g. "update:123"
+    is_private: bool = True
+    text: str = ""
+    action: str = ""
+    command: str = ""
+    args: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    message_ref: str | None = None  # the platform message (for a button: the one it sits on)
+    reply_to_ref: str | None = None  # the platform message this one replies to
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply to send now. ``edit_ref`` edits that platform message instead of sending anew."""
+
+    channel: str
+    recipient: str
+    reply: Reply
+    edit_ref: str | None = None
+    reply_to_ref: str | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What handling an event produced. ``toast`` is the short answer to a button press
+    (Telegram ``answerCallbackQuery``, a Slack ephemeral); ``duplicate`` marks a redelivery."""
+
+    replies: list[Outgoing] = field(default_factory=list)
+    toast: str | None = None
+    duplicate: bool = False
+
+    def texts(self) -> list[str]:
+        return [item.reply.plain_text() for item in self.replies]
+
+
+@dataclass(frozen=True, slots=True)
+class DeskConfig:
+    """Per-process settings the engine needs. ``agent_rooms`` are stored with
+    :func:`core.intake.rooms.sync_agent_rooms` at start-up; the engine reads them from storage."""
+
+    default_language: str = "en"
+    agent_rooms: tuple[AgentRoom, ...] = ()
