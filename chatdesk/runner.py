@@ -1,19 +1,23 @@
 """`chatdesk run`: every configured part in one process and one event loop.
 
-Always: migrations to head, the admin web app (uvicorn) and the scheduler's sweeps (outbox
-delivery). Each messenger bot joins when its tokens are configured.
+Always: migrations to head, the admin web app (uvicorn), the knowledge index and the
+scheduler's sweeps (outbox delivery, knowledge sync). The Telegram bot joins when its token
+is configured (long polling, or webhook on the admin app's server).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
+from core.intake.events import DeskConfig
+from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
+from core.ports import AgentRoom
+from core.services.inbound import InboundProcessor
 from core.services.knowledge import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
@@ -22,24 +26,58 @@ from storage.unit_of_work import Database
 
 log = logging.getLogger("chatdesk")
 
-ChannelStarter = Callable[[Settings, Database, OutboxWorker], Awaitable[None]]
+
+def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
+    rooms = []
+    if settings.telegram_enabled and settings.telegram_agents_chat:
+        rooms.append(
+            AgentRoom("telegram", settings.telegram_agents_chat, settings.default_language)
+        )
+    return tuple(rooms)
 
 
 async def run(settings: Settings) -> None:
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
-    senders: dict[str, Sender] = {}
-    worker = OutboxWorker(database.uow, senders)
     knowledge_base = KnowledgeBase()
+    config = DeskConfig(
+        default_language=settings.default_language, agent_rooms=agent_rooms(settings)
+    )
     async with database.uow() as uow:
         await knowledge_base.load(uow)
+        await sync_agent_rooms(uow, config.agent_rooms)
+        await uow.commit()
     log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
+
+    senders: dict[str, Sender] = {}
+    worker = OutboxWorker(database.uow, senders)
+    processor = InboundProcessor(
+        database.uow, kb=knowledge_base, config=config, after_commit=worker.kick
+    )
+    app = create_app(settings=settings, database=database)
+
+    telegram = None
+    if settings.telegram_enabled:
+        from bots.telegram.channel import TelegramChannel
+
+        telegram = TelegramChannel(settings, processor)
+        senders["telegram"] = telegram.sender
+        await telegram.start(app)
+    if not settings.telegram_enabled and not settings.slack_enabled:
+        log.info("no messenger tokens configured: serving the admin panel only")
 
     async def sync_knowledge() -> None:
         async with database.uow() as uow:
             await knowledge_base.sync(uow)
 
-    app = create_app(settings=settings, database=database)
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    scheduler.add_job(
+        worker.sweep, "interval", seconds=1, id="outbox", max_instances=1, coalesce=True
+    )
+    scheduler.add_job(
+        sync_knowledge, "interval", seconds=10, id="kb-sync", max_instances=1, coalesce=True
+    )
+    scheduler.start()
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -49,16 +87,11 @@ async def run(settings: Settings) -> None:
             lifespan="off",
         )
     )
-    scheduler = AsyncIOScheduler(timezone=settings.timezone)
-    scheduler.add_job(
-        worker.sweep, "interval", seconds=1, id="outbox", max_instances=1, coalesce=True
-    )
-    scheduler.start()
     log.info("admin panel on http://%s:%s", settings.admin_host, settings.admin_port)
-    if not settings.telegram_enabled and not settings.slack_enabled:
-        log.info("no messenger tokens configured: serving the admin panel only")
     try:
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
+        if telegram is not None:
+            await telegram.stop()
         await database.dispose()

@@ -1,0 +1,98 @@
+"""The Telegram channel inside `chatdesk run`: polling or webhook, commands, outbox sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Dispatcher
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from fastapi import FastAPI
+
+from bots.telegram.bot import create_bot
+from bots.telegram.events import CLOUD_DOWNLOAD_LIMIT
+from bots.telegram.handlers import build_router
+from bots.telegram.polling import poll
+from bots.telegram.sender import TelegramSender
+from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route
+from core.intake.commands import bot_commands
+from core.services.inbound import InboundProcessor
+from core.settings import PUBLIC_TELEGRAM_API, Settings
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "callback_query"]
+SELF_HOSTED_DOWNLOAD_LIMIT = 2000 * 1024 * 1024
+
+
+class TelegramChannel:
+    def __init__(self, settings: Settings, processor: InboundProcessor) -> None:
+        self.settings = settings
+        self.processor = processor
+        self.bot = create_bot(settings)
+        self.sender = TelegramSender(self.bot)
+        self.dispatcher = Dispatcher()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.telegram_webhook_url)
+
+    async def start(self, app: FastAPI) -> None:
+        me = await self.bot.get_me()
+        public = self.settings.telegram_api_url.rstrip("/") == PUBLIC_TELEGRAM_API
+        limit = CLOUD_DOWNLOAD_LIMIT if public else SELF_HOSTED_DOWNLOAD_LIMIT
+        self.dispatcher.include_router(
+            build_router(self.processor, bot_username=me.username, file_limit=limit)
+        )
+        await self._register_commands()
+        if self.webhook_mode:
+            secret = self.settings.telegram_webhook_secret
+            if secret is None:
+                raise ValueError("CHATDESK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+            add_webhook_route(
+                app, dispatcher=self.dispatcher, bot=self.bot, secret=secret.get_secret_value()
+            )
+            await self.bot.set_webhook(
+                str(self.settings.telegram_webhook_url),
+                secret_token=secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info(
+                "telegram: @%s on webhook %s (served at %s)",
+                me.username,
+                self.settings.telegram_webhook_url,
+                WEBHOOK_PATH,
+            )
+        else:
+            self._task = asyncio.create_task(
+                poll(self.dispatcher, self.bot, allowed_updates=ALLOWED_UPDATES, stop=self._stop)
+            )
+            log.info("telegram: @%s polling %s", me.username, self.settings.telegram_api_url)
+
+    async def _register_commands(self) -> None:
+        for language in ("en", "ru"):
+            code = None if language == "en" else language
+            people = [BotCommand(command=c, description=d) for c, d in bot_commands(language)]
+            await self.bot.set_my_commands(
+                people, scope=BotCommandScopeAllPrivateChats(), language_code=code
+            )
+            if self.settings.telegram_agents_chat:
+                agents = [
+                    BotCommand(command=c, description=d)
+                    for c, d in bot_commands(language, for_agents=True)
+                ]
+                await self.bot.set_my_commands(
+                    agents,
+                    scope=BotCommandScopeChat(chat_id=self.settings.telegram_agents_chat),
+                    language_code=code,
+                )
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.bot.session.close()

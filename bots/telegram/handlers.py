@@ -1,0 +1,70 @@
+"""The aiogram router: every message and button press goes to the core; nothing else happens here."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message, Update
+
+from bots.telegram.events import CHANNEL, TooLarge, Unsupported, from_callback, from_message
+from core.i18n import gettext
+from core.services.inbound import InboundProcessor
+
+log = logging.getLogger(__name__)
+TOAST_LIMIT = 200
+
+
+def build_router(
+    processor: InboundProcessor, *, bot_username: str | None, file_limit: int
+) -> Router:
+    router = Router(name="chatdesk")
+
+    @router.message()
+    async def on_message(message: Message, event_update: Update) -> None:
+        language = message.from_user.language_code if message.from_user else None
+        key = f"update:{event_update.update_id}"
+        try:
+            event = from_message(
+                message,
+                update_id=event_update.update_id,
+                bot_username=bot_username,
+                file_limit=file_limit,
+            )
+        except TooLarge as big:
+            text = gettext(
+                language,
+                "The file {name} is {size} MB; the bot can take files up to {limit} MB. "
+                "Please compress it or share a link instead.",
+                name=big.name or "you sent",
+                size=round(big.size / 1024 / 1024, 1),
+                limit=file_limit // 1024 // 1024,
+            )
+            await processor.say(
+                event_key=key, channel=CHANNEL, chat_ref=str(message.chat.id), text=text
+            )
+            return
+        except Unsupported:
+            if message.chat.type == "private":
+                text = gettext(
+                    language,
+                    "I can read text, photos and files. Please describe your request in words.",
+                )
+                await processor.say(
+                    event_key=key, channel=CHANNEL, chat_ref=str(message.chat.id), text=text
+                )
+            return
+        if event is not None:
+            await processor.process(event)
+
+    @router.callback_query()
+    async def on_button(callback: CallbackQuery, event_update: Update) -> None:
+        outcome = await processor.process(from_callback(callback, update_id=event_update.update_id))
+        toast = outcome.toast[:TOAST_LIMIT] if outcome.toast else None
+        try:
+            await callback.answer(toast)
+        except TelegramBadRequest as exc:  # the query is too old to answer: the press still counted
+            log.info("could not answer button press: %s", exc)
+
+    return router
