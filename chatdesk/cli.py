@@ -187,6 +187,50 @@ async def agents_add(
     )
 
 
+@agents.command("invite")
+@click.option(
+    "--role",
+    type=click.Choice(["agent", "supervisor", "admin"]),
+    default="agent",
+    show_default=True,
+)
+@command_runner
+async def agents_invite(settings: Settings, role: str) -> None:
+    """Print a one-time link that makes whoever opens it an agent (valid 7 days)."""
+    from core.services.invites import INVITE_PREFIX, INVITE_VALID_FOR, create_invite
+
+    async with open_database(settings) as database, database.uow() as uow:
+        token = await create_invite(uow, actor=operator(), role=Role[role.upper()])
+        await uow.commit()
+    payload = f"{INVITE_PREFIX}{token}"
+    username = await _telegram_username(settings)
+    days = INVITE_VALID_FOR.days
+    if username:
+        click.echo(f"Send this link to the new {role} (one use, valid {days} days):")
+        click.echo(f"https://t.me/{username}?start={payload}")
+    else:
+        click.echo(
+            f"One-time invite for a new {role} (valid {days} days). In a private chat with the bot, send:"
+        )
+        click.echo(f"/start {payload}")
+
+
+async def _telegram_username(settings: Settings) -> str | None:
+    """The bot's username for a t.me link, or None when the bot is not configured or reachable."""
+    if not settings.telegram_enabled:
+        return None
+    from bots.telegram.bot import create_bot
+
+    bot = create_bot(settings)
+    try:
+        me = await asyncio.wait_for(bot.get_me(), timeout=10)
+    except Exception:  # noqa: BLE001 - the link is a convenience; the /start form always works
+        return None
+    finally:
+        await bot.session.close()
+    return me.username
+
+
 @agents.command("list")
 @command_runner
 async def agents_list(settings: Settings) -> None:

@@ -33,6 +33,13 @@ async def command(turn: Turn) -> None:
         help_text(turn)
     elif name == "help":
         help_text(turn)
+    elif name == "id":
+        # What an admin needs for `chatdesk agents add NAME --telegram ID`.
+        turn.say(
+            "Your {channel} id is {id}.",
+            channel=turn.event.channel.capitalize(),
+            id=turn.event.user.external_id,
+        )
     elif name == "language":
         rows = tuple(
             (turn.button(LANGUAGE_NAMES[code], f"lang:{code}"),) for code in SUPPORTED_LANGUAGES

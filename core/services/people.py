@@ -65,7 +65,7 @@ async def add_agent(
     external_id = external_id.strip()
     if channel == "telegram" and not external_id.lstrip("-").isdigit():
         raise InvalidInput(
-            "A Telegram user id is a number (the bot tells people theirs with /start)."
+            "A Telegram user id is a number (a person gets theirs by sending /id to the bot)."
         )
     if channel == "slack" and not re.fullmatch(r"T[A-Z0-9]+:[UW][A-Z0-9]+", external_id):
         raise InvalidInput("A Slack identity is TEAM_ID:USER_ID, e.g. T012AB3C4:U0G9QF9C6.")

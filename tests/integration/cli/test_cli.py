@@ -162,3 +162,14 @@ def test_run_serves_the_admin_page_within_a_minute(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_agents_invite_prints_a_one_time_start_command(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    first = _run(["agents", "invite"], cli_env, tmp_path)
+    second = _run(["agents", "invite", "--role", "supervisor"], cli_env, tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    tokens = [r.stdout.strip().splitlines()[-1] for r in (first, second)]
+    assert all(t.startswith("/start agent-") and len(t) > len("/start agent-") + 20 for t in tokens)
+    assert tokens[0] != tokens[1], "every invite is new"

@@ -168,3 +168,10 @@ async def test_a_refused_action_writes_nothing_but_the_dedupe_record(db: Databas
     async with db.uow() as uow:
         ticket = await uow.tickets.get(1001)
         assert ticket is not None and ticket.status is TicketStatus.RESOLVED and alice.id
+
+
+async def test_id_command_tells_people_their_channel_id(db: Database) -> None:
+    desk = await Desk(db).start()
+    ivan = desk.user("Иван", "777", language="ru")
+    answer = await ivan.command("/id")
+    assert answer.texts() == ["Ваш id в Telegram: 777."]
