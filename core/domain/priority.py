@@ -28,4 +28,6 @@ def parse_priority(value: str) -> Priority:
     try:
         return Priority(value.strip().upper())
     except ValueError:
-        raise InvalidInput(f"Unknown priority {value!r}; use P1, P2, P3 or P4.") from None
+        raise InvalidInput(
+            "Unknown priority '{value}'; use P1, P2, P3 or P4.", value=value
+        ) from None

@@ -24,9 +24,15 @@ def can_transition(current: S, target: S) -> bool:
 def check_transition(current: S, target: S, *, number: int) -> None:
     """Raise :class:`InvalidTransition` with a readable reason unless ``current → target`` is allowed."""
     if current == target:
-        raise InvalidTransition(f"Ticket #{number} is already {current.value.replace('_', ' ')}.")
+        raise InvalidTransition(
+            "Ticket #{number} is already {status}.", number=number, status=current
+        )
     if not can_transition(current, target):
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none (it is final)"
         raise InvalidTransition(
-            f"Ticket #{number} cannot go from {current.value} to {target.value}; allowed: {allowed}."
+            "Ticket #{number} cannot go from {current} to {target}; allowed: {allowed}.",
+            number=number,
+            current=current.value,
+            target=target.value,
+            allowed=allowed,
         )

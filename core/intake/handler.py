@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import AlreadyClaimed, ChatdeskError
-from core.i18n import gettext
+from core.errors import ChatdeskError
 from core.intake import agent_buttons, agents, employee
 from core.intake.events import DeskConfig, InboundEvent, Outcome, Outgoing
 from core.intake.turn import Turn
@@ -69,15 +68,7 @@ async def _route(turn: Turn) -> None:
 
 
 def _refusal(event: InboundEvent, language: str, refused: ChatdeskError) -> Outcome:
-    if isinstance(refused, AlreadyClaimed):
-        text = gettext(
-            language,
-            "Ticket #{number} is already claimed by {name}.",
-            number=refused.number,
-            name=refused.by,
-        )
-    else:
-        text = str(refused)
+    text = refused.translated(language)
     if event.kind == "button":
         return Outcome(toast=text)
     return Outcome(replies=[Outgoing(event.channel, event.chat_ref, Reply(spans=(Span(text),)))])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from core.domain.entities import AuditEntry, Person, Ticket
 from core.domain.enums import Role
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied, Term
 from core.ports import UnitOfWork
 
 TITLE_MAX = 200
@@ -35,23 +35,28 @@ def operator(channel: str = "cli") -> Actor:
 
 def require_role(actor: Actor, role: Role, *, doing: str) -> None:
     if not actor.person.has_role(role):
-        raise PermissionDenied(f"Only {role.label}s can {doing}.")
+        raise PermissionDenied("Only {role}s can {doing}.", role=Term(role.label), doing=doing)
 
 
 def clean_text(value: str | None, *, what: str, limit: int, required: bool = True) -> str:
     """Strip, refuse empty (when required) and oversized text with a message naming the field."""
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"The {what} must not be empty.")
+        raise InvalidInput("The {what} must not be empty.", what=Term(what))
     if len(text) > limit:
-        raise InvalidInput(f"The {what} is {len(text)} characters long; the limit is {limit}.")
+        raise InvalidInput(
+            "The {what} is {length} characters long; the limit is {limit}.",
+            what=Term(what),
+            length=len(text),
+            limit=limit,
+        )
     return text
 
 
 async def load_ticket(uow: UnitOfWork, number: int, *, for_update: bool = False) -> Ticket:
     ticket = await uow.tickets.get(number, for_update=for_update)
     if ticket is None:
-        raise NotFound(f"There is no ticket #{number}.")
+        raise NotFound("There is no ticket #{number}.", number=number)
     return ticket
 
 
@@ -61,7 +66,7 @@ async def load_visible_ticket(
     """Agents see every ticket; a requester sees only their own, and learns nothing of others'."""
     ticket = await uow.tickets.get(number, for_update=for_update)
     if ticket is None or not (actor.person.is_agent or ticket.requester_id == actor.id):
-        raise NotFound(f"There is no ticket #{number} among yours.")
+        raise NotFound("There is no ticket #{number} among yours.", number=number)
     return ticket
 
 

@@ -157,7 +157,7 @@ async def record_outcome(
     if event is None:
         raise NotFound("That suggestion is no longer known.")
     if outcome in (SuggestionOutcome.PENDING, SuggestionOutcome.NONE_FOUND):
-        raise InvalidInput(f"{outcome.value!r} is not an answer.")
+        raise InvalidInput("'{outcome}' is not an answer.", outcome=outcome.value)
     if article_id is not None and article_id not in event.article_ids:
         raise InvalidInput("That article was not among the suggestions.")
     now = uow.clock.now()
@@ -237,9 +237,9 @@ async def add_phrasing(
     text = clean_text(phrasing, what="phrasing", limit=PHRASING_MAX)
     article = await uow.articles.get(article_id)
     if article is None:
-        raise NotFound(f"There is no article {article_id!r}.")
+        raise NotFound("There is no article '{id}'.", id=article_id)
     if text.casefold() in (p.casefold() for p in article.phrasings):
-        raise InvalidInput(f"Article {article_id!r} already has that phrasing.")
+        raise InvalidInput("Article '{id}' already has that phrasing.", id=article_id)
     article.phrasings = [*article.phrasings, text]
     article.updated_at = uow.clock.now()
     kb.refresh(article)
@@ -297,12 +297,15 @@ async def export_articles(uow: UnitOfWork) -> list[tuple[str, str]]:
 def _validate(article: Article) -> None:
     if not _SLUG.match(article.id) or len(article.id) > 100:
         raise InvalidInput(
-            f"Article id {article.id!r} must be kebab-case (a-z, 0-9, -), at most 100 characters."
+            "Article id '{id}' must be kebab-case (a-z, 0-9, -), at most 100 characters.",
+            id=article.id,
         )
     clean_text(article.title, what="title", limit=300)
     clean_text(article.body, what="body", limit=100_000)
     if article.language not in ("en", "ru"):
-        raise InvalidInput(f"Unsupported article language {article.language!r}; use en or ru.")
+        raise InvalidInput(
+            "Unsupported article language '{language}'; use en or ru.", language=article.language
+        )
     article.status = ArticleStatus(article.status)
 
 
@@ -310,7 +313,7 @@ def _from_file(item: ArticleFile) -> Article:
     try:
         status = ArticleStatus(item.status)
     except ValueError:
-        raise InvalidInput(f"Unknown status {item.status!r}.") from None
+        raise InvalidInput("Unknown status '{status}'.", status=item.status) from None
     return Article(
         id=item.id,
         title=item.title,

@@ -61,7 +61,11 @@ async def add_agent(
     require_role(actor, Role.ADMIN, doing="add agents")
     name = clean_text(display_name, what="name", limit=200)
     if channel not in CHANNELS:
-        raise InvalidInput(f"Unknown channel {channel!r}; use {' or '.join(CHANNELS)}.")
+        raise InvalidInput(
+            "Unknown channel '{channel}'; use {choices}.",
+            channel=channel,
+            choices=" or ".join(CHANNELS),
+        )
     external_id = external_id.strip()
     if channel == "telegram" and not external_id.lstrip("-").isdigit():
         raise InvalidInput(
@@ -72,14 +76,14 @@ async def add_agent(
     if role < Role.AGENT:
         raise InvalidInput("Use requester_for for requesters; agents have role agent or above.")
     if email is not None and not _EMAIL.match(email):
-        raise InvalidInput(f"{email!r} is not an e-mail address.")
+        raise InvalidInput("'{email}' is not an e-mail address.", email=email)
     if language not in SUPPORTED_LANGUAGES:
-        raise InvalidInput(f"Unsupported language {language!r}.")
+        raise InvalidInput("Unsupported language '{language}'.", language=language)
     wanted = []
     for group_name in groups:
         group = await uow.catalog.group(group_name)
         if group is None:
-            raise InvalidInput(f"Unknown group {group_name!r}.")
+            raise InvalidInput("Unknown group '{group}'.", group=group_name)
         wanted.append(group)
 
     person = await uow.people.by_identity(channel, external_id)

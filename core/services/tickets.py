@@ -75,7 +75,7 @@ async def open_ticket(
     if requester_id is not None and requester_id != actor.id:
         require_role(actor, Role.AGENT, doing="open tickets for other people")
         if await uow.people.get(requester_id) is None:
-            raise InvalidInput(f"There is no person {requester_id}.")
+            raise InvalidInput("There is no person {id}.", id=requester_id)
     if request.priority is not None and not actor.person.is_agent:
         raise InvalidInput(
             "Only agents can set a priority directly; describe impact and urgency instead."
@@ -85,7 +85,7 @@ async def open_ticket(
     if request.category:
         category = await uow.catalog.category(request.category)
         if category is None or not category.is_active:
-            raise InvalidInput(f"Unknown category {request.category!r}.")
+            raise InvalidInput("Unknown category '{category}'.", category=request.category)
     group = (
         await uow.catalog.group_by_id(category.default_group_id)
         if category and category.default_group_id
@@ -148,7 +148,7 @@ async def reply(
     _check_attachments(attachments)
     ticket = await load_visible_ticket(uow, actor, number, for_update=True)
     if ticket.status == TicketStatus.CLOSED:
-        raise InvalidInput(f"Ticket #{number} is closed; please open a new request.")
+        raise InvalidInput("Ticket #{number} is closed; please open a new request.", number=number)
     now = uow.clock.now()
     from_agent = actor.person.is_agent and ticket.requester_id != actor.id
     status_before = ticket.status
@@ -222,12 +222,18 @@ async def describe_assignee(uow: UnitOfWork, ticket: Ticket) -> str:
 
 def _check_attachments(items: Sequence[Attachment]) -> None:
     if len(items) > MAX_ATTACHMENTS:
-        raise InvalidInput(f"At most {MAX_ATTACHMENTS} attachments per message, got {len(items)}.")
+        raise InvalidInput(
+            "At most {limit} attachments per message, got {count}.",
+            limit=MAX_ATTACHMENTS,
+            count=len(items),
+        )
     for item in items:
         if not item.file_ref:
             raise InvalidInput("An attachment has no file reference.")
         if item.size < 0 or item.size > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(f"Attachment {item.name or item.file_ref!r} has an impossible size.")
+            raise InvalidInput(
+                "Attachment '{name}' has an impossible size.", name=item.name or item.file_ref
+            )
 
 
 def _attachment(

@@ -35,11 +35,15 @@ async def claim(uow: UnitOfWork, *, actor: Actor, number: int) -> Ticket:
     require_role(actor, Role.AGENT, doing="claim tickets")
     ticket = await load_ticket(uow, number, for_update=True)
     if ticket.assignee_id == actor.id:
-        raise InvalidInput(f"You already have ticket #{number}.")
+        raise InvalidInput("You already have ticket #{number}.", number=number)
     if ticket.assignee_id is not None:
         raise AlreadyClaimed(number, await name_of(uow, ticket.assignee_id))
     if ticket.status not in _CLAIMABLE:
-        raise InvalidTransition(f"Ticket #{number} is {ticket.status.value} and cannot be claimed.")
+        raise InvalidTransition(
+            "Ticket #{number} is {status} and cannot be claimed.",
+            number=number,
+            status=ticket.status,
+        )
     _set_assignee(uow, actor, ticket, actor.id, action="claimed")
     move(uow, actor, ticket, TicketStatus.ASSIGNED)
     await notify.tell_requester(uow, ticket, notify.claimed(ticket, actor.person.display_name))
@@ -52,10 +56,14 @@ async def assign(uow: UnitOfWork, *, actor: Actor, number: int, assignee_id: int
     require_role(actor, Role.AGENT, doing="assign tickets")
     ticket = await load_ticket(uow, number, for_update=True)
     if not ticket.status.is_active:
-        raise InvalidTransition(f"Ticket #{number} is {ticket.status.value}; reopen it first.")
+        raise InvalidTransition(
+            "Ticket #{number} is {status}; reopen it first.", number=number, status=ticket.status
+        )
     if assignee_id == ticket.assignee_id:
         raise InvalidInput(
-            f"Ticket #{number} is already assigned to {await name_of(uow, assignee_id)}."
+            "Ticket #{number} is already assigned to {name}.",
+            number=number,
+            name=await name_of(uow, assignee_id),
         )
     if assignee_id is not None:
         agent = await uow.people.get(assignee_id)
@@ -93,7 +101,9 @@ async def change_status(
         status in (TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)
         and ticket.assignee_id is None
     ):
-        raise InvalidInput(f"Ticket #{number} has no assignee; claim or assign it first.")
+        raise InvalidInput(
+            "Ticket #{number} has no assignee; claim or assign it first.", number=number
+        )
     if status == TicketStatus.OPEN and ticket.assignee_id is not None:
         _set_assignee(uow, actor, ticket, None, action="released")
     move(uow, actor, ticket, status)
@@ -108,10 +118,14 @@ async def set_priority(uow: UnitOfWork, *, actor: Actor, number: int, priority: 
     ticket = await load_ticket(uow, number, for_update=True)
     if not ticket.status.is_active:
         raise InvalidTransition(
-            f"Ticket #{number} is {ticket.status.value}; its priority is final."
+            "Ticket #{number} is {status}; its priority is final.",
+            number=number,
+            status=ticket.status,
         )
     if ticket.priority == priority:
-        raise InvalidInput(f"Ticket #{number} is already {priority.value}.")
+        raise InvalidInput(
+            "Ticket #{number} is already {priority}.", number=number, priority=priority
+        )
     audit(
         uow,
         actor,
@@ -160,7 +174,9 @@ async def reopen(uow: UnitOfWork, *, actor: Actor, number: int, reason: str = ""
     ticket = await load_visible_ticket(uow, actor, number, for_update=True)
     if ticket.status != TicketStatus.RESOLVED:
         raise InvalidTransition(
-            f"Ticket #{number} is {ticket.status.value}; only resolved tickets can be reopened."
+            "Ticket #{number} is {status}; only resolved tickets can be reopened.",
+            number=number,
+            status=ticket.status,
         )
     target = TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN
     move(uow, actor, ticket, target, action="reopened")
@@ -196,7 +212,7 @@ async def rate(
     if score is None and comment is None:
         raise InvalidInput("Give a score from 1 to 5, a comment, or both.")
     if score is not None and not 1 <= score <= 5:
-        raise InvalidInput(f"A rating is a whole number from 1 to 5, not {score}.")
+        raise InvalidInput("A rating is a whole number from 1 to 5, not {score}.", score=score)
     text = (
         clean_text(comment, what="comment", limit=COMMENT_MAX, required=False)
         if comment is not None
@@ -204,9 +220,11 @@ async def rate(
     )
     ticket = await load_visible_ticket(uow, actor, number, for_update=True)
     if ticket.requester_id != actor.id:
-        raise PermissionDenied(f"Only the requester can rate ticket #{number}.")
+        raise PermissionDenied("Only the requester can rate ticket #{number}.", number=number)
     if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-        raise InvalidTransition(f"Ticket #{number} is not resolved yet, so it cannot be rated.")
+        raise InvalidTransition(
+            "Ticket #{number} is not resolved yet, so it cannot be rated.", number=number
+        )
     now = uow.clock.now()
     if score is not None and score != ticket.rating_score:
         audit(uow, actor, ticket, "rated", field="rating_score", old=ticket.rating_score, new=score)
@@ -236,9 +254,11 @@ async def escalate(uow: UnitOfWork, *, actor: Actor, number: int, reason: str = 
     why = clean_text(reason, what="reason", limit=COMMENT_MAX, required=False)
     ticket = await load_ticket(uow, number, for_update=True)
     if not ticket.status.is_active:
-        raise InvalidTransition(f"Ticket #{number} is {ticket.status.value}; reopen it first.")
+        raise InvalidTransition(
+            "Ticket #{number} is {status}; reopen it first.", number=number, status=ticket.status
+        )
     if ticket.line >= SupportLine.SECOND:
-        raise InvalidInput(f"Ticket #{number} is already with second-line support.")
+        raise InvalidInput("Ticket #{number} is already with second-line support.", number=number)
     group = await uow.catalog.group_by_id(ticket.group_id) if ticket.group_id else None
     target = (
         await uow.catalog.group_by_id(group.escalation_group_id)
@@ -289,9 +309,13 @@ async def mark_duplicate(uow: UnitOfWork, *, actor: Actor, number: int, of_numbe
     ticket = await load_ticket(uow, number, for_update=True)
     original = await load_ticket(uow, of_number)
     if original.status == TicketStatus.CLOSED:
-        raise InvalidInput(f"Ticket #{of_number} is closed; link to an active ticket instead.")
+        raise InvalidInput(
+            "Ticket #{number} is closed; link to an active ticket instead.", number=of_number
+        )
     if not ticket.status.is_active:
-        raise InvalidTransition(f"Ticket #{number} is {ticket.status.value} already.")
+        raise InvalidTransition(
+            "Ticket #{number} is {status} already.", number=number, status=ticket.status
+        )
     assert ticket.id is not None and original.id is not None
     uow.add(
         TicketLink(

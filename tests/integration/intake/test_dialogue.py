@@ -175,3 +175,10 @@ async def test_id_command_tells_people_their_channel_id(db: Database) -> None:
     ivan = desk.user("Иван", "777", language="ru")
     answer = await ivan.command("/id")
     assert answer.texts() == ["Ваш id в Telegram: 777."]
+
+
+async def test_refusals_reach_a_russian_speaker_in_russian(db: Database) -> None:
+    desk = await Desk(db).start()
+    ivan = desk.user("Иван", "778", language="ru")
+    answer = await ivan.command("/ticket 9999")
+    assert answer.texts() == ["Среди ваших заявок нет #9999."]
