@@ -4,6 +4,19 @@ The base is grown from the dataset's articles: every variant mixes an
 article's text with sentences of another article and a numbered product name,
 so no two articles are identical.  Questions are the dev questions.
 
+Every size runs in fresh processes, so nothing is warm that a freshly started
+service would not have warm, and peak RSS belongs to that size alone:
+
+* build s: wall time of ``SuggestionEngine(articles)`` (cold caches);
+* p50/p95/max ms: ``suggest()`` latency over --queries dev questions, after
+  20 warm-up questions;
+* index MB: memory the engine keeps (tracemalloc, in a second process that
+  builds the same engine with tracing on; includes the analysis caches the
+  build fills); build peak MB: the most tracemalloc saw at once during build;
+* RSS MB: resident set size after building, and peak RSS of the timing
+  process (Python, libraries and the articles themselves included; the
+  "before" column is the RSS just before the build).
+
     .venv/bin/python bench/kb_speed.py [--sizes 1000 10000 100000] [--queries 300]
 """
 
@@ -15,10 +28,13 @@ import json
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -70,45 +86,102 @@ def grow(base: Sequence[ArticleText], size: int, seed: int = 7) -> list[ArticleT
     return out
 
 
+def load(articles: Path, questions: Path) -> tuple[list[ArticleText], list[str]]:
+    base = [article_text(parse_article_file(p.read_text("utf-8")))
+            for p in sorted(articles.glob("*.md"))]  # fmt: skip
+    lines = questions.read_text("utf-8").splitlines()
+    return base, [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+def measure_speed(
+    articles: list[ArticleText], questions: list[str], n_queries: int
+) -> dict[str, Any]:
+    queries = [questions[i % len(questions)] for i in range(n_queries)]
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    engine = SuggestionEngine(articles)
+    build = time.perf_counter() - started
+    after = rss_mb()
+    for q in questions[:20]:  # warm-up, as a live bot would be
+        engine.suggest(q)
+    latencies = []
+    for q in queries:
+        t0 = time.perf_counter()
+        engine.suggest(q)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    return {
+        "build": build,
+        "p50": statistics.median(latencies),
+        "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
+        "max": latencies[-1],
+        "rss_before": before,
+        "rss_after": after,
+        "peak_rss": peak_rss_mb(),
+    }
+
+
+def measure_memory(articles: list[ArticleText]) -> dict[str, Any]:
+    gc.collect()
+    tracemalloc.start()
+    base, _ = tracemalloc.get_traced_memory()
+    engine = SuggestionEngine(articles)
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del engine
+    return {"index": (current - base) / 2**20, "build_peak": (peak - base) / 2**20}
+
+
+def worker(args: argparse.Namespace) -> int:
+    base, questions = load(args.articles, args.questions)
+    articles = grow(base, args.size)
+    if args.worker == "speed":
+        result = measure_speed(articles, questions, args.queries)
+    else:
+        result = measure_memory(articles)
+    print(json.dumps(result))
+    return 0
+
+
+def run_worker(kind: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", kind, "--size", str(size),
+               "--queries", str(args.queries), "--articles", str(args.articles),
+               "--questions", str(args.questions)]  # fmt: skip
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--articles", type=Path, default=DATASET / "articles")
     parser.add_argument("--questions", type=Path, default=DATASET / "dev.jsonl")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--worker", choices=["speed", "memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
-    base = [article_text(parse_article_file(p.read_text("utf-8")))
-            for p in sorted(args.articles.glob("*.md"))]  # fmt: skip
-    lines = args.questions.read_text("utf-8").splitlines()
-    questions = [json.loads(line)["q"] for line in lines if line.strip()]
-    queries = [questions[i % len(questions)] for i in range(args.queries)]
+    if args.worker:
+        return worker(args)
 
     print(f"{'articles':>9} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-          f"{'index MB':>9} {'peak RSS MB':>12}")  # fmt: skip
+          f"{'index MB':>9} {'build peak MB':>14} {'RSS before/after MB':>20} "
+          f"{'peak RSS MB':>12}")  # fmt: skip
     for size in args.sizes:
-        articles = grow(base, size)
-        gc.collect()
-        before = rss_mb()
-        started = time.perf_counter()
-        engine = SuggestionEngine(articles)
-        build = time.perf_counter() - started
-        index_mb = rss_mb() - before
-        for q in questions[:20]:  # warm caches (numpy arrays per term), as a live bot would
-            engine.suggest(q)
-        latencies = []
-        for q in queries:
-            t0 = time.perf_counter()
-            engine.suggest(q)
-            latencies.append((time.perf_counter() - t0) * 1000)
-        latencies.sort()
-        p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+        speed = run_worker("speed", size, args)
+        memory = {"index": float("nan"), "build_peak": float("nan")}
+        if not args.no_memory:
+            memory = run_worker("memory", size, args)
+        rss = f"{speed['rss_before']:.0f} / {speed['rss_after']:.0f}"
         print(
-            f"{size:>9} {build:>8.2f} {statistics.median(latencies):>7.2f} {p95:>7.2f} "
-            f"{latencies[-1]:>7.2f} {index_mb:>9.0f} {peak_rss_mb():>12.0f}",
+            f"{size:>9} {speed['build']:>8.2f} {speed['p50']:>7.2f} {speed['p95']:>7.2f} "
+            f"{speed['max']:>7.2f} {memory['index']:>9.0f} {memory['build_peak']:>14.0f} "
+            f"{rss:>20} {speed['peak_rss']:>12.0f}",
             flush=True,
         )
-        del engine, articles
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, compress, count
 
 from kb.language import decide_language
 from kb.lexicon import FuzzyLexicon, PrefixCorrector
@@ -45,45 +46,69 @@ def _keep(token: str) -> bool:
     return len(token) > 1 if not token.isdigit() else len(token) > 2
 
 
+class _TokenTerms(dict[str, tuple[str, ...]]):
+    """Token -> its terms on its own; filled on first use (C-speed look-ups after)."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+        self.phrasal: set[str] = set()  # tokens where a vocabulary phrase may start
+        self.pairs: dict[tuple[str, str], bool] = {}  # (phrasal token, next) -> may match
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        single = self.vocabulary.single(token)
+        if single is None:
+            single = (stem(token),) if _keep(token) else ()
+        if self.vocabulary.is_phrase_start(token):
+            self.phrasal.add(token)
+        self[token] = single
+        return single
+
+    def reset(self) -> None:
+        self.clear()
+        self.phrasal.clear()
+        self.pairs.clear()
+
+
 class Analyzer:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         self._prefixes = PrefixCorrector(vocabulary.prefixes())
-        self._token_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
-
-    def _token_info(self, token: str) -> tuple[tuple[str, ...], bool]:
-        """Terms of a token on its own, and whether a phrase may start there."""
-        single = self.vocabulary.single(token)
-        if single is None:
-            single = (stem(token),) if _keep(token) else ()
-        return single, self.vocabulary.is_phrase_start(token)
+        self._token_terms = _TokenTerms(vocabulary)
 
     def terms_of_tokens(self, tokens: list[str]) -> list[str]:
         """Concept terms where the vocabulary matches, stems elsewhere (no stopwords).
 
-        Per-token results are cached, so only positions where a vocabulary
-        phrase may start take the slow path.
+        Per-token results are cached and gathered with C-level iteration, so
+        only positions where a vocabulary phrase may start take the slow path.
         """
-        cache = self._token_cache
-        if len(cache) > TOKEN_CACHE_SIZE:
-            cache.clear()
-        for token in set(tokens).difference(cache):
-            cache[token] = self._token_info(token)
-        info = [cache[token] for token in tokens]
+        cache = self._token_terms
+        if len(cache) > TOKEN_CACHE_SIZE or len(cache.pairs) > TOKEN_CACHE_SIZE:
+            cache.reset()
+        parts = list(map(cache.__getitem__, tokens))
+        phrasal = cache.phrasal
         terms: list[str] = []
         position = 0
-        for k, (_, phrasal) in enumerate(info):
-            if not phrasal or k < position:
-                continue
-            found = self.vocabulary.match_at(tokens, k)
-            if found is None or found[0] == k + 1:
-                continue  # the single-token reading applies
-            for single, _ in info[position:k]:
-                terms.extend(single)
-            terms.extend(found[1])
-            position = found[0]
-        for single, _ in info[position:]:
-            terms.extend(single)
+        if not phrasal.isdisjoint(tokens):
+            pairs = cache.pairs
+            last = len(tokens) - 1
+            starts = compress(count(), map(phrasal.__contains__, tokens))
+            for k in starts:
+                if k < position or k == last:
+                    continue  # (a phrase needs a second token)
+                pair = (tokens[k], tokens[k + 1])
+                may = pairs.get(pair)
+                if may is None:
+                    may = pairs[pair] = self.vocabulary.may_continue(*pair)
+                if not may:
+                    continue
+                found = self.vocabulary.match_at(tokens, k)
+                if found is None or found[0] == k + 1:
+                    continue  # the single-token reading applies
+                terms.extend(chain.from_iterable(parts[position:k]))
+                terms.extend(found[1])
+                position = found[0]
+        terms.extend(chain.from_iterable(parts[position:] if position else parts))
         return terms
 
     def document_terms(self, text: str) -> list[str]:

@@ -8,12 +8,14 @@ asker's language -> keep what clears the confidence threshold.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from sys import intern
 
 from kb.analyzer import Analyzer, QueryAnalysis
 from kb.documents import ArticleText
-from kb.index import InvertedIndex
+from kb.index import FIELD_NAMES, BulkLoader, InvertedIndex, term_weights
 from kb.lexicon import FuzzyLexicon
 from kb.normalize import split_sentences, tokenize
 from kb.ranking import Candidate, DocInfo, rank
@@ -28,6 +30,9 @@ RUNNER_UP_FLOOR = 0.5
 PREFILTER_SIZE = 30
 LONG_MESSAGE_TERMS = 12  # above this many words, sentences are also scored alone
 MAX_SENTENCES = 40
+BULK_MIN = 64  # fewer articles than this are simply upserted
+BULK_CHUNK = 500_000  # term occurrences buffered before a bulk flush (bounds the peak)
+_NO_WORDS: array[int] = array("I")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,14 @@ class Suggestion:
 
 
 class SuggestionEngine:
-    """Incrementally updatable article index answering ``suggest(text)``."""
+    """Incrementally updatable article index answering ``suggest(text)``.
+
+    Per article only flat data is kept, in per-slot columns: its id,
+    language, category, the ids of its index terms (key terms first) and the
+    ids of its surface words in the typo lexicon.  Building from many
+    articles at once runs in bulk (vectorised weights); ``upsert`` and
+    ``remove`` change one article in place.
+    """
 
     def __init__(
         self,
@@ -52,10 +64,14 @@ class SuggestionEngine:
         self._index = InvertedIndex()
         self._lexicon = FuzzyLexicon(vocabulary.words)
         self._slots: dict[str, int] = {}
-        self._docs: dict[int, DocInfo] = {}
         self._free: list[int] = []
-        for article in articles:
-            self.upsert(article)
+        # per-slot columns (None / empty for a free slot)
+        self._ids: list[str | None] = []
+        self._languages: list[str] = []
+        self._categories: list[str] = []
+        self._key_counts: list[int] = []  # leading key terms in the index's doc terms
+        self._words: list[array[int]] = []  # lexicon ids of the surface words
+        self._load(articles)
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -63,45 +79,105 @@ class SuggestionEngine:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._slots
 
+    def _fields(self, article: ArticleText) -> tuple[list[list[str]], set[str]]:
+        """Index terms of each field (in FIELD_NAMES order) and the surface words."""
+        title = tokenize(article.title)
+        tags = tokenize(" ".join(article.tags).replace("-", " ")) if article.tags else []
+        phrasings = tokenize("\n".join(article.phrasings)) if article.phrasings else []
+        category = tokenize(article.category.replace("-", " "))
+        body = tokenize(article.body)
+        analyze = self._analyzer.terms_of_tokens
+        fields = [analyze(title), analyze(tags), analyze(phrasings), analyze(category)]
+        fields.append(analyze(body))
+        words = set(body)
+        words.update(title, tags, phrasings, category)
+        return fields, words
+
+    def _claim(self, article: ArticleText) -> int:
+        """The slot for *article* (its old one, a free one, or a new one)."""
+        slot = self._slots.get(article.id)
+        if slot is not None:
+            self._release(slot)
+        elif self._free:
+            slot = self._free.pop()
+        else:
+            slot = len(self._ids)
+            self._ids.append(None)
+            self._languages.append("")
+            self._categories.append("")
+            self._key_counts.append(0)
+            self._words.append(_NO_WORDS)
+        self._ids[slot] = article.id
+        self._languages[slot] = intern(article.language)
+        self._categories[slot] = intern(article.category)
+        self._slots[article.id] = slot
+        return slot
+
+    def _release(self, slot: int) -> None:
+        self._index.remove(slot)
+        self._lexicon.release(self._words[slot])
+        self._words[slot] = _NO_WORDS
+        self._ids[slot] = None
+
+    def _load(self, articles: Iterable[ArticleText]) -> None:
+        """Initial bulk build (the same index as upserting one by one)."""
+        latest: dict[str, ArticleText] = {}
+        for article in articles:
+            latest[article.id] = article  # a repeated id replaces, keeping its place
+        if len(latest) < BULK_MIN:
+            for article in latest.values():
+                self.upsert(article)
+            return
+        loader = BulkLoader(self._index)
+        lexicon = self._lexicon
+        held = array("I")
+        for article in latest.values():
+            slot = self._claim(article)
+            fields, words = self._fields(article)
+            loader.add(slot, fields)
+            ids = lexicon.ids(words)
+            self._words[slot] = ids
+            held.extend(ids)
+            if loader.entries >= BULK_CHUNK:
+                self._flush(loader, held)
+        self._flush(loader, held)
+
+    def _flush(self, loader: BulkLoader, held: array[int]) -> None:
+        first = len(self._ids) - len(loader)
+        self._key_counts[first:] = loader.flush()
+        self._lexicon.hold_many(held)
+        del held[:]
+
     def upsert(self, article: ArticleText) -> None:
         """Add an article, or replace the one with the same id (no full rebuild)."""
-        slot = self._slots.get(article.id)
-        if slot is None:
-            slot = self._free.pop() if self._free else len(self._docs)
-        else:
-            self._lexicon.discard(self._docs[slot].words)
-        tag_text = " ".join(article.tags).replace("-", " ")
-        tokens = {
-            "title": tokenize(article.title),
-            "tags": tokenize(tag_text),
-            "phrasings": tokenize("\n".join(article.phrasings)) if article.phrasings else [],
-            "category": tokenize(article.category.replace("-", " ")),
-            "body": tokenize(article.body),
-        }
-        analyze = self._analyzer.terms_of_tokens
-        fields = {name: analyze(field_tokens) for name, field_tokens in tokens.items()}
-        self._index.add(slot, fields)
-        words = frozenset(tokens["body"]).union(*(tokens[f] for f in tokens if f != "body"))
-        self._lexicon.add(words)
-        key_terms = fields["title"] + fields["tags"] + fields["phrasings"]
-        self._docs[slot] = DocInfo(
-            article_id=article.id,
-            language=article.language,
-            category=article.category,
-            key_terms=frozenset(key_terms),
-            short=" ".join(sorted(set(key_terms))),
-            words=words,
-        )
-        self._slots[article.id] = slot
+        slot = self._claim(article)
+        fields, words = self._fields(article)
+        self._index.add(slot, term_weights(dict(zip(FIELD_NAMES, fields, strict=True))))
+        self._key_counts[slot] = len(set(fields[0]).union(fields[1], fields[2]))
+        self._words[slot] = self._lexicon.add(words)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""
         slot = self._slots.pop(article_id, None)
         if slot is None:
             return
-        self._index.remove(slot)
-        self._lexicon.discard(self._docs.pop(slot).words)
+        self._release(slot)
         self._free.append(slot)
+
+    def _doc(self, slot: int) -> DocInfo:
+        """What the reranker needs of one indexed article (built on demand)."""
+        index = self._index
+        key_ids = index.doc_terms(slot)[: self._key_counts[slot]]
+        key_terms = frozenset(map(index.term, key_ids))
+        article_id = self._ids[slot]
+        assert article_id is not None
+        return DocInfo(
+            article_id=article_id,
+            language=self._languages[slot],
+            category=self._categories[slot],
+            key_terms=key_terms,
+            short=" ".join(sorted(key_terms)),
+        )
 
     def analyse(self, text: str) -> QueryAnalysis:
         return self._analyzer.query(text, self._index.__contains__, self._lexicon)
@@ -123,7 +199,8 @@ class SuggestionEngine:
                 part = self.analyse(sentence)
                 if len(part.terms) >= 2:
                     sentences.append(part)
-        return rank(analysis, top, self._docs, self._index, asker, sentences)
+        docs = {slot: self._doc(slot) for slot, _ in top}
+        return rank(analysis, top, docs, self._index, asker, sentences)
 
     def suggest(
         self, text: str, *, language: str | None = None, limit: int = 3

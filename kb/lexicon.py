@@ -7,9 +7,10 @@ distance (a transposition counts as one edit), allowed to grow with length.
 
 from __future__ import annotations
 
-from collections import Counter
+from array import array
 from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -32,43 +33,105 @@ def allowed_edits(length: int, cyrillic: bool) -> int:
     return 1 if length < shortest + 3 else 2
 
 
+class _WordIds(dict[str, int]):
+    """Word -> id; an unknown word gets a fresh (or recycled) id on first look-up."""
+
+    def __init__(self, lexicon: FuzzyLexicon) -> None:
+        super().__init__()
+        self.lexicon = lexicon
+
+    def __missing__(self, word: str) -> int:
+        return self.lexicon._register(word)
+
+
 class FuzzyLexicon:
-    """A reference-counted multiset of words supporting fuzzy look-up."""
+    """A reference-counted multiset of words supporting fuzzy look-up.
+
+    Every word has a small integer id; callers keep the ids of the words they
+    added (an ``array('I')``, 4 bytes a word) to release them later.
+    """
 
     def __init__(self, fixed: Iterable[str] = ()) -> None:
-        self._counts: Counter[str] = Counter()
+        self._ids = _WordIds(self)
+        self._words: list[str] = []  # id -> word ("" for a free id)
+        self._counts = array("I")  # id -> how many holders
+        self._free: list[int] = []
         self._buckets: dict[tuple[bool, int], set[str]] = {}
         self._frozen: dict[tuple[bool, int], list[str]] = {}
         self.add(fixed)
 
     def __contains__(self, word: str) -> bool:
-        return self._counts.get(word, 0) > 0
+        found = self._ids.get(word)
+        return found is not None and self._counts[found] > 0
 
-    def add(self, words: Iterable[str]) -> None:
+    def _register(self, word: str) -> int:
+        if self._free:
+            word_id = self._free.pop()
+            self._words[word_id] = word
+        else:
+            word_id = len(self._words)
+            self._words.append(word)
+            self._counts.append(0)
+        self._ids[word] = word_id
+        if len(word) >= MIN_LENGTH and word.isalpha():
+            key = (is_cyrillic(word), len(word))
+            self._buckets.setdefault(key, set()).add(word)
+            self._frozen.pop(key, None)
+        return word_id
+
+    def ids(self, words: Iterable[str]) -> array[int]:
+        """Ids of distinct *words*, registering new ones, without counting them;
+        :meth:`hold` must follow (at once or in bulk)."""
+        return array("I", map(self._ids.__getitem__, words))
+
+    def hold(self, ids: array[int]) -> None:
+        """Count one more holder for each id (ids of one holder are distinct)."""
         counts = self._counts
-        words = words if isinstance(words, set | frozenset) else set(words)
-        new = [word for word in words if word not in counts]
-        counts.update(words)
-        for word in new:
-            if len(word) >= MIN_LENGTH and word.isalpha():
-                key = (is_cyrillic(word), len(word))
-                self._buckets.setdefault(key, set()).add(word)
-                self._frozen.pop(key, None)
+        if len(ids) > 64:
+            view = np.frombuffer(counts, dtype=np.uint32)
+            view[np.frombuffer(ids, dtype=np.uint32)] += np.uint32(1)
+            del view
+            return
+        for word_id in ids:
+            counts[word_id] += 1
 
-    def discard(self, words: Iterable[str]) -> None:
-        for word in words:
-            count = self._counts.get(word)
-            if count is None:
+    def hold_many(self, ids: array[int]) -> None:
+        """:meth:`hold` for the concatenated ids of many holders."""
+        if not ids:
+            return
+        found = np.bincount(np.frombuffer(ids, dtype=np.uint32), minlength=len(self._counts))
+        view = np.frombuffer(self._counts, dtype=np.uint32)
+        view += found.astype(np.uint32)
+        del view
+
+    def add(self, words: Iterable[str]) -> array[int]:
+        """Add one holder of *words*; returns their ids for :meth:`release`."""
+        ids = self.ids(words if isinstance(words, set | frozenset) else set(words))
+        self.hold(ids)
+        return ids
+
+    def release(self, ids: Iterable[int]) -> None:
+        """Drop one holder of each id; words nobody holds are forgotten."""
+        counts = self._counts
+        for word_id in ids:
+            count = counts[word_id] - 1
+            counts[word_id] = count
+            if count:
                 continue
-            if count > 1:
-                self._counts[word] = count - 1
-                continue
-            del self._counts[word]
+            word = self._words[word_id]
+            del self._ids[word]
+            self._words[word_id] = ""
+            self._free.append(word_id)
             key = (is_cyrillic(word), len(word))
             bucket = self._buckets.get(key)
             if bucket is not None and word in bucket:
                 bucket.discard(word)
                 self._frozen.pop(key, None)
+
+    def discard(self, words: Iterable[str]) -> None:
+        """Drop one holder of each known word (unknown words are ignored)."""
+        get = self._ids.get
+        self.release([i for i in map(get, set(words)) if i is not None])
 
     def _bucket(self, key: tuple[bool, int]) -> list[str]:
         words = self._frozen.get(key)

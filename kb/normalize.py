@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 __all__ = ["has_cyrillic", "is_cyrillic", "normalize", "split_sentences", "tokenize"]
 
@@ -11,12 +12,13 @@ _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 # Fast path for the common case (only ASCII and Cyrillic): explicit classes are
 # cheaper for the regex engine than Unicode \w look-ups.
 _FAST_TOKEN_RE = re.compile(r"[0-9a-zа-я]+")
-_NOT_FAST_RE = re.compile(r"[^\x00-\x7fа-я]")
+# Characters that are never part of a token may also take the fast path (common
+# typographic punctuation of Russian and English texts).
+_NOT_FAST_RE = re.compile(r"[^\x00-\x7fа-я–—«»→“”•„‹›·×°±]")
 _SPACE_RE = re.compile(r"\s+")
 _SENTENCE_RE = re.compile(r"(?<=[.!?;…])\s+|\n+|\s+(?:but|но|а|however|однако)\s+", re.IGNORECASE)
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _APOSTROPHES = ("’", "ʼ", "`", "‘")
-_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
 def normalize(text: str) -> str:
@@ -48,8 +50,28 @@ def normalize_case(text: str) -> str:
             text = text.replace(apostrophe, "'")
     text = text.lower().replace("ё", "е")
     if "'" in text:
-        text = _INNER_APOSTROPHE.sub("", text)
+        text = _drop_inner_apostrophes(text)
     return text
+
+
+def _is_word_char(ch: str) -> bool:
+    """Same as the regex class ``\\w`` for one character."""
+    return ch.isalnum() or ch == "_"
+
+
+def _drop_inner_apostrophes(text: str) -> str:
+    """Remove apostrophes between two word characters ("can't" -> "cant").
+
+    Equivalent to ``re.sub(r"(?<=\\w)'(?=\\w)", "", text)``, but a text has
+    few apostrophes, so splitting on them beats a regex scan of the text.
+    """
+    parts = text.split("'")
+    pieces = [parts[0]]
+    for before, after in pairwise(parts):
+        if not (before and after and _is_word_char(before[-1]) and _is_word_char(after[0])):
+            pieces.append("'")
+        pieces.append(after)
+    return "".join(pieces)
 
 
 def is_cyrillic(token: str) -> bool:

@@ -25,7 +25,6 @@ class DocInfo:
     category: str
     key_terms: frozenset[str]  # terms of title, tags and phrasings
     short: str  # the same terms as one string, for rapidfuzz
-    words: frozenset[str]  # surface words, to unregister from the lexicon
 
 
 @dataclass(slots=True)

@@ -128,6 +128,23 @@ class Vocabulary:
         """Whether a multi-word entry may start at this token."""
         return any(len(e.items) > 1 for e in self._starting_at(token))
 
+    def may_continue(self, token: str, following: str) -> bool:
+        """Whether a multi-word entry starting at *token* accepts *following* as
+        its second word (if not, :meth:`match_at` there gives at most one token)."""
+        for entry in self._starting_at(token):
+            if len(entry.items) < 2:
+                continue
+            is_prefix, text = entry.items[1]
+            if is_prefix:
+                if following.startswith(text):
+                    return True
+            elif text[0] == "=":
+                if text[1:] == following:
+                    return True
+            elif stem(following) == text:
+                return True
+        return False
+
     def single(self, token: str) -> tuple[str, ...] | None:
         """Concept terms of the token on its own (ignoring phrases), if any."""
         for entry in self._starting_at(token):
