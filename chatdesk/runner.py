@@ -7,7 +7,11 @@ is configured (long polling, or webhook on the admin app's server).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
+from collections.abc import Iterator
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,6 +29,25 @@ from storage import migrate
 from storage.unit_of_work import Database
 
 log = logging.getLogger("chatdesk")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that SIGINT/SIGTERM end :meth:`serve` normally instead of being
+    raised again once it returns (which kills the process before :func:`run` can stop the bot,
+    the scheduler and the database pool)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
 
 
 def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
@@ -78,7 +101,7 @@ async def run(settings: Settings) -> None:
         sync_knowledge, "interval", seconds=10, id="kb-sync", max_instances=1, coalesce=True
     )
     scheduler.start()
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             app,
             host=settings.admin_host,

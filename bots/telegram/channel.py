@@ -18,17 +18,26 @@ from bots.telegram.sender import TelegramSender
 from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route
 from core.intake.commands import bot_commands
 from core.services.inbound import InboundProcessor
-from core.settings import PUBLIC_TELEGRAM_API, Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
-SELF_HOSTED_DOWNLOAD_LIMIT = 2000 * 1024 * 1024
 
 
 class TelegramChannel:
-    def __init__(self, settings: Settings, processor: InboundProcessor) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        processor: InboundProcessor,
+        *,
+        file_limit: int = CLOUD_DOWNLOAD_LIMIT,
+    ) -> None:
+        """``file_limit``: the largest file the Bot API server lets the bot download. 20 MB on
+        Telegram's servers and on a self-hosted ``telegram-bot-api`` unless it runs ``--local``,
+        so a custom server URL alone says nothing about it."""
         self.settings = settings
         self.processor = processor
+        self.file_limit = file_limit
         self.bot = create_bot(settings)
         self.sender = TelegramSender(self.bot)
         self.dispatcher = Dispatcher()
@@ -41,10 +50,8 @@ class TelegramChannel:
 
     async def start(self, app: FastAPI) -> None:
         me = await self.bot.get_me()
-        public = self.settings.telegram_api_url.rstrip("/") == PUBLIC_TELEGRAM_API
-        limit = CLOUD_DOWNLOAD_LIMIT if public else SELF_HOSTED_DOWNLOAD_LIMIT
         self.dispatcher.include_router(
-            build_router(self.processor, bot_username=me.username, file_limit=limit)
+            build_router(self.processor, bot_username=me.username, file_limit=self.file_limit)
         )
         await self._register_commands()
         if self.webhook_mode:
