@@ -32,6 +32,7 @@ from kb.engine import SuggestionEngine
 from kb.markdown_files import (
     ArticleFile,
     ArticleFormatError,
+    article_text,
     parse_article_file,
     render_article_file,
 )
@@ -345,12 +346,4 @@ def _same(stored: Article, incoming: Article) -> bool:
 
 
 def _indexed(article: Article) -> ArticleText:
-    return ArticleText(
-        id=article.id,
-        title=article.title,
-        body=article.body,
-        language=article.language,
-        category=article.category,
-        tags=tuple(article.tags),
-        phrasings=tuple(article.phrasings),
-    )
+    return article_text(_to_file(article))
