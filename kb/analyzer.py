@@ -129,7 +129,8 @@ class Analyzer:
         translit: dict[int, str] = {}
         for i, token in enumerate(tokens):
             if is_cyrillic(token):
-                kinds.append("ru")
+                # Russian words the index and vocabulary do not know may be typos
+                kinds.append("ru" if token in STOPWORDS or known(token) else "ru?")
             elif token in STOPWORDS or known(token):
                 kinds.append("en")
             else:
@@ -148,12 +149,19 @@ class Analyzer:
         unknown: set[int] = set()
         repaired: list[str] = []
         for i, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
-            if kind == "ru":
+            if kind.startswith("ru"):
                 result.russian_votes += 1
             elif kind == "en" and token not in STOPWORDS and token.isalpha():
                 result.english_votes += 1
             if kind in ("ru", "en"):
                 repaired.append(token)
+                continue
+            if kind == "ru?":
+                corrected = self._correct(token, True, lexicon)
+                if corrected is not None and corrected != token:
+                    fuzzy.add(i)
+                    token = corrected
+                repaired.append(token)  # an uncorrected Russian word stays a term
                 continue
             if kind.startswith("tr") and (russian or len(token) == 1):
                 result.russian_votes += len(token) > 1

@@ -185,7 +185,11 @@ class InvertedIndex:
         del slots, weights  # release the buffers: the arrays may be resized later
         hits = np.flatnonzero(scores)
         if hits.size > k:
-            hits = hits[np.argpartition(scores[hits], -k)[-k:]]
+            # keep documents tied with the k-th score (up to 2k in all), so the
+            # candidate set does not depend on slot order, which churn changes
+            kth = np.partition(scores[hits], -k)[-k]
+            tied = hits[scores[hits] >= kth]
+            hits = tied if tied.size <= 2 * k else hits[np.argpartition(scores[hits], -k)[-k:]]
         order = hits[np.argsort(-scores[hits], kind="stable")]
         return [(int(slot), float(scores[slot])) for slot in order]
 

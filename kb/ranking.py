@@ -14,7 +14,7 @@ from kb.index import InvertedIndex
 __all__ = ["Candidate", "DocInfo", "rank"]
 
 SAME_LANGUAGE_BOOST = 1.08
-PAIR_SIMILARITY = 0.3
+PAIR_SIMILARITY = 0.35  # key-term Jaccard above which two articles are translations
 SENTENCE_DISCOUNT = 0.85
 
 
@@ -88,12 +88,17 @@ def rank(
             language=doc.language,
         )
         cand.confidence = _confidence(cand, best_bm25)
-        if asker and doc.language == asker:
-            cand.confidence = min(1.0, cand.confidence * SAME_LANGUAGE_BOOST)
         out.append(cand)
-    out.sort(key=lambda c: -c.confidence)
-    if asker and out and out[0].language != asker:
-        _promote_translation(out, docs, asker)
+    if asker:
+        _inherit_from_translations(out, docs, asker)
+    # Sort on the uncapped score, so two candidates that both reach the 1.0 cap
+    # keep their real order; the reported confidence is capped.
+    keys = {id(c): c.confidence for c in out}
+    for cand in out:
+        if asker and cand.language == asker:
+            keys[id(cand)] = cand.confidence * SAME_LANGUAGE_BOOST
+        cand.confidence = min(1.0, keys[id(cand)])
+    out.sort(key=lambda c: -keys[id(c)])
     return out
 
 
@@ -104,16 +109,28 @@ def _confidence(c: Candidate, best_bm25: float) -> float:
     return max(0.0, min(1.0, raw * (0.6 + 0.4 * relative)))
 
 
-def _promote_translation(out: list[Candidate], docs: Mapping[int, DocInfo], asker: str) -> None:
-    """If the winner has a translation in the asker's language, put that first."""
-    leader = out[0]
-    lead_doc = docs[leader.slot]
-    for i, cand in enumerate(out[1:], start=1):
-        doc = docs[cand.slot]
-        if doc.language != asker or doc.category != lead_doc.category:
-            continue
-        if _jaccard(doc.key_terms, lead_doc.key_terms) < PAIR_SIMILARITY:
-            continue
-        cand.confidence = max(cand.confidence, leader.confidence)
-        out.insert(0, out.pop(i))
+def _inherit_from_translations(
+    out: list[Candidate], docs: Mapping[int, DocInfo], asker: str
+) -> None:
+    """A candidate in the asker's language that translates another candidate
+    (same category, largely the same key terms) gets at least that one's score:
+    the asker should read the topic in their own language, whichever version of
+    it the question happened to match best."""
+    own = [c for c in out if c.language == asker]
+    if not own:
         return
+    for cand in out:
+        if cand.language == asker:
+            continue
+        doc = docs[cand.slot]
+        best: Candidate | None = None
+        best_similarity = PAIR_SIMILARITY
+        for other in own:
+            other_doc = docs[other.slot]
+            if other_doc.category != doc.category:
+                continue
+            similarity = _jaccard(other_doc.key_terms, doc.key_terms)
+            if similarity >= best_similarity:
+                best, best_similarity = other, similarity
+        if best is not None and best.confidence < cand.confidence:
+            best.confidence = cand.confidence
