@@ -3,7 +3,9 @@
 Pipeline for one question: analyse (normalise, transliterate, correct typos,
 map to bilingual concepts, stem) -> inverted-index BM25F prefilter -> rerank
 the best candidates with term coverage and rapidfuzz similarity -> prefer the
-asker's language -> keep what clears the confidence threshold.
+asker's language -> answer only when the best article's in-scope confidence
+(its confidence, discounted when it shares a single term with a question that
+says more) clears the threshold.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from kb.documents import ArticleText
 from kb.index import FIELD_NAMES, BulkLoader, InvertedIndex, term_weights
 from kb.lexicon import FuzzyLexicon
 from kb.normalize import split_sentences, tokenize
-from kb.ranking import Candidate, DocInfo, rank
+from kb.ranking import Candidate, DocInfo, rank, scope_confidence
 from kb.vocabulary import Vocabulary, default_vocabulary
 
 __all__ = ["DEFAULT_THRESHOLD", "Suggestion", "SuggestionEngine"]
@@ -209,7 +211,7 @@ class SuggestionEngine:
         if limit <= 0:
             return []
         ranked = self.candidates(text, language=language)
-        if not ranked or ranked[0].confidence < self.threshold:
+        if not ranked or scope_confidence(ranked[0]) < self.threshold:
             return []
         floor = self.threshold * RUNNER_UP_FLOOR
         return [

@@ -2,9 +2,11 @@
 from the articles without looking at the dev questions, checked against the
 project's quality targets.  It guards against tuning the engine to dev alone.
 
-Out-of-scope rejection on this set is below the 0.80 target (0.739 = 17 of 23
-when the set was written); the assertion holds the level reached, minus a small
-margin, until rejection is improved.
+Out-of-scope rejection was below the 0.80 target when the set was written
+(0.739 = 17 of 23: near-topic requests sharing one word with an article).  The
+in-scope check of ``kb.ranking.scope_confidence`` (an answer sharing a single
+term with a question that says more is discounted) raised it to 0.870 (20 of
+23) without changing hit@1, hit@3 or MRR, so the assertion is the real target.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ EXTRA_SET = Path(__file__).resolve().parents[2] / "data" / "kb_questions_extra.j
 
 HIT_AT_1 = 0.85
 HIT_AT_3 = 0.95
-OOS_REJECTION = 0.70  # target 0.80; reached 0.739 - see the module docstring
+OOS_REJECTION = 0.80  # the project target; reached 0.870 - see the module docstring
 
 
 @pytest.fixture(scope="module")
