@@ -1,7 +1,11 @@
 """Engines for SQLite (embedded default) and PostgreSQL, with their differences handled once.
 
 SQLite: WAL, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so
-writers queue instead of failing with "database is locked" halfway through a use case.
+writers queue instead of failing with "database is locked" halfway through a use case. SQLite
+runs one writer at a time and every transaction here is a writer, so a file database gets one
+pooled connection: units of work queue for it on the event loop (in order, woken the moment it
+is free) instead of in SQLite's busy handler, which sleeps up to 100 ms between tries while
+the connection may already be free. Other processes on the same file still meet the busy timeout.
 PostgreSQL: row locks (``SELECT … FOR UPDATE``) serialise writers on the same ticket.
 """
 
@@ -52,6 +56,10 @@ def is_sqlite(url: URL | str) -> bool:
 def create_engine(raw_url: str, **options: Any) -> AsyncEngine:
     url = parse_database_url(raw_url)
     if is_sqlite(url):
+        if url.database not in (None, "", ":memory:"):
+            options.setdefault("pool_size", 1)
+            options.setdefault("max_overflow", 0)
+            options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_S)
         engine = create_async_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options
         )
