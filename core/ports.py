@@ -8,7 +8,7 @@ all land in one transaction (or none of them do).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
@@ -143,8 +143,12 @@ class OutboxRepository(Protocol):
         """Hold back later pending messages to the same recipient, so order is kept."""
         ...
 
-    async def last_ref(self, edit_key: str) -> str | None:
-        """The platform reference of the last message sent under ``edit_key`` (to edit it)."""
+    async def last_refs(self, edit_keys: Collection[str]) -> dict[str, tuple[int, str]]:
+        """Per edit key that has any, the id and platform reference of the last message sent."""
+        ...
+
+    async def mark_sent(self, sent: Sequence[tuple[int, str]], *, at: datetime) -> None:
+        """Record messages as sent: (message id, platform reference) each."""
         ...
 
     async def ticket_for_ref(self, channel: str, recipient: str, platform_ref: str) -> int | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -246,14 +246,30 @@ class SqlOutboxRepository(_Repo):
             .values(next_attempt_at=until)
         )
 
-    async def last_ref(self, edit_key: str) -> str | None:
-        query = (
-            select(t.outbox.c.platform_ref)
-            .where(t.outbox.c.edit_key == edit_key, t.outbox.c.platform_ref.is_not(None))
-            .order_by(t.outbox.c.id.desc())
-            .limit(1)
+    async def last_refs(self, edit_keys: Collection[str]) -> dict[str, tuple[int, str]]:
+        newest = (
+            select(func.max(t.outbox.c.id))
+            .where(t.outbox.c.edit_key.in_(list(edit_keys)), t.outbox.c.platform_ref.is_not(None))
+            .group_by(t.outbox.c.edit_key)
         )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        query = select(t.outbox.c.edit_key, t.outbox.c.id, t.outbox.c.platform_ref).where(
+            t.outbox.c.id.in_(newest)
+        )
+        return {key: (id_, ref) for key, id_, ref in await self.session.execute(query)}
+
+    async def mark_sent(self, sent: Sequence[tuple[int, str]], *, at: datetime) -> None:
+        statement = (
+            update(t.outbox)
+            .where(t.outbox.c.id == bindparam("sent_id"))
+            .values(
+                state=OutboxState.SENT.value,
+                platform_ref=bindparam("sent_ref"),
+                sent_at=at,
+                last_error=None,
+            )
+        )
+        rows = [{"sent_id": id_, "sent_ref": ref} for id_, ref in sent]
+        await self.session.execute(statement, rows)
 
     async def ticket_for_ref(self, channel: str, recipient: str, platform_ref: str) -> int | None:
         query = (

@@ -1,8 +1,9 @@
 """Delivering the outbox: at-least-once, in order per recipient, retried with backoff.
 
-A sweep leases due rows in one short transaction (pushing their next attempt a lease ahead),
-sends them with no transaction open, and records each outcome in another short transaction.
-A crash mid-send leaves the row due again when its lease runs out, so nothing is lost; two
+A sweep leases due rows in one short transaction (pushing their next attempt a lease ahead,
+and reading the references of the messages they edit or reply to), sends them with no
+transaction open, and records all their outcomes in one more short transaction. A crash
+before that leaves the rows due again when their lease runs out, so nothing is lost; two
 instances never take the same row (the lease, and ``SKIP LOCKED`` on PostgreSQL).
 """
 
@@ -13,12 +14,12 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.domain.entities import OutboxMessage
 from core.domain.enums import OutboxState
 from core.messages import PermanentFailure, RetryLater, Sender, reply_from_payload
-from core.ports import UnitOfWorkFactory
+from core.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -92,21 +93,29 @@ class OutboxWorker:
             due = await uow.outbox.claim_due(now=now, limit=self._batch)
             for message in due:
                 message.next_attempt_at = now + LEASE
+            keys = {key for message in due for key in _lookup_keys(message)}
+            known = await uow.outbox.last_refs(keys) if keys else {}
             await uow.commit()
+        if not due:
+            return SweepResult(), 0
         by_recipient: dict[tuple[str, str], list[OutboxMessage]] = {}
         for message in due:
             by_recipient.setdefault((message.channel, message.recipient), []).append(message)
+        sweep = _Sweep(now, known)
         outcomes = await asyncio.gather(
-            *(self._deliver_in_order(batch) for batch in by_recipient.values())
+            *(self._deliver_in_order(batch, sweep) for batch in by_recipient.values())
         )
+        await self._record(sweep)
         result = SweepResult(*(sum(o[i] for o in outcomes) for i in range(3)))
         return result, len(due)
 
-    async def _deliver_in_order(self, messages: list[OutboxMessage]) -> tuple[int, int, int]:
+    async def _deliver_in_order(
+        self, messages: list[OutboxMessage], sweep: _Sweep
+    ) -> tuple[int, int, int]:
         sent = retried = failed = 0
         async with self._parallel:
             for index, message in enumerate(messages):
-                outcome = await self._deliver(message)
+                outcome = await self._deliver(message, sweep)
                 if outcome == "sent":
                     sent += 1
                     continue
@@ -115,22 +124,17 @@ class OutboxWorker:
                     continue
                 retried += 1
                 # Keep the order: everything after a postponed message waits for it.
-                await self._postpone_rest(message, messages[index + 1 :])
+                sweep.postponed.append((message, messages[index + 1 :]))
                 break
         return sent, retried, failed
 
-    async def _deliver(self, message: OutboxMessage) -> str:
+    async def _deliver(self, message: OutboxMessage, sweep: _Sweep) -> str:
         sender = self._senders.get(message.channel)
-        async with self._uow() as uow:
-            now = uow.clock.now()
-            edit_ref = message.edit_ref or (
-                await uow.outbox.last_ref(message.edit_key) if message.edit_key else None
-            )
-            reply_to = message.reply_to_ref or (
-                await uow.outbox.last_ref(message.reply_to_key) if message.reply_to_key else None
-            )
+        now = sweep.now
+        edit_ref = message.edit_ref or sweep.ref(message.edit_key)
+        reply_to = message.reply_to_ref or sweep.ref(message.reply_to_key)
         if sender is None:
-            return await self._record(
+            return sweep.fail(
                 message,
                 retry_at=now + UNCONFIGURED_CHANNEL_DELAY,
                 error=f"channel {message.channel!r} is not configured",
@@ -149,67 +153,109 @@ class OutboxWorker:
                 if wait.after_seconds
                 else backoff(message.attempts + 1)
             )
-            return await self._record(
+            return sweep.fail(
                 message, retry_at=now + delay, error=str(wait), counts=wait.after_seconds is None
             )
         except PermanentFailure as refused:
-            return await self._record(message, error=str(refused), final=True)
+            return sweep.fail(message, error=str(refused), final=True)
         except Exception as crash:  # noqa: BLE001 - a bug in one sender must not stop the sweep
             log.exception("outbox message %s: sender crashed", message.id)
-            return await self._record(
+            return sweep.fail(
                 message,
                 retry_at=now + backoff(message.attempts + 1),
                 error=f"{type(crash).__name__}: {crash}",
             )
-        return await self._record(message, platform_ref=ref)
+        return sweep.succeed(message, ref)
 
-    async def _record(
+    async def _record(self, sweep: _Sweep) -> None:
+        """Write every outcome of the sweep in one transaction. Until it commits the rows stay
+        leased, so a crash in between sends them again (at least once, never lost)."""
+        async with self._uow() as uow:
+            now = uow.clock.now()
+            if sweep.sent:
+                await uow.outbox.mark_sent(sweep.sent, at=now)
+            for message in sweep.unsent:
+                row = await uow.outbox.get(message.id)  # type: ignore[arg-type]
+                assert row is not None
+                row.attempts, row.last_error = message.attempts, message.last_error
+                row.state, row.next_attempt_at = message.state, message.next_attempt_at
+            for failed, rest in sweep.postponed:
+                await self._postpone_rest(uow, failed, rest)
+            await uow.commit()
+
+    async def _postpone_rest(
+        self, uow: UnitOfWork, failed: OutboxMessage, rest: list[OutboxMessage]
+    ) -> None:
+        assert failed.id is not None and failed.next_attempt_at is not None
+        for leased in rest:  # ours until the lease ends: hand them back to wait behind `failed`
+            row = await uow.outbox.get(leased.id)  # type: ignore[arg-type]
+            if row is not None:
+                row.next_attempt_at = failed.next_attempt_at
+        await uow.outbox.postpone_recipient(
+            channel=failed.channel,
+            recipient=failed.recipient,
+            after_id=failed.id,
+            until=failed.next_attempt_at,
+        )
+
+
+def _lookup_keys(message: OutboxMessage) -> list[str]:
+    """The edit keys whose last sent message this one needs (to edit it or to reply to it)."""
+    keys = []
+    if message.edit_ref is None and message.edit_key:
+        keys.append(message.edit_key)
+    if message.reply_to_ref is None and message.reply_to_key:
+        keys.append(message.reply_to_key)
+    return keys
+
+
+class _Sweep:
+    """The outcomes of one sweep, kept in memory until they are recorded together.
+
+    ``refs`` holds, per edit key, the newest (id, platform ref) sent under it: as stored when
+    the rows were claimed, updated as this sweep sends, so a card edited twice in one sweep
+    edits the message the first send created (as a per-message read of the outbox would)."""
+
+    def __init__(self, now: datetime, refs: dict[str, tuple[int, str]]) -> None:
+        self.now = now
+        self.refs = refs
+        self.sent: list[tuple[int, str]] = []
+        self.unsent: list[OutboxMessage] = []
+        self.postponed: list[tuple[OutboxMessage, list[OutboxMessage]]] = []
+
+    def ref(self, key: str | None) -> str | None:
+        found = self.refs.get(key) if key else None
+        return found[1] if found else None
+
+    def succeed(self, message: OutboxMessage, platform_ref: str) -> str:
+        assert message.id is not None
+        self.sent.append((message.id, platform_ref))
+        message.state, message.platform_ref, message.last_error = (
+            OutboxState.SENT,
+            platform_ref,
+            None,
+        )
+        key = message.edit_key
+        if key and platform_ref is not None and message.id > self.refs.get(key, (0, ""))[0]:
+            self.refs[key] = (message.id, platform_ref)
+        return "sent"
+
+    def fail(
         self,
         message: OutboxMessage,
         *,
-        platform_ref: str | None = None,
-        retry_at: object = None,
-        error: str | None = None,
+        error: str,
+        retry_at: datetime | None = None,
         final: bool = False,
         counts: bool = True,
     ) -> str:
-        async with self._uow() as uow:
-            now = uow.clock.now()
-            row = await uow.outbox.get(message.id)  # type: ignore[arg-type]
-            assert row is not None
-            if error is None:
-                row.state, row.platform_ref, row.sent_at, row.last_error = (
-                    OutboxState.SENT,
-                    platform_ref,
-                    now,
-                    None,
-                )
-                outcome = "sent"
-            else:
-                row.attempts += 1 if counts else 0
-                row.last_error = error[:1000]
-                if final or row.attempts >= MAX_FAILED_ATTEMPTS:
-                    row.state = OutboxState.FAILED
-                    log.warning("outbox message %s failed for good: %s", row.id, error)
-                    outcome = "failed"
-                else:
-                    row.next_attempt_at = retry_at  # type: ignore[assignment]
-                    outcome = "retry"
-            await uow.commit()
-            message.attempts, message.next_attempt_at = row.attempts, row.next_attempt_at
-            return outcome
-
-    async def _postpone_rest(self, failed: OutboxMessage, rest: list[OutboxMessage]) -> None:
-        assert failed.id is not None and failed.next_attempt_at is not None
-        async with self._uow() as uow:
-            for leased in rest:  # ours until the lease ends: hand them back to wait behind `failed`
-                row = await uow.outbox.get(leased.id)  # type: ignore[arg-type]
-                if row is not None:
-                    row.next_attempt_at = failed.next_attempt_at
-            await uow.outbox.postpone_recipient(
-                channel=failed.channel,
-                recipient=failed.recipient,
-                after_id=failed.id,
-                until=failed.next_attempt_at,
-            )
-            await uow.commit()
+        # The row is leased to us, so the attempts read at claim time are still the stored ones.
+        message.attempts += 1 if counts else 0
+        message.last_error = error[:1000]
+        self.unsent.append(message)
+        if final or message.attempts >= MAX_FAILED_ATTEMPTS:
+            message.state = OutboxState.FAILED
+            log.warning("outbox message %s failed for good: %s", message.id, error)
+            return "failed"
+        message.next_attempt_at = retry_at
+        return "retry"

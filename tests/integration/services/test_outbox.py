@@ -132,6 +132,25 @@ async def test_edit_key_edits_the_last_sent_message(db: Database) -> None:
     assert refs == ["m1|edit=None", "m2|edit=m1|edit=None"]
 
 
+async def test_a_card_edited_twice_in_one_sweep_edits_the_message_just_sent(
+    db: Database,
+) -> None:
+    sender = RecordingSender()
+    worker = OutboxWorker(db.uow, {"telegram": sender})
+    await _queue(db, ("agents", "card v1"), ("agents", "card v2"), edit_key="card:1001")
+    assert (await worker.sweep()).sent == 2
+    await _queue(db, ("agents", "card v3"), edit_key="card:1001")
+    await worker.sweep()
+    async with db.uow() as uow:
+        refs = [
+            m.platform_ref
+            for m in (
+                await uow.session.execute(select(OutboxMessage).order_by(tables.outbox.c.id))
+            ).scalars()
+        ]
+    assert refs == ["m1|edit=None", "m2|edit=m1|edit=None", "m3|edit=m2|edit=m1|edit=None"]
+
+
 async def test_unconfigured_channel_waits_without_using_attempts(db: Database) -> None:
     worker = OutboxWorker(db.uow, {})
     await _queue(db, ("1", "hello"))
