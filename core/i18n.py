@@ -35,8 +35,3 @@ def gettext(language: str | None, message: str, **values: object) -> str:
     """Translate ``message`` into ``language`` and fill ``{placeholders}`` from ``values``."""
     translated = _translations(language or "en").gettext(message)
     return translated.format(**values) if values else translated
-
-
-def available_languages() -> tuple[str, ...]:
-    found = sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
-    return ("en", *found)

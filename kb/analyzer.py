@@ -111,9 +111,6 @@ class Analyzer:
         terms.extend(chain.from_iterable(parts[position:] if position else parts))
         return terms
 
-    def document_terms(self, text: str) -> list[str]:
-        return self.terms_of_tokens(tokenize(text))
-
     def query(
         self, text: str, indexed: Callable[[str], bool], lexicon: FuzzyLexicon
     ) -> QueryAnalysis:

@@ -15,7 +15,6 @@ _FAST_TOKEN_RE = re.compile(r"[0-9a-zа-я]+")
 # Characters that are never part of a token may also take the fast path (common
 # typographic punctuation of Russian and English texts).
 _NOT_FAST_RE = re.compile(r"[^\x00-\x7fа-я–—«»→“”•„‹›·×°±]")
-_SPACE_RE = re.compile(r"\s+")
 _SENTENCE_RE = re.compile(r"(?<=[.!?;…])\s+|\n+|\s+(?:but|но|а|however|однако)\s+", re.IGNORECASE)
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _APOSTROPHES = ("’", "ʼ", "`", "‘")
@@ -81,10 +80,6 @@ def is_cyrillic(token: str) -> bool:
 
 def has_cyrillic(text: str) -> bool:
     return _CYRILLIC_RE.search(text.lower()) is not None
-
-
-def collapse_spaces(text: str) -> str:
-    return _SPACE_RE.sub(" ", text).strip()
 
 
 def split_sentences(text: str, limit: int = 40) -> list[str]:

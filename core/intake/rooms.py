@@ -14,10 +14,6 @@ async def sync_agent_rooms(uow: UnitOfWork, rooms: Iterable[AgentRoom]) -> None:
     await uow.rooms.replace(list(rooms))
 
 
-async def is_agent_room(uow: UnitOfWork, channel: str, chat_ref: str) -> bool:
-    return any(r.channel == channel and r.chat_ref == chat_ref for r in await uow.rooms.all())
-
-
 def queue_outcome(uow: UnitOfWork, outcome: Outcome) -> None:
     """Put an outcome's replies in the outbox, in the unit of work that handled the event."""
     for item in outcome.replies:

@@ -32,7 +32,6 @@ from core.services.context import (
     audit,
     clean_text,
     load_visible_ticket,
-    name_of,
     require_role,
 )
 from core.services.status_changes import move
@@ -214,10 +213,6 @@ async def add_note(uow: UnitOfWork, *, actor: Actor, number: int, body: str) -> 
 async def view_ticket(uow: UnitOfWork, *, actor: Actor, number: int) -> Ticket:
     """A ticket the actor may see (agents: any; requesters: their own)."""
     return await load_visible_ticket(uow, actor, number)
-
-
-async def describe_assignee(uow: UnitOfWork, ticket: Ticket) -> str:
-    return await name_of(uow, ticket.assignee_id)
 
 
 def _check_attachments(items: Sequence[Attachment]) -> None:
