@@ -297,10 +297,14 @@ class SqlInboundEventRepository(_Repo):
         return result.first() is not None
 
 
+def _insert(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
+    """An INSERT in the dialect at hand, so ON CONFLICT clauses can follow (both have them)."""
+    return (pg_insert if postgres else sqlite_insert)(table).values(**values)
+
+
 def _upsert_ignore(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING in the dialect at hand."""
-    statement = (pg_insert if postgres else sqlite_insert)(table).values(**values)
-    return statement.on_conflict_do_nothing()
+    """INSERT … ON CONFLICT DO NOTHING."""
+    return _insert(postgres, table, values).on_conflict_do_nothing()
 
 
 _COUNTERS = {"suggested", "opened", "helped", "not_helped"}
@@ -387,18 +391,10 @@ class SqlConversationRepository(_Repo):
             "data": conversation.data,
             "updated_at": conversation.updated_at,
         }
-        insert = (pg_insert if self.is_postgres else sqlite_insert)(t.conversations).values(values)
         await self.session.execute(
-            insert.on_conflict_do_update(
+            _insert(self.is_postgres, t.conversations, values).on_conflict_do_update(
                 index_elements=["channel", "chat_ref"],
                 set_={k: v for k, v in values.items() if k not in ("channel", "chat_ref")},
-            )
-        )
-
-    async def delete(self, channel: str, chat_ref: str) -> None:
-        await self.session.execute(
-            delete(t.conversations).where(
-                t.conversations.c.channel == channel, t.conversations.c.chat_ref == chat_ref
             )
         )
 
