@@ -7,6 +7,7 @@ change that caused it, and the outbox sweep delivers it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from core.domain.entities import OutboxMessage, Ticket
 from core.i18n import gettext as _
@@ -79,12 +80,15 @@ async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
         return
     assert ticket.id is not None
     category = await uow.catalog.category_by_id(ticket.category_id) if ticket.category_id else None
+    requester = await name_of(uow, ticket.requester_id)
+    assignee = await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None
+    attachments = len(await uow.history.attachments(ticket.id))
     for room in rooms:
         facts = CardFacts(
-            requester=await name_of(uow, ticket.requester_id),
-            assignee=await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None,
+            requester=requester,
+            assignee=assignee,
             category=category.label(room.language) if category else None,
-            attachments=len(await uow.history.attachments(ticket.id)),
+            attachments=attachments,
         )
         queue_reply(
             uow,
@@ -106,13 +110,8 @@ async def relay_to_agents(
 ) -> None:
     """Show a requester's message in every agents' room, as a reply to the ticket's card."""
     for room in await uow.rooms.all():
-        head = _(room.language, "{agent} on ticket {ticket}:", agent="\x00", ticket="\x01")
-        reply = Reply(
-            spans=(
-                *_fill(head, agent=bold(author), ticket=_ticket_span(ticket)),
-                Span("\n"),
-                quote(body),
-            ),
+        reply = replace(
+            agent_reply(ticket, author, body)(room.language),
             attachments=tuple(a for a in attachments if a.channel == room.channel),
         )
         queue_reply(
