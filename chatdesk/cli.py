@@ -117,20 +117,28 @@ async def run_command(settings: Settings) -> None:
 @command_runner
 async def demo_command(settings: Settings) -> None:
     """Load demo data (groups, categories, agents, tickets). Safe to run twice."""
+    from chatdesk.cli_admin import DEMO_ADMIN, create_demo_admin
     from chatdesk.demo import load_demo
 
     async with open_database(settings) as database:
         created = await load_demo(database)
+        password = await create_demo_admin(database)
     summary = ", ".join(f"{count} {what}" for what, count in created.items())
     click.echo(f"demo data loaded ({summary} new)")
+    if password:
+        click.echo(
+            f"admin panel: sign in as {DEMO_ADMIN} with password {password} (shown once; "
+            "change it with chatdesk admin set-password)"
+        )
 
 
 def _register_subcommands() -> None:
+    from chatdesk.cli_admin import admin_group
     from chatdesk.cli_agents import agents
     from chatdesk.cli_kb import kb_group
     from chatdesk.cli_tickets import tickets_group
 
-    for group in (agents, tickets_group, kb_group):
+    for group in (agents, tickets_group, kb_group, admin_group):
         main.add_command(group)
 
 

@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
+from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -45,6 +46,9 @@ Entity = (
     | Article
     | SuggestionEvent
     | UnansweredQuestion
+    | WebAccount
+    | WebSession
+    | ApiToken
 )
 
 
@@ -229,6 +233,44 @@ class AgentRoomRepository(Protocol):
         ...
 
 
+class AccountRepository(Protocol):
+    """Admin-panel sign-in accounts, their sessions and API tokens."""
+
+    async def by_email(self, email: str) -> WebAccount | None:
+        """The account with this e-mail (compared case-insensitively)."""
+        ...
+
+    async def get(self, account_id: int) -> WebAccount | None: ...
+
+    async def for_person(self, person_id: int) -> WebAccount | None: ...
+
+    async def all(self) -> list[WebAccount]:
+        """Every account, by e-mail."""
+        ...
+
+    async def count(self) -> int: ...
+
+    async def web_session(self, token_hash: str) -> WebSession | None: ...
+
+    async def end_session(self, token_hash: str) -> None: ...
+
+    async def end_sessions(self, account_id: int) -> int:
+        """Sign the account out everywhere; how many sessions ended."""
+        ...
+
+    async def end_idle_sessions(self, *, seen_before: datetime) -> int:
+        """Delete sessions not used since ``seen_before``; how many."""
+        ...
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    async def token(self, token_id: int) -> ApiToken | None: ...
+
+    async def tokens(self, *, person_id: int | None = None) -> list[ApiToken]:
+        """API tokens (of one person, or all), newest first, revoked ones included."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     people: PeopleRepository
@@ -241,6 +283,7 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     invites: InviteRepository
     rooms: AgentRoomRepository
+    accounts: AccountRepository
     clock: Clock
 
     async def __aenter__(self) -> UnitOfWork: ...

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock, Entity, SystemClock
+from storage.account_repository import SqlAccountRepository
 from storage.database import create_engine, session_factory
 from storage.repositories import (
     SqlAgentRoomRepository,
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
+        self.accounts = SqlAccountRepository(self.session)
         return self
 
     async def __aexit__(
