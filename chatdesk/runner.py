@@ -17,6 +17,7 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
+from admin.security import check_bind
 from core.intake.events import DeskConfig
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
@@ -60,6 +61,7 @@ def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
 
 
 async def run(settings: Settings) -> None:
+    check_bind(settings)
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
     knowledge_base = KnowledgeBase()
@@ -77,7 +79,9 @@ async def run(settings: Settings) -> None:
     processor = InboundProcessor(
         database.uow, kb=knowledge_base, config=config, after_commit=worker.kick
     )
-    app = create_app(settings=settings, database=database)
+    app = create_app(
+        settings=settings, database=database, knowledge=knowledge_base, after_commit=worker.kick
+    )
 
     telegram = None
     if settings.telegram_enabled:
