@@ -20,7 +20,7 @@ from core.domain.calendars import (
     check_holiday,
     clock_text,
 )
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 ALWAYS = "24x7"
 _ENTRY = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
@@ -35,7 +35,7 @@ def parse_hours(spec: str | Sequence[str]) -> tuple[WorkingPeriod, ...]:
     parts = [part.strip() for entry in entries for part in re.split(r"[;\n]", entry)]
     parts = [part for part in parts if part]
     if not parts:
-        raise InvalidInput("No working hours given; write e.g. mon-fri 09:00-18:00 or 24x7.")
+        raise ConfigurationError("No working hours given; write e.g. mon-fri 09:00-18:00 or 24x7.")
     if [part.lower() for part in parts] in (["24x7"], ["24/7"]):
         return tuple(WorkingPeriod(day, 0, MINUTES_PER_DAY) for day in range(7))
     periods: list[WorkingPeriod] = []
@@ -83,7 +83,7 @@ def parse_holiday(text: str, name: str = "") -> Holiday:
         month, day = (int(g) for g in match.groups())
         holiday = Holiday(month, day, None, name.strip())
     else:
-        raise InvalidInput(
+        raise ConfigurationError(
             "'{text}' is not a holiday date; write 2026-12-24 for one day or 12-25 for every year.",
             text=raw,
         )
@@ -129,12 +129,12 @@ def _clock(text: str, entry: str) -> int:
         raise _bad_entry(entry)
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise InvalidInput("There is no time of day {time} (in '{entry}').", time=text, entry=entry)
+        raise ConfigurationError("There is no time of day {time} (in '{entry}').", time=text, entry=entry)
     return hours * 60 + minutes
 
 
-def _bad_entry(entry: str) -> InvalidInput:
-    return InvalidInput(
+def _bad_entry(entry: str) -> ConfigurationError:
+    return ConfigurationError(
         "'{entry}' is not a working-hours entry; write e.g. mon-fri 09:00-18:00 or 24x7.",
         entry=entry,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 MINUTES_PER_DAY = 24 * 60
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -70,7 +70,7 @@ class BusinessCalendar:
     """Weekly working periods in ``timezone`` (an IANA name) minus ``holidays``.
 
     Constructing one validates it: a bad time zone, an inverted or overlapping period, or an
-    impossible holiday raises :class:`InvalidInput` with one line saying what is wrong.
+    impossible holiday raises :class:`ConfigurationError` with one line saying what is wrong.
     """
 
     name: str
@@ -154,25 +154,25 @@ def _check_zone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
+        raise ConfigurationError(
             "Unknown time zone '{zone}'; use an IANA name such as Europe/Berlin.", zone=name
         ) from None
 
 
 def _check_periods(periods: Sequence[WorkingPeriod]) -> None:
     if not periods:
-        raise InvalidInput(
+        raise ConfigurationError(
             "A calendar needs at least one working period, e.g. mon-fri 09:00-18:00."
         )
     for period in periods:
         if not 0 <= period.weekday <= 6:
-            raise InvalidInput("There is no weekday number {day}.", day=period.weekday)
+            raise ConfigurationError("There is no weekday number {day}.", day=period.weekday)
         if not (0 <= period.start < MINUTES_PER_DAY and 0 < period.end <= MINUTES_PER_DAY):
-            raise InvalidInput(
+            raise ConfigurationError(
                 "Working hours must lie between 00:00 and 24:00, not {period}.", period=str(period)
             )
         if period.start >= period.end:
-            raise InvalidInput(
+            raise ConfigurationError(
                 "Working hours {hours} on {day} end before they start; split a night shift at "
                 "midnight (e.g. 22:00-24:00 and 00:00-06:00 the next day).",
                 hours=f"{clock_text(period.start)}-{clock_text(period.end)}",
@@ -180,7 +180,7 @@ def _check_periods(periods: Sequence[WorkingPeriod]) -> None:
             )
     for before, after in zip(periods, periods[1:], strict=False):
         if before.weekday == after.weekday and after.start < before.end:
-            raise InvalidInput(
+            raise ConfigurationError(
                 "Working hours overlap on {day}: {first} and {second}.",
                 day=WEEKDAY_TITLES[before.weekday],
                 first=f"{clock_text(before.start)}-{clock_text(before.end)}",
@@ -193,6 +193,6 @@ def check_holiday(holiday: Holiday) -> None:
     try:
         date(holiday.year if holiday.year is not None else 2000, holiday.month, holiday.day)
     except ValueError:
-        raise InvalidInput("There is no date {date}.", date=str(holiday)) from None
+        raise ConfigurationError("There is no date {date}.", date=str(holiday)) from None
     if holiday.year is not None and not 1970 <= holiday.year <= 2200:
-        raise InvalidInput("The holiday {date} is not in a plausible year.", date=str(holiday))
+        raise ConfigurationError("The holiday {date} is not in a plausible year.", date=str(holiday))

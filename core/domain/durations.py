@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.domain.calendars import BusinessCalendar
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 MAX_DAYS = 366
 _UNITS = {
@@ -73,9 +73,9 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> WorkDuration:
             minutes += value * (60 if unit == "h" else 1)
     duration = WorkDuration(days, minutes)
     if duration.is_zero and not allow_zero:
-        raise InvalidInput("A duration must be longer than zero, not '{text}'.", text=text)
+        raise ConfigurationError("A duration must be longer than zero, not '{text}'.", text=text)
     if days > MAX_DAYS or minutes > MAX_DAYS * 24 * 60:
-        raise InvalidInput(
+        raise ConfigurationError(
             "The duration '{text}' is too long; the limit is {limit} days.",
             text=text,
             limit=MAX_DAYS,
@@ -83,7 +83,7 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> WorkDuration:
     return duration
 
 
-def _malformed(text: str) -> InvalidInput:
-    return InvalidInput(
+def _malformed(text: str) -> ConfigurationError:
+    return ConfigurationError(
         "'{text}' is not a duration; write e.g. 30m, 4h, 1d or 1d 4h.", text=(text or "").strip()
     )

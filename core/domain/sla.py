@@ -25,7 +25,7 @@ from enum import StrEnum
 from core.domain.calendars import BusinessCalendar
 from core.domain.durations import WorkDuration
 from core.domain.enums import Priority, TicketType
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 DEFAULT_WARN_SHARE = 0.75
 
@@ -70,9 +70,9 @@ class SlaPolicy:
 
     def __post_init__(self) -> None:
         if self.response.is_zero or self.resolution.is_zero:
-            raise InvalidInput("SLA targets must be longer than zero.")
+            raise ConfigurationError("SLA targets must be longer than zero.")
         if not 0 < self.warn_share < 1:
-            raise InvalidInput(
+            raise ConfigurationError(
                 "The warning share must be between 0 % and 100 %, not {share}.",
                 share=f"{self.warn_share:.0%}",
             )
@@ -134,10 +134,10 @@ def parse_share(text: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise InvalidInput("'{text}' is not a percentage; write e.g. 75%.", text=text) from None
+        raise ConfigurationError("'{text}' is not a percentage; write e.g. 75%.", text=text) from None
     share = value / 100 if value > 1 else value
     if not 0 < share < 1:
-        raise InvalidInput(
+        raise ConfigurationError(
             "The warning share must be between 0 % and 100 %, not {text}.", text=text
         )
     return share

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from core.domain.calendars import BusinessCalendar
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 Interval = tuple[datetime, datetime]
 MAX_IDLE_DAYS = 400  # more consecutive days off than this: the calendar never opens again
@@ -107,7 +107,7 @@ def _intervals_from(calendar: BusinessCalendar, start: datetime) -> Iterator[Int
                 idle = 0
                 yield max(begin, start), end
         if idle > MAX_IDLE_DAYS:
-            raise InvalidInput(
+            raise ConfigurationError(
                 "Calendar '{name}' has no working time for more than a year after {day}.",
                 name=calendar.name,
                 day=day.isoformat(),

@@ -11,7 +11,7 @@ from core.domain.calendars import BusinessCalendar, Holiday, WorkingPeriod, pick
 from core.domain.durations import WorkDuration, parse_duration
 from core.domain.enums import Priority, TicketType
 from core.domain.sla import DEFAULT_POLICIES, SlaPolicy, parse_share, pick_policy, raised
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 
 @pytest.mark.parametrize(
@@ -56,19 +56,19 @@ def test_hours_accept_the_usual_spellings() -> None:
     ],
 )
 def test_bad_hours_get_one_line(spec: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message) as caught:
+    with pytest.raises(ConfigurationError, match=message) as caught:
         BusinessCalendar("bad", "Europe/Berlin", parse_hours(spec))
     assert "\n" not in str(caught.value)
 
 
 def test_bad_time_zone_and_holidays() -> None:
-    with pytest.raises(InvalidInput, match="Unknown time zone 'Mars/Base'"):
+    with pytest.raises(ConfigurationError, match="Unknown time zone 'Mars/Base'"):
         BusinessCalendar("bad", "Mars/Base", parse_hours("24x7"))
-    with pytest.raises(InvalidInput, match="no date 2026-02-30"):
+    with pytest.raises(ConfigurationError, match="no date 2026-02-30"):
         parse_holiday("2026-02-30")
-    with pytest.raises(InvalidInput, match="not a holiday date"):
+    with pytest.raises(ConfigurationError, match="not a holiday date"):
         parse_holiday("31/12/2026")
-    with pytest.raises(InvalidInput, match="no date 13-01"):
+    with pytest.raises(ConfigurationError, match="no date 13-01"):
         parse_holiday("13-01")
     assert parse_holiday("--02-29") == Holiday(2, 29)  # yearly, counts in leap years
     assert str(parse_holiday("2026-12-24")) == "2026-12-24"
@@ -115,7 +115,7 @@ def test_durations(text: str, expected: WorkDuration) -> None:
     ],
 )
 def test_bad_durations(text: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(ConfigurationError, match=message):
         parse_duration(text)
 
 
@@ -158,9 +158,9 @@ def test_defaults_and_small_helpers() -> None:
     ]
     assert raised(Priority.P3) is Priority.P2 and raised(Priority.P1) is Priority.P1
     assert parse_share("75%") == parse_share("0.75") == 0.75
-    with pytest.raises(InvalidInput, match="between 0 % and 100 %"):
+    with pytest.raises(ConfigurationError, match="between 0 % and 100 %"):
         parse_share("150%")
-    with pytest.raises(InvalidInput, match="between 0 % and 100 %"):
+    with pytest.raises(ConfigurationError, match="between 0 % and 100 %"):
         SlaPolicy(Priority.P1, parse_duration("1h"), parse_duration("2h"), warn_share=1.0)
     assert DEFAULT_POLICIES[0].targets(
         BusinessCalendar("x", "UTC", parse_hours("24x7"))

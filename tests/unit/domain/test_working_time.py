@@ -19,7 +19,7 @@ from core.domain.working_time import (
     next_opening,
     working_time_between,
 )
-from core.errors import InvalidInput
+from core.errors import ConfigurationError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OFFICE = office_hours("berlin office", "Europe/Berlin")  # Mon–Fri 09:00–18:00
@@ -191,5 +191,5 @@ def test_a_calendar_that_never_opens_is_refused_not_looped_over() -> None:
         if (m, d) not in ((2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31))
     ]
     closed = office_hours("closed", "UTC", holidays=every_day + rest)
-    with pytest.raises(InvalidInput, match="no working time"):
+    with pytest.raises(ConfigurationError, match="no working time"):
         add_working_time(closed, berlin(3, 2, 9), minutes(1))
