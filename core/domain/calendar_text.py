@@ -129,7 +129,9 @@ def _clock(text: str, entry: str) -> int:
         raise _bad_entry(entry)
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise ConfigurationError("There is no time of day {time} (in '{entry}').", time=text, entry=entry)
+        raise ConfigurationError(
+            "There is no time of day {time} (in '{entry}').", time=text, entry=entry
+        )
     return hours * 60 + minutes
 
 

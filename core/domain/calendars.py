@@ -195,4 +195,6 @@ def check_holiday(holiday: Holiday) -> None:
     except ValueError:
         raise ConfigurationError("There is no date {date}.", date=str(holiday)) from None
     if holiday.year is not None and not 1970 <= holiday.year <= 2200:
-        raise ConfigurationError("The holiday {date} is not in a plausible year.", date=str(holiday))
+        raise ConfigurationError(
+            "The holiday {date} is not in a plausible year.", date=str(holiday)
+        )

@@ -134,7 +134,9 @@ def parse_share(text: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError("'{text}' is not a percentage; write e.g. 75%.", text=text) from None
+        raise ConfigurationError(
+            "'{text}' is not a percentage; write e.g. 75%.", text=text
+        ) from None
     share = value / 100 if value > 1 else value
     if not 0 < share < 1:
         raise ConfigurationError(
