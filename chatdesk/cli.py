@@ -116,13 +116,17 @@ async def run_command(settings: Settings) -> None:
 @main.command("demo")
 @command_runner
 async def demo_command(settings: Settings) -> None:
-    """Load demo data (groups, categories, agents, tickets). Safe to run twice."""
+    """Load demo data (groups, categories, agents, tickets) and the starter knowledge base.
+    Safe to run twice; articles an admin has edited are left as they are."""
     from chatdesk.demo import load_demo
+    from chatdesk.starter_kb import load_starter_kb
 
     async with open_database(settings) as database:
         created = await load_demo(database)
+        starter = await load_starter_kb(database)
     summary = ", ".join(f"{count} {what}" for what, count in created.items())
     click.echo(f"demo data loaded ({summary} new)")
+    click.echo(f"starter knowledge base: {starter.summary()}")
 
 
 def _register_subcommands() -> None:
