@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from core.domain.knowledge import Article
-from core.services import knowledge
+from core.services import article_curation, knowledge_index
 from core.services.context import operator
 from kb.markdown_files import ArticleFile, parse_article_file
 from storage.starter_ledger import SqlStarterLedger
@@ -110,8 +110,8 @@ async def load_starter_kb(
                 report.updated.append(item.id)
             to_write.append((name, text))
             loaded[item.id] = shipped
-        result = await knowledge.import_articles(
-            uow, knowledge.KnowledgeBase(), actor=operator(), files=to_write
+        result = await article_curation.import_articles(
+            uow, knowledge_index.KnowledgeBase(), actor=operator(), files=to_write
         )
         if result.errors:
             problems = "; ".join(f"{name}: {problem}" for name, problem in result.errors)

@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from chatdesk.demo import load_demo
 from chatdesk.starter_kb import content_hash, load_starter_kb, shipped_files
 from core.domain.knowledge import Article, ArticleStatus
-from core.services import knowledge
+from core.services import article_curation, knowledge_index
 from core.services.context import operator
 from kb.markdown_files import parse_article_file, render_article_file
 from storage import tables
@@ -41,8 +41,8 @@ async def _edit(db: Database, article_id: str, **changes: object) -> None:
         article = await uow.articles.get(article_id)
         assert article is not None
         edited = dataclasses.replace(article, **changes)  # type: ignore[arg-type]
-        await knowledge.save_article(
-            uow, knowledge.KnowledgeBase(), actor=operator(), article=edited
+        await article_curation.save_article(
+            uow, knowledge_index.KnowledgeBase(), actor=operator(), article=edited
         )
         await uow.commit()
 
@@ -110,7 +110,9 @@ async def test_deleted_and_foreign_articles_are_left_alone(db: Database) -> None
         own = Article(
             id="disk-full", title="Disk full? Call Bob", body="Bob fixes it.\n", language="en"
         )
-        await knowledge.save_article(uow, knowledge.KnowledgeBase(), actor=operator(), article=own)
+        await article_curation.save_article(
+            uow, knowledge_index.KnowledgeBase(), actor=operator(), article=own
+        )
         await uow.commit()
     first = await load_starter_kb(db)
     assert first.kept == ["disk-full"]
@@ -129,7 +131,7 @@ async def test_deleted_and_foreign_articles_are_left_alone(db: Database) -> None
 
 async def test_the_loaded_base_answers_questions(db: Database) -> None:
     await load_starter_kb(db)
-    kb = knowledge.KnowledgeBase()
+    kb = knowledge_index.KnowledgeBase()
     async with db.uow() as uow:
         await kb.load(uow)
     assert [s.article_id for s in kb.engine.suggest("vpn keeps disconnecting")][:1] == ["vpn-drops"]
