@@ -24,7 +24,7 @@ from admin.routes import settings as settings_routes
 from admin.routes.api import build_api
 from admin.security import SECURITY_HEADERS
 from admin.templating import language_of, redirect, render
-from core.services.knowledge import KnowledgeBase
+from core.services.knowledge_index import KnowledgeBase
 from core.settings import Settings
 from storage.unit_of_work import Database
 

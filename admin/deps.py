@@ -23,7 +23,7 @@ from core.errors import AlreadyClaimed, ChatdeskError, InvalidTransition, NotFou
 from core.services import accounts
 from core.services.accounts import Visitor
 from core.services.context import Actor
-from core.services.knowledge import KnowledgeBase
+from core.services.knowledge_index import KnowledgeBase
 from core.settings import Settings
 from storage.unit_of_work import Database, SqlUnitOfWork
 

@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from admin import queries
 from admin.deps import PanelDep, UowDep
 from admin.routes.api import Caller, scoped
 from admin.ticket_list import (
@@ -24,6 +23,7 @@ from core.domain.accounts import Scope
 from core.domain.enums import Priority, TicketStatus, TicketType
 from core.errors import NotFound
 from core.services import tickets, workflow
+from storage import read_models as queries
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 Number = Annotated[int, Path(ge=1, le=2**53, description="The ticket number, e.g. 1001")]

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from admin import queries
 from admin.deps import PanelDep, UowDep, VisitorDep, actor_of, csrf_protected, http_status
 from admin.templating import redirect, render
 from admin.ticket_list import (
@@ -32,6 +31,7 @@ from core.domain.enums import Priority, Role, TicketStatus
 from core.domain.status import TRANSITIONS
 from core.errors import ChatdeskError, InvalidInput, NotFound
 from core.services import tickets, workflow
+from storage import read_models as queries
 from storage.unit_of_work import SqlUnitOfWork
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protected)])

@@ -1,0 +1,257 @@
+"""`chatdesk kb ...`: import, export, search, evaluate and inspect the knowledge base."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from chatdesk.cli.runtime import command_runner, open_database
+from core.domain.knowledge import ArticleStatus
+from core.errors import ChatdeskError, InvalidInput
+from core.services import article_curation, knowledge_index
+from core.services.context import operator
+from core.settings import Settings
+from kb.evaluation import evaluate
+from storage.unit_of_work import Database
+
+MAX_FILE_BYTES = 1_000_000
+
+
+@click.group("kb")
+def kb_group() -> None:
+    """The knowledge base: articles and suggestions."""
+
+
+@kb_group.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@command_runner
+async def kb_import(settings: Settings, path: Path) -> None:
+    """Create or update articles from PATH (a folder of .md files, or one file)."""
+    files = sorted(path.glob("*.md")) if path.is_dir() else [path]
+    if not files:
+        raise ChatdeskError(f"no .md files in {path}")
+    readable: list[tuple[str, str]] = []
+    unreadable: list[tuple[str, str]] = []
+    for file in files:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            unreadable.append((file.name, f"larger than {MAX_FILE_BYTES // 1000} kB"))
+            continue
+        try:
+            readable.append((file.name, file.read_text(encoding="utf-8")))
+        except UnicodeDecodeError:
+            unreadable.append((file.name, "not UTF-8 text"))
+    async with open_database(settings) as database, database.uow() as uow:
+        report = await article_curation.import_articles(
+            uow, knowledge_index.KnowledgeBase(), actor=operator(), files=readable
+        )
+        await uow.commit()
+    for name, problem in [*unreadable, *report.errors]:
+        click.echo(f"skipped {name}: {problem}", err=True)
+    click.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(unreadable) + len(report.errors)} skipped"
+    )
+
+
+@kb_group.command("export")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@command_runner
+async def kb_export(settings: Settings, path: Path) -> None:
+    """Write every article to PATH as Markdown with front matter (the import format)."""
+    async with open_database(settings) as database, database.uow() as uow:
+        files = await article_curation.export_articles(uow)
+    path.mkdir(parents=True, exist_ok=True)
+    for name, text in files:
+        (path / name).write_text(text, encoding="utf-8")
+    click.echo(f"{len(files)} articles written to {path}")
+
+
+async def _loaded(database: Database) -> knowledge_index.KnowledgeBase:
+    kb = knowledge_index.KnowledgeBase()
+    async with database.uow() as uow:
+        await kb.load(uow)
+    return kb
+
+
+@kb_group.command("suggest")
+@click.argument("text")
+@click.option(
+    "--lang", type=click.Choice(["en", "ru"]), help="The asker's language (detected when omitted)."
+)
+@click.option("--limit", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@command_runner
+async def kb_suggest(
+    settings: Settings, text: str, lang: str | None, limit: int, as_json: bool
+) -> None:
+    """Show the articles the bot would suggest for TEXT."""
+    async with open_database(settings) as database:
+        kb = await _loaded(database)
+        hits = kb.engine.suggest(text, language=lang, limit=limit)
+        async with database.uow() as uow:
+            rows = [(hit, await uow.articles.get(hit.article_id)) for hit in hits]
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": h.article_id,
+                        "title": a.title if a else None,
+                        "score": round(h.score, 4),
+                    }
+                    for h, a in rows
+                ],
+                ensure_ascii=False,
+            )
+        )
+    elif not rows:
+        click.echo("no article is confident enough: the bot would go straight to a ticket")
+    else:
+        for hit, article in rows:
+            click.echo(f"{hit.score:.2f}  {hit.article_id:<28} {article.title if article else ''}")
+
+
+@kb_group.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@command_runner
+async def kb_eval(settings: Settings, questions: Path, as_json: bool) -> None:
+    """Measure suggestions on a JSONL question file ({"q", "lang", "expected"} per line)."""
+    items = []
+    for number, line in enumerate(questions.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("q"), str)
+                or "expected" not in item
+            ):
+                raise ValueError("needs the keys q and expected")
+        except ValueError as exc:
+            raise InvalidInput(f"{questions.name} line {number}: {exc}") from None
+        items.append(item)
+    async with open_database(settings) as database:
+        kb = await _loaded(database)
+    if len(kb.engine) == 0:
+        raise ChatdeskError(
+            "the knowledge base has no published articles: run `chatdesk kb import PATH` first"
+        )
+    result = evaluate(items, lambda q: kb.engine.suggest(q, limit=3))
+    overall = result.overall
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "hit_at_1": overall.hit_at_1,
+                    "hit_at_3": overall.hit_at_3,
+                    "mrr": overall.mrr,
+                    "oos_rejection": overall.oos_rejection,
+                    "n": overall.n + overall.n_oos,
+                    "n_in_scope": overall.n,
+                    "n_out_of_scope": overall.n_oos,
+                    "by_language": {lang: vars_of(m) for lang, m in result.by_language.items()},
+                }
+            )
+        )
+        return
+    click.echo(
+        f"questions: {overall.n + overall.n_oos} ({overall.n} with an expected article, {overall.n_oos} out of scope)"
+    )
+    click.echo(
+        f"hit@1 {overall.hit_at_1:.3f}   hit@3 {overall.hit_at_3:.3f}   MRR {overall.mrr:.3f}   "
+        f"out-of-scope rejection {overall.oos_rejection:.3f}"
+    )
+    for lang, m in result.by_language.items():
+        click.echo(
+            f"  {lang:<6} n={m.n:<4} hit@1 {m.hit_at_1:.3f}  hit@3 {m.hit_at_3:.3f}  MRR {m.mrr:.3f}  "
+            f"oos {m.oos_rejection:.3f} (of {m.n_oos})"
+        )
+
+
+def vars_of(metrics: Any) -> dict[str, Any]:
+    return {
+        name: getattr(metrics, name)
+        for name in ("n", "hit_at_1", "hit_at_3", "mrr", "n_oos", "oos_rejection")
+    }
+
+
+@kb_group.command("list")
+@click.option(
+    "--status", type=click.Choice([s.value for s in ArticleStatus]), help="Only this status."
+)
+@command_runner
+async def kb_list(settings: Settings, status: str | None) -> None:
+    """List articles with their use counters."""
+    async with open_database(settings) as database, database.uow() as uow:
+        articles = await uow.articles.all(status=ArticleStatus(status) if status else None)
+    if not articles:
+        click.echo("no articles: import some with `chatdesk kb import PATH`")
+    for a in articles:
+        click.echo(
+            f"{a.id:<28} {a.language}  {a.status.value:<9} shown {a.suggested_count:>4}  opened {a.opened_count:>4}"
+            f"  helped {a.helped_count:>4}  not {a.not_helped_count:>4}  {a.title}"
+        )
+
+
+@kb_group.command("show")
+@click.argument("article_id")
+@command_runner
+async def kb_show(settings: Settings, article_id: str) -> None:
+    """Show one article as it is stored."""
+    async with open_database(settings) as database, database.uow() as uow:
+        article = await uow.articles.get(article_id)
+    if article is None:
+        raise ChatdeskError(f"There is no article {article_id!r}.")
+    click.echo(
+        f"{article.title}\n{article.id} · {article.language} · {article.category} · {article.status.value}"
+        f" · tags: {', '.join(article.tags) or '-'}"
+    )
+    if article.phrasings:
+        click.echo("phrasings: " + " | ".join(article.phrasings))
+    click.echo(
+        f"shown {article.suggested_count}, opened {article.opened_count}, helped {article.helped_count}, "
+        f"not helped {article.not_helped_count}\n\n{article.body}"
+    )
+
+
+@kb_group.group("phrasings")
+def phrasings() -> None:
+    """Questions people ask for an article."""
+
+
+@phrasings.command("add")
+@click.argument("article_id")
+@click.argument("text")
+@command_runner
+async def phrasings_add(settings: Settings, article_id: str, text: str) -> None:
+    """Teach ARTICLE_ID the question TEXT."""
+    async with open_database(settings) as database, database.uow() as uow:
+        article = await article_curation.add_phrasing(
+            uow,
+            knowledge_index.KnowledgeBase(),
+            actor=operator(),
+            article_id=article_id,
+            phrasing=text,
+        )
+        await uow.commit()
+    click.echo(f"{article.id} now has {len(article.phrasings)} phrasing(s)")
+
+
+@kb_group.command("unanswered")
+@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True)
+@command_runner
+async def kb_unanswered(settings: Settings, limit: int) -> None:
+    """Questions the knowledge base did not answer, most asked first: briefs for new articles."""
+    async with open_database(settings) as database, database.uow() as uow:
+        groups = await uow.knowledge_log.unanswered(limit=limit)
+    if not groups:
+        click.echo("no unanswered questions")
+    for g in groups:
+        click.echo(
+            f"{g.count:>4}×  {g.language or '??'}  {g.reason.value:<13} {g.last_seen:%Y-%m-%d}  {g.sample[:100]}"
+        )
