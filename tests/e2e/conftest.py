@@ -1,5 +1,9 @@
-"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against one
-real `chatdesk run` per session. Screenshots land in tests/e2e/screenshots/ (git-ignored)."""
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against a
+real `chatdesk run`. Screenshots land in tests/e2e/screenshots/ (git-ignored).
+
+The browser and the desk live for one module (all the browser tests are in one): Playwright's
+sync API keeps an event loop running in this thread while it is open, which would stop the
+async tests that run after these."""
 
 from __future__ import annotations
 
@@ -32,8 +36,8 @@ def _need_browser() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="module")
+def browser(desk: RunningDesk) -> Iterator[Browser]:
     _need_browser()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -41,7 +45,7 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDesk]:
     _need_browser()
     with running_desk(tmp_path_factory.mktemp("e2e")) as running:
