@@ -10,11 +10,11 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from admin import queries
 from admin.health import add_health_route
 from core.domain.enums import TicketStatus
 from core.settings import Settings
 from core.supervision import HealthRegistry
+from storage import read_models as queries
 from storage.unit_of_work import Database
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -15,7 +15,7 @@ from bots.telegram.polling import Poller, PollingLock, PollingOptions
 from bots.telegram.sender import TelegramSender
 from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route, watch_webhook
 from core.intake.commands import bot_commands
-from core.services.inbound import InboundProcessor
+from core.intake.inbound import InboundProcessor
 from core.settings import Settings
 from core.supervision import HealthRegistry, Supervisor
 
