@@ -8,16 +8,17 @@ redirect an anonymous visitor to the sign-in page; the API (``/api/v1``) answers
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 from starlette.exceptions import HTTPException
 
 from admin.deps import Forbidden, LoginRequired, Panel
+from admin.health import add_health_route
 from admin.i18n import translator
 from admin.routes import auth, tickets
 from admin.routes import settings as settings_routes
@@ -26,6 +27,7 @@ from admin.security import SECURITY_HEADERS
 from admin.templating import language_of, redirect, render
 from core.services.knowledge_index import KnowledgeBase
 from core.settings import Settings
+from core.supervision import HealthRegistry
 from storage.unit_of_work import Database
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,9 +40,11 @@ def create_app(
     database: Database,
     knowledge: KnowledgeBase | None = None,
     after_commit: Callable[[], None] | None = None,
+    health: HealthRegistry | None = None,
 ) -> FastAPI:
     """``knowledge``: the running process's suggestion index, so an article saved in the panel
-    is suggested at once. ``after_commit``: called after each change (wakes the outbox)."""
+    is suggested at once. ``after_commit``: called after each change (wakes the outbox).
+    ``health``: what ``/healthz`` reports on (channels, background workers)."""
     app = FastAPI(
         title="chatdesk admin",
         version="0.1.0",
@@ -74,12 +78,12 @@ def create_app(
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    @app.get("/healthz", include_in_schema=False)
-    async def health() -> dict[str, str]:
-        async with database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return {"status": "ok", "database": database.engine.dialect.name}
-
+    add_health_route(
+        app,
+        database=database,
+        registry=health or HealthRegistry(),
+        down_after=timedelta(seconds=settings.health_channel_down_after),
+    )
     return app
 
 
