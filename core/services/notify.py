@@ -14,6 +14,7 @@ from core.i18n import gettext as _
 from core.messages import Attachment, Button, Reply, Span, bold, quote, reply_to_payload
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
+from core.services.clocks import refresh_clock
 from core.services.context import name_of
 
 ReplyBuilder = Callable[[str], Reply]
@@ -73,8 +74,10 @@ async def tell_requester(uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder) -
 async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
     """Post or refresh the ticket's card in every agents' room (a no-op when none is set up).
 
-    Every use case that changes what a card shows calls this once, after its change.
+    Every use case that changes what a card shows calls this once, after its change. The card
+    shows the ticket's SLA clock, so the clock is brought up to date first.
     """
+    await refresh_clock(uow, ticket)
     rooms = await uow.rooms.all()
     if not rooms:
         return
