@@ -39,6 +39,15 @@ async def _changing(settings: Settings) -> AsyncIterator[UnitOfWork]:
         click.echo(f"clocks of {count} active tickets recomputed")
 
 
+@asynccontextmanager
+async def _reading(settings: Settings) -> AsyncIterator[UnitOfWork]:
+    """A unit of work on the migrated database, the shipped defaults stored if they never were."""
+    async with open_database(settings) as database, database.uow() as uow:
+        if await ensure_defaults(uow, timezone=settings.timezone):
+            await uow.commit()
+        yield uow
+
+
 @click.group("sla")
 def sla_group() -> None:
     """SLA policies (targets per priority) and follow-up timings."""
@@ -48,9 +57,7 @@ def sla_group() -> None:
 @command_runner
 async def sla_show(settings: Settings) -> None:
     """Policies, calendars, which group uses which, and the follow-up timings."""
-    async with open_database(settings) as database, database.uow() as uow:
-        await ensure_defaults(uow, timezone=settings.timezone)
-        await uow.commit()
+    async with _reading(settings) as uow:
         work = await load_clockwork(uow)
         groups = await uow.catalog.groups()
     lines = ["policies (working time):"]
@@ -155,9 +162,7 @@ def calendar_group() -> None:
 @calendar_group.command("list")
 @command_runner
 async def calendar_list(settings: Settings) -> None:
-    async with open_database(settings) as database, database.uow() as uow:
-        await ensure_defaults(uow, timezone=settings.timezone)
-        await uow.commit()
+    async with _reading(settings) as uow:
         calendars = await uow.sla.calendars()
     click.echo("\n".join(_calendar_line(c) for c in calendars))
 
@@ -179,7 +184,12 @@ async def calendar_set(
     click.echo(_calendar_line(saved))
 
 
-@calendar_group.command("holiday-add")
+@calendar_group.group("holiday")
+def holiday_group() -> None:
+    """Holidays of a calendar: 2026-12-24 (that day once) or 12-25 (every year)."""
+
+
+@holiday_group.command("add")
 @click.argument("name")
 @click.argument("date")
 @click.option("--label", default="", help="What the day is, e.g. Christmas.")
@@ -191,7 +201,7 @@ async def calendar_holiday_add(settings: Settings, name: str, date: str, label: 
     click.echo(_calendar_line(saved))
 
 
-@calendar_group.command("holiday-remove")
+@holiday_group.command("remove")
 @click.argument("name")
 @click.argument("date")
 @command_runner
