@@ -1,4 +1,4 @@
-"""The Telegram channel inside `chatdesk run`: polling or webhook, commands, outbox sender."""
+"""The Telegram channel inside `chatdesk run`: polling or webhook, command menus, outbox sender."""
 
 from __future__ import annotations
 
@@ -8,38 +8,39 @@ import logging
 
 from aiogram import Dispatcher
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from fastapi import FastAPI
 
 from bots.telegram.bot import create_bot
 from bots.telegram.events import CLOUD_DOWNLOAD_LIMIT
 from bots.telegram.handlers import build_router
+from bots.telegram.kind import rooms_in
 from bots.telegram.polling import poll
+from bots.telegram.profile import TELEGRAM_PROFILE
 from bots.telegram.sender import TelegramSender
 from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route
-from core.intake.commands import bot_commands
-from core.intake.inbound import InboundProcessor
-from core.settings import Settings
+from core.channels import ChannelHost
+from core.intake.commands import Audience, Command
+from core.intake.desk_commands import COMMANDS
+from core.ports import AgentRoom
+from core.settings import SUPPORTED_LANGUAGES
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
+MENU_DESCRIPTION_MAX = 256
 
 
 class TelegramChannel:
-    def __init__(
-        self,
-        settings: Settings,
-        processor: InboundProcessor,
-        *,
-        file_limit: int = CLOUD_DOWNLOAD_LIMIT,
-    ) -> None:
+    name = TELEGRAM_PROFILE.name
+
+    def __init__(self, host: ChannelHost, *, file_limit: int = CLOUD_DOWNLOAD_LIMIT) -> None:
         """``file_limit``: the largest file the Bot API server lets the bot download. 20 MB on
         Telegram's servers and on a self-hosted ``telegram-bot-api`` unless it runs ``--local``,
         so a custom server URL alone says nothing about it."""
-        self.settings = settings
-        self.processor = processor
+        self.host = host
+        self.settings = host.settings
         self.file_limit = file_limit
-        self.bot = create_bot(settings)
+        self.bot = create_bot(self.settings)
         self.sender = TelegramSender(self.bot)
+        self.rooms: tuple[AgentRoom, ...] = rooms_in(self.settings)
         self.dispatcher = Dispatcher()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -48,10 +49,10 @@ class TelegramChannel:
     def webhook_mode(self) -> bool:
         return bool(self.settings.telegram_webhook_url)
 
-    async def start(self, app: FastAPI) -> None:
+    async def start(self) -> None:
         me = await self.bot.get_me()
         self.dispatcher.include_router(
-            build_router(self.processor, bot_username=me.username, file_limit=self.file_limit)
+            build_router(self.host.processor, bot_username=me.username, file_limit=self.file_limit)
         )
         await self._register_commands()
         if self.webhook_mode:
@@ -59,7 +60,10 @@ class TelegramChannel:
             if secret is None:
                 raise ValueError("CHATDESK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
             add_webhook_route(
-                app, dispatcher=self.dispatcher, bot=self.bot, secret=secret.get_secret_value()
+                self.host.web,
+                dispatcher=self.dispatcher,
+                bot=self.bot,
+                secret=secret.get_secret_value(),
             )
             await self.bot.set_webhook(
                 str(self.settings.telegram_webhook_url),
@@ -79,20 +83,17 @@ class TelegramChannel:
             log.info("telegram: @%s polling %s", me.username, self.settings.telegram_api_url)
 
     async def _register_commands(self) -> None:
-        for language in ("en", "ru"):
+        for language in SUPPORTED_LANGUAGES:
             code = None if language == "en" else language
-            people = [BotCommand(command=c, description=d) for c, d in bot_commands(language)]
             await self.bot.set_my_commands(
-                people, scope=BotCommandScopeAllPrivateChats(), language_code=code
+                menu(Audience.EMPLOYEE, language),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=code,
             )
-            if self.settings.telegram_agents_chat:
-                agents = [
-                    BotCommand(command=c, description=d)
-                    for c, d in bot_commands(language, for_agents=True)
-                ]
+            for room in self.rooms:
                 await self.bot.set_my_commands(
-                    agents,
-                    scope=BotCommandScopeChat(chat_id=self.settings.telegram_agents_chat),
+                    menu(Audience.AGENT, language),
+                    scope=BotCommandScopeChat(chat_id=room.chat_ref),
                     language_code=code,
                 )
 
@@ -103,3 +104,19 @@ class TelegramChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.bot.session.close()
+
+
+def menu(audience: Audience, language: str) -> list[BotCommand]:
+    """A command menu generated from the command registry, in ``language``."""
+    return [
+        BotCommand(command=command.name, description=describe(command, help_line, language))
+        for command, help_line in COMMANDS.menu(audience, language)
+    ]
+
+
+def describe(command: Command, help_line: str, language: str) -> str:
+    """ "Take a ticket: /claim N": the help line, and the arguments when there are some."""
+    text = help_line
+    if command.params:
+        text += ": " + TELEGRAM_PROFILE.command_hint(command.usage(language))
+    return text[:MENU_DESCRIPTION_MAX]

@@ -13,8 +13,10 @@ import secrets
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
-from fastapi import FastAPI, Request, Response
+from fastapi import Request, Response
 from pydantic import ValidationError
+
+from core.channels import WebRoutes
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def add_webhook_route(app: FastAPI, *, dispatcher: Dispatcher, bot: Bot, secret: str) -> None:
+def add_webhook_route(app: WebRoutes, *, dispatcher: Dispatcher, bot: Bot, secret: str) -> None:
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
