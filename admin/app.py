@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
 
 from core.domain.enums import TicketStatus
+from core.domain.numbers import parse_ticket_number
 from core.settings import Settings
 from storage import read_models as queries
 from storage.unit_of_work import Database
@@ -22,6 +23,17 @@ def create_app(*, settings: Settings, database: Database) -> FastAPI:
     app = FastAPI(title="chatdesk admin", version="0.1.0")
     app.state.settings = settings
     app.state.database = database
+
+    async def _ticket_detail(raw: str) -> queries.TicketDetail:
+        """The ticket a URL names; 404 for one that does not exist or cannot (¹⁰⁰¹, 25 digits)."""
+        number = parse_ticket_number(raw)
+        found = None
+        if number is not None:
+            async with database.uow() as uow:
+                found = await queries.ticket_detail(uow, number)
+        if found is None:
+            raise HTTPException(404, f"There is no ticket #{raw[:40]}.")
+        return found
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def dashboard(request: Request) -> Any:
@@ -41,11 +53,8 @@ def create_app(*, settings: Settings, database: Database) -> FastAPI:
         )
 
     @app.get("/tickets/{number}", response_class=HTMLResponse, include_in_schema=False)
-    async def ticket_page(request: Request, number: int) -> Any:
-        async with database.uow() as uow:
-            found = await queries.ticket_detail(uow, number)
-        if found is None:
-            raise HTTPException(404, f"There is no ticket #{number}.")
+    async def ticket_page(request: Request, number: str) -> Any:
+        found = await _ticket_detail(number)
         row, messages, audit, names = found
         return TEMPLATES.TemplateResponse(
             request,
@@ -72,11 +81,8 @@ def create_app(*, settings: Settings, database: Database) -> FastAPI:
         return [_ticket_json(row) for row in rows]
 
     @app.get("/api/tickets/{number}")
-    async def api_ticket(number: int) -> dict[str, Any]:
-        async with database.uow() as uow:
-            found = await queries.ticket_detail(uow, number)
-        if found is None:
-            raise HTTPException(404, f"There is no ticket #{number}.")
+    async def api_ticket(number: str) -> dict[str, Any]:
+        found = await _ticket_detail(number)
         row, messages, audit, names = found
         return {
             **_ticket_json(row),
