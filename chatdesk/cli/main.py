@@ -49,13 +49,17 @@ async def run_command(settings: Settings) -> None:
 @main.command("demo")
 @command_runner
 async def demo_command(settings: Settings) -> None:
-    """Load demo data (groups, categories, agents, tickets). Safe to run twice."""
+    """Load demo data (groups, categories, agents, tickets) and the starter knowledge base.
+    Safe to run twice; articles an admin has edited are left as they are."""
     from chatdesk.demo import load_demo
+    from chatdesk.starter_kb import load_starter_kb
 
     async with open_database(settings) as database:
         created = await load_demo(database)
+        starter = await load_starter_kb(database)
     summary = ", ".join(f"{count} {what}" for what, count in created.items())
     click.echo(f"demo data loaded ({summary} new)")
+    click.echo(f"starter knowledge base: {starter.summary()}")
 
 
 for _group in (agents_group, tickets_group, kb_group):
