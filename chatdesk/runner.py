@@ -3,6 +3,10 @@
 Always: migrations to head, the admin web app (uvicorn), the knowledge index and the
 scheduler's sweeps (outbox delivery, knowledge sync). Every messenger whose settings are
 present joins (see :mod:`chatdesk.channels`); the runner names none of them.
+
+Every long-running part runs under one :class:`core.supervision.Supervisor` and reports to one
+health registry, which ``/healthz`` shows. A part that dies beyond restarting stops the process
+(exit status 1) rather than leave it serving without it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from admin.app import create_app
 from chatdesk.channels import agent_rooms, configured
 from core.channels import Channel, ChannelHost
 from core.domain.conversation import IdleLimits
+from core.errors import ConfigurationError
 from core.intake.events import DeskConfig
 from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
@@ -28,6 +33,7 @@ from core.messages import Sender
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
+from core.supervision import HealthRegistry, Supervisor
 from storage import migrate
 from storage.unit_of_work import Database
 
@@ -64,14 +70,30 @@ async def run(settings: Settings) -> None:
         await uow.commit()
     log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
 
+    dead: list[str] = []
+    server: _Server | None = None
+
+    def stop_serving(part: str, _error: BaseException | None) -> None:
+        dead.append(part)
+        if server is not None:
+            server.should_exit = True
+
+    health = HealthRegistry()
+    supervisor = Supervisor(health, on_fatal=stop_serving)
     senders: dict[str, Sender] = {}
     worker = OutboxWorker(database.uow, senders)
     processor = InboundProcessor(
         database.uow, kb=knowledge_base, config=config, after_commit=worker.kick
     )
-    app = create_app(settings=settings, database=database)
+    app = create_app(settings=settings, database=database, health=health)
 
-    host = ChannelHost(settings=settings, processor=processor, uow_factory=database.uow, web=app)
+    host = ChannelHost(
+        settings=settings,
+        processor=processor,
+        uow_factory=database.uow,
+        web=app,
+        supervisor=supervisor,
+    )
     channels: list[Channel] = []
     for kind in configured(settings):
         channel = kind.create(host)
@@ -86,12 +108,19 @@ async def run(settings: Settings) -> None:
             await knowledge_base.sync(uow)
 
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
-    scheduler.add_job(
-        worker.sweep, "interval", seconds=1, id="outbox", max_instances=1, coalesce=True
+    jobs = (
+        ("outbox", worker.sweep, 1, timedelta(minutes=2)),
+        ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
     )
-    scheduler.add_job(
-        sync_knowledge, "interval", seconds=10, id="kb-sync", max_instances=1, coalesce=True
-    )
+    for name, work, seconds, stale_after in jobs:
+        scheduler.add_job(
+            supervisor.job(name, work, stale_after=stale_after),
+            "interval",
+            seconds=seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.start()
     server = _Server(
         uvicorn.Config(
@@ -109,7 +138,13 @@ async def run(settings: Settings) -> None:
         scheduler.shutdown(wait=False)
         for channel in reversed(channels):
             await channel.stop()
+        await supervisor.stop()
         await database.dispose()
+    if dead:
+        raise ConfigurationError(
+            "stopped: {parts} died and could not be restarted (see the log above)",
+            parts=", ".join(dead),
+        )
 
 
 def desk_config(settings: Settings) -> DeskConfig:

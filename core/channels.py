@@ -17,6 +17,7 @@ from core.intake.inbound import InboundProcessor
 from core.messages import Sender
 from core.ports import AgentRoom, UnitOfWorkFactory
 from core.settings import Settings
+from core.supervision import Supervisor
 
 
 class ChannelProfile(Protocol):
@@ -69,6 +70,7 @@ class ChannelHost:
     processor: InboundProcessor  # every inbound event goes through it
     uow_factory: UnitOfWorkFactory  # for what a channel reads itself (stored files, agents)
     web: WebRoutes
+    supervisor: Supervisor  # runs the channel's long-lived loops and reports their health
 
 
 class Channel(Protocol):

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     slack_api_url: str = PUBLIC_SLACK_API
     slack_triage_channel: str | None = None
 
+    health_channel_down_after: float = Field(default=120.0, gt=0)
+    """Seconds a configured channel may fail before /healthz answers 503."""
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -1,22 +1,20 @@
-"""The Telegram channel inside `chatdesk run`: polling or webhook, command menus, outbox sender."""
+"""The Telegram channel inside `chatdesk run`: polling or webhook, commands, outbox sender."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from aiogram import Dispatcher
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bots.telegram.bot import create_bot
-from bots.telegram.events import CLOUD_DOWNLOAD_LIMIT
+from bots.telegram.events import CHANNEL, CLOUD_DOWNLOAD_LIMIT
 from bots.telegram.handlers import build_router
 from bots.telegram.kind import rooms_in
-from bots.telegram.polling import poll
+from bots.telegram.polling import Poller, PollingLock, PollingOptions
 from bots.telegram.profile import TELEGRAM_PROFILE
 from bots.telegram.sender import TelegramSender
-from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route
+from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route, watch_webhook
 from core.channels import ChannelHost
 from core.intake.commands import Audience, Command
 from core.intake.desk_commands import COMMANDS
@@ -31,10 +29,18 @@ MENU_DESCRIPTION_MAX = 256
 class TelegramChannel:
     name = TELEGRAM_PROFILE.name
 
-    def __init__(self, host: ChannelHost, *, file_limit: int = CLOUD_DOWNLOAD_LIMIT) -> None:
+    def __init__(
+        self,
+        host: ChannelHost,
+        *,
+        file_limit: int = CLOUD_DOWNLOAD_LIMIT,
+        polling: PollingOptions | None = None,
+        polling_lock: PollingLock | None = None,
+    ) -> None:
         """``file_limit``: the largest file the Bot API server lets the bot download. 20 MB on
         Telegram's servers and on a self-hosted ``telegram-bot-api`` unless it runs ``--local``,
-        so a custom server URL alone says nothing about it."""
+        so a custom server URL alone says nothing about it. The host's supervisor keeps polling
+        alive and reports the channel's health."""
         self.host = host
         self.settings = host.settings
         self.file_limit = file_limit
@@ -42,8 +48,15 @@ class TelegramChannel:
         self.sender = TelegramSender(self.bot)
         self.rooms: tuple[AgentRoom, ...] = rooms_in(self.settings)
         self.dispatcher = Dispatcher()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self.supervisor = host.supervisor
+        self.health = self.supervisor.registry.probe(CHANNEL, kind="channel")
+        self.poller = Poller(
+            self.dispatcher,
+            self.bot,
+            allowed_updates=ALLOWED_UPDATES,
+            options=polling,
+            lock=polling_lock,
+        )
 
     @property
     def webhook_mode(self) -> bool:
@@ -64,11 +77,16 @@ class TelegramChannel:
                 dispatcher=self.dispatcher,
                 bot=self.bot,
                 secret=secret.get_secret_value(),
+                probe=self.health,
             )
             await self.bot.set_webhook(
                 str(self.settings.telegram_webhook_url),
                 secret_token=secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,
+            )
+            url = str(self.settings.telegram_webhook_url)
+            self.supervisor.spawn(
+                CHANNEL, lambda probe: watch_webhook(self.bot, url, probe), kind="channel"
             )
             log.info(
                 "telegram: @%s on webhook %s (served at %s)",
@@ -77,9 +95,7 @@ class TelegramChannel:
                 WEBHOOK_PATH,
             )
         else:
-            self._task = asyncio.create_task(
-                poll(self.dispatcher, self.bot, allowed_updates=ALLOWED_UPDATES, stop=self._stop)
-            )
+            self.supervisor.spawn(CHANNEL, self.poller.run, kind="channel")
             log.info("telegram: @%s polling %s", me.username, self.settings.telegram_api_url)
 
     async def _register_commands(self) -> None:
@@ -98,11 +114,7 @@ class TelegramChannel:
                 )
 
     async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self.supervisor.stop(CHANNEL)
         await self.bot.session.close()
 
 

@@ -8,10 +8,9 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI
-
+from admin.app import create_app
 from bots.telegram.channel import TelegramChannel
-from bots.telegram.kind import TELEGRAM
+from bots.telegram.polling import PollingOptions
 from chatdesk.runner import desk_config
 from core.channels import ChannelHost
 from core.intake.inbound import InboundProcessor
@@ -21,6 +20,7 @@ from core.services import article_curation, knowledge_index
 from core.services.context import operator
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
+from core.supervision import HealthRegistry, Supervisor
 from storage.unit_of_work import Database
 from tests.fakes.telegram_objects import TgChat, TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -33,9 +33,17 @@ class TelegramDesk:
     """Start with :meth:`start`; :meth:`restart` stops the bot and starts a new one on the same
     database, as a process restart would."""
 
-    def __init__(self, db: Database, fake: FakeTelegramServer, **settings: Any) -> None:
+    def __init__(
+        self,
+        db: Database,
+        fake: FakeTelegramServer,
+        *,
+        polling: PollingOptions | None = None,
+        **settings: Any,
+    ) -> None:
         self.db = db
         self.fake = fake
+        self.polling = polling
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             database_url="sqlite+aiosqlite:///unused.db",
@@ -45,7 +53,9 @@ class TelegramDesk:
             **settings,
         )
         self.room: TgChat = group_chat(AGENTS_CHAT, "Agents")
-        self.app = FastAPI()
+        self.health = HealthRegistry()
+        self.supervisor = Supervisor(self.health)
+        self.app = create_app(settings=self.settings, database=db, health=self.health)
         self.channel: TelegramChannel | None = None
         self._ticker: asyncio.Task[None] | None = None
 
@@ -65,9 +75,13 @@ class TelegramDesk:
             self.db.uow, kb=kb, config=config, after_commit=self.worker.kick
         )
         host = ChannelHost(
-            settings=self.settings, processor=processor, uow_factory=self.db.uow, web=self.app
+            settings=self.settings,
+            processor=processor,
+            uow_factory=self.db.uow,
+            web=self.app,
+            supervisor=self.supervisor,
         )
-        self.channel = TELEGRAM.create(host)
+        self.channel = TelegramChannel(host, polling=self.polling)
         senders[self.channel.name] = self.channel.sender
         self.fake.register_chat(self.room)
         await self.channel.start()
