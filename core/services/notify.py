@@ -12,7 +12,7 @@ from dataclasses import replace
 from core.button_data import Act, button
 from core.domain.entities import OutboxMessage, Ticket
 from core.i18n import gettext as _
-from core.messages import Attachment, Reply, Span, bold, fill, quote, reply_to_payload
+from core.messages import Attachment, Button, Reply, Span, bold, fill, quote, reply_to_payload
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
 from core.services.clocks import refresh_clock
@@ -183,11 +183,15 @@ def resolved(ticket: Ticket, resolution: str) -> ReplyBuilder:
         if resolution:
             spans += [Span("\n"), quote(resolution)]
         spans.append(Span("\n" + _(language, "How did we do? Rate the solution:")))
-        stars = tuple(button("★" * score, Act.RATE, ticket.number, score) for score in range(1, 6))
-        reopen = (button(_(language, "Not solved — reopen"), Act.REOPEN, ticket.number),)
-        return Reply(spans=tuple(spans), buttons=(stars, reopen))
+        return Reply(spans=tuple(spans), buttons=rating_buttons(ticket, language))
 
     return build
+
+
+def rating_buttons(ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
+    """One to five stars, and "not solved — reopen"."""
+    stars = tuple(button("★" * score, Act.RATE, ticket.number, score) for score in range(1, 6))
+    return stars, (button(_(language, "Not solved — reopen"), Act.REOPEN, ticket.number),)
 
 
 def _simple(message: str, ticket: Ticket, **plain: object) -> ReplyBuilder:

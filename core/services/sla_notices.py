@@ -17,9 +17,9 @@ from core.domain.sla import Escalation
 from core.domain.sla_clock import ClockEvent
 from core.errors import ChatdeskError
 from core.i18n import gettext as _
-from core.messages import Button, Reply, Span, bold
+from core.messages import Reply, Span, bold
 from core.ports import UnitOfWork
-from core.services.notify import ReplyBuilder, queue_reply
+from core.services.notify import ReplyBuilder, queue_reply, rating_buttons
 from core.services.time_left import moment, span
 
 
@@ -131,9 +131,7 @@ def rating_reminder(ticket: Ticket) -> ReplyBuilder:
             "How did we do on ticket {ticket}? Please rate the solution:",
             ticket=f"#{ticket.number}",
         )
-        stars = tuple(Button("★" * score, f"rate:{ticket.number}:{score}") for score in range(1, 6))
-        reopen = (Button(_(language, "Not solved — reopen"), f"reopen:{ticket.number}"),)
-        return Reply(spans=(Span(text),), buttons=(stars, reopen))
+        return Reply(spans=(Span(text),), buttons=rating_buttons(ticket, language))
 
     return build
 
