@@ -1,8 +1,8 @@
 """`chatdesk run`: every configured part in one process and one event loop.
 
 Always: migrations to head, the admin web app (uvicorn), the knowledge index and the
-scheduler's sweeps (outbox delivery, knowledge sync). The Telegram bot joins when its token
-is configured (long polling, or webhook on the admin app's server).
+scheduler's sweeps (outbox delivery, knowledge sync). Every messenger whose settings are
+present joins (see :mod:`chatdesk.channels`); the runner names none of them.
 
 Every long-running part runs under one :class:`core.supervision.Supervisor` and reports to one
 health registry, which ``/healthz`` shows. A part that dies beyond restarting stops the process
@@ -23,12 +23,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
 from admin.security import check_bind
+from chatdesk.channels import agent_rooms, configured
+from core.channels import Channel, ChannelHost
+from core.domain.conversation import IdleLimits
 from core.errors import ConfigurationError
 from core.intake.events import DeskConfig
 from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
-from core.ports import AgentRoom
+from core.services.clock_sweep import ClockSweeper
+from core.services.clocks import ensure_defaults
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
@@ -58,26 +62,16 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
-    rooms = []
-    if settings.telegram_enabled and settings.telegram_agents_chat:
-        rooms.append(
-            AgentRoom("telegram", settings.telegram_agents_chat, settings.default_language)
-        )
-    return tuple(rooms)
-
-
 async def run(settings: Settings) -> None:
     check_bind(settings)
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
     knowledge_base = KnowledgeBase()
-    config = DeskConfig(
-        default_language=settings.default_language, agent_rooms=agent_rooms(settings)
-    )
+    config = desk_config(settings)
     async with database.uow() as uow:
         await knowledge_base.load(uow)
         await sync_agent_rooms(uow, config.agent_rooms)
+        await ensure_defaults(uow, timezone=settings.timezone)
         await uow.commit()
     log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
 
@@ -103,15 +97,22 @@ async def run(settings: Settings) -> None:
         after_commit=worker.kick,
         health=health,
     )
+    clocks = ClockSweeper(database.uow, after_commit=worker.kick)
 
-    telegram = None
-    if settings.telegram_enabled:
-        from bots.telegram.channel import TelegramChannel
-
-        telegram = TelegramChannel(settings, processor, supervisor=supervisor)
-        senders["telegram"] = telegram.sender
-        await telegram.start(app)
-    if not settings.telegram_enabled and not settings.slack_enabled:
+    host = ChannelHost(
+        settings=settings,
+        processor=processor,
+        uow_factory=database.uow,
+        web=app,
+        supervisor=supervisor,
+    )
+    channels: list[Channel] = []
+    for kind in configured(settings):
+        channel = kind.create(host)
+        senders[channel.name] = channel.sender
+        await channel.start()
+        channels.append(channel)
+    if not channels:
         log.info("no messenger tokens configured: serving the admin panel only")
 
     async def sync_knowledge() -> None:
@@ -122,6 +123,7 @@ async def run(settings: Settings) -> None:
     jobs = (
         ("outbox", worker.sweep, 1, timedelta(minutes=2)),
         ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
+        ("sla-clocks", clocks.sweep, settings.sla_sweep_seconds, timedelta(minutes=10)),
     )
     for name, work, seconds, stale_after in jobs:
         scheduler.add_job(
@@ -147,8 +149,8 @@ async def run(settings: Settings) -> None:
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
-        if telegram is not None:
-            await telegram.stop()
+        for channel in reversed(channels):
+            await channel.stop()
         await supervisor.stop()
         await database.dispose()
     if dead:
@@ -156,3 +158,15 @@ async def run(settings: Settings) -> None:
             "stopped: {parts} died and could not be restarted (see the log above)",
             parts=", ".join(dead),
         )
+
+
+def desk_config(settings: Settings) -> DeskConfig:
+    return DeskConfig(
+        default_language=settings.default_language,
+        agent_rooms=agent_rooms(settings),
+        limits=IdleLimits(
+            draft=timedelta(minutes=settings.draft_idle_minutes),
+            rating_comment=timedelta(minutes=settings.rating_comment_minutes),
+            prompt=timedelta(minutes=settings.prompt_idle_minutes),
+        ),
+    )

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     admin_port: int = Field(default=8000, ge=1, le=65535)
     admin_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
+    # How long the bot waits for an answer before the next message starts anew.
+    draft_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    rating_comment_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    prompt_idle_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
+
     telegram_token: SecretStr | None = None
     telegram_api_url: str = PUBLIC_TELEGRAM_API
     telegram_agents_chat: str | None = None
@@ -45,6 +50,9 @@ class Settings(BaseSettings):
 
     health_channel_down_after: float = Field(default=120.0, gt=0)
     """Seconds a configured channel may fail before /healthz answers 503."""
+
+    sla_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """How often the clock sweep looks for SLA warnings, breaches and follow-ups that are due."""
 
     @field_validator("timezone")
     @classmethod

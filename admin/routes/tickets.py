@@ -28,6 +28,7 @@ from admin.ticket_list import (
     ticket_page,
 )
 from core.domain.enums import Priority, Role, TicketStatus
+from core.domain.numbers import parse_ticket_number
 from core.domain.status import TRANSITIONS
 from core.errors import ChatdeskError, InvalidInput, NotFound
 from core.services import tickets, workflow
@@ -35,7 +36,6 @@ from storage import read_models as queries
 from storage.unit_of_work import SqlUnitOfWork
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protected)])
-NUMBER_MAX = 2**53  # beyond any real ticket number, and within every database's BIGINT
 TextField = Annotated[str, Form(max_length=25_000)]
 
 
@@ -117,15 +117,16 @@ async def ticket_list(
 async def _ticket_view(
     request: Request,
     uow: SqlUnitOfWork,
-    number: int,
+    number: int | None,
     *,
     error: str | None = None,
     status_code: int = 200,
     drafts: dict[str, str] | None = None,
 ) -> Response:
-    found = await queries.ticket_detail(uow, number) if 0 < number <= NUMBER_MAX else None
+    found = await queries.ticket_detail(uow, number) if number is not None else None
     if found is None:
-        return render(request, "not_found.html", {"what": f"#{number}"[:30]}, status_code=404)
+        shown = request.path_params.get("number", "")
+        return render(request, "not_found.html", {"what": f"#{shown}"[:30]}, status_code=404)
     row, messages, audit, names = found
     ticket = row.ticket
     assert ticket.id is not None
@@ -151,8 +152,8 @@ async def _ticket_view(
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
-async def ticket_view(request: Request, uow: UowDep, number: int) -> Response:
-    return await _ticket_view(request, uow, number)
+async def ticket_view(request: Request, uow: UowDep, number: str) -> Response:
+    return await _ticket_view(request, uow, parse_ticket_number(number))
 
 
 class TicketAction:
@@ -161,17 +162,18 @@ class TicketAction:
     again with the reason and the typed text kept (nothing is written)."""
 
     def __init__(
-        self, request: Request, panel: PanelDep, uow: UowDep, visitor: VisitorDep, number: int
+        self, request: Request, panel: PanelDep, uow: UowDep, visitor: VisitorDep, number: str
     ) -> None:
         self.request, self.panel, self.uow, self.visitor = request, panel, uow, visitor
-        self.number = number
+        self.parsed = parse_ticket_number(number)
+        self.number = self.parsed or 0  # 0: no such ticket; run() answers 404 before any work
         self.actor = actor_of(visitor)
 
     async def run(
         self, action: Coroutine[Any, Any, Any], *, notice: str, drafts: dict[str, str] | None = None
     ) -> Response:
         try:
-            if not 0 < self.number <= NUMBER_MAX:
+            if self.parsed is None:
                 action.close()  # never started; closing it avoids a 'never awaited' warning
                 raise NotFound("There is no ticket #{number}.", number=self.number)
             await action
@@ -180,7 +182,7 @@ class TicketAction:
             return await _ticket_view(
                 self.request,
                 self.uow,
-                self.number,
+                self.parsed,
                 error=refused.translated(self.visitor.person.language),
                 status_code=http_status(refused),
                 drafts=drafts,

@@ -154,8 +154,10 @@ async def test_a_refused_action_shows_why_and_keeps_the_draft(
     )
     assert too_long.status_code == 400 and "the limit is 20000" in too_long.text
     assert long_reply in too_long.text, "the draft is kept in the form"
-    missing = await client.get("/tickets/99999999999999999999")
-    assert missing.status_code in (404, 400)
+    for odd in ("99999999999999999999", "¹⁰⁰¹", "١٠٠١", "-1", "abc"):
+        assert (await client.get(f"/tickets/{odd}")).status_code == 404, odd
+        posted = await client.post(f"/tickets/{odd}/note", data={"csrf_token": csrf, "body": "x"})
+        assert posted.status_code == 404, odd
     assert (await client.get("/tickets/424242")).status_code == 404
 
 
