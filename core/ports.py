@@ -23,6 +23,7 @@ from core.domain.entities import (
     Identity,
     OutboxMessage,
     Person,
+    StoredFile,
     Ticket,
     TicketAttachment,
     TicketLink,
@@ -43,6 +44,7 @@ Entity = (
     | TicketLink
     | AuditEntry
     | OutboxMessage
+    | StoredFile
     | Article
     | SuggestionEvent
     | UnansweredQuestion
@@ -214,6 +216,10 @@ class InviteRepository(Protocol):
         ...
 
 
+class StoredFileRepository(Protocol):
+    async def get(self, file_id: int) -> StoredFile | None: ...
+
+
 class AgentRoom(NamedTuple):
     """A chat where agents see ticket cards: a Telegram group, a Slack channel."""
 
@@ -266,6 +272,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rooms(self) -> AgentRoomRepository: ...
+
+    @property
+    def files(self) -> StoredFileRepository: ...
 
     @property
     def clock(self) -> Clock: ...

@@ -22,6 +22,7 @@ from storage.repositories import (
     SqlKnowledgeLogRepository,
     SqlOutboxRepository,
     SqlPeopleRepository,
+    SqlStoredFileRepository,
     SqlTicketRepository,
 )
 from storage.tables import map_entities
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
+        self.files = SqlStoredFileRepository(self.session)
         return self
 
     async def __aexit__(
