@@ -25,6 +25,7 @@ from core.domain.entities import (
     Identity,
     OutboxMessage,
     Person,
+    StoredFile,
     Ticket,
     TicketAttachment,
     TicketLink,
@@ -47,6 +48,7 @@ Entity = (
     | TicketLink
     | AuditEntry
     | OutboxMessage
+    | StoredFile
     | Article
     | SuggestionEvent
     | UnansweredQuestion
@@ -221,6 +223,10 @@ class InviteRepository(Protocol):
         ...
 
 
+class StoredFileRepository(Protocol):
+    async def get(self, file_id: int) -> StoredFile | None: ...
+
+
 class AgentRoom(NamedTuple):
     """A chat where agents see ticket cards: a Telegram group, a Slack channel."""
 
@@ -374,6 +380,9 @@ class UnitOfWork(Protocol):
 
     @property
     def accounts(self) -> AccountRepository: ...
+
+    @property
+    def files(self) -> StoredFileRepository: ...
 
     @property
     def sla(self) -> SlaRepository: ...

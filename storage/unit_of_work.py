@@ -24,6 +24,7 @@ from storage.repositories import (
     SqlKnowledgeLogRepository,
     SqlOutboxRepository,
     SqlPeopleRepository,
+    SqlStoredFileRepository,
     SqlTicketRepository,
 )
 from storage.tables import map_entities
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
+        self.files = SqlStoredFileRepository(self.session)
         self.sla = SqlSlaRepository(self.session)
         self.routing = SqlRoutingRepository(self.session)
         self.jobs = SqlJobRunRepository(self.session)

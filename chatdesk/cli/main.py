@@ -8,6 +8,7 @@ import click
 
 from chatdesk.cli.admin import DEMO_ADMIN, admin_group, create_demo_admin
 from chatdesk.cli.agents import agents_group
+from chatdesk.cli.categories import categories_group
 from chatdesk.cli.kb import kb_group
 from chatdesk.cli.runtime import command_runner, open_database, safe_url
 from chatdesk.cli.sla import calendar_group, sla_group
@@ -70,5 +71,13 @@ async def demo_command(settings: Settings) -> None:
         )
 
 
-for _group in (agents_group, tickets_group, kb_group, sla_group, calendar_group, admin_group):
+for _group in (
+    agents_group,
+    categories_group,
+    tickets_group,
+    kb_group,
+    sla_group,
+    calendar_group,
+    admin_group,
+):
     main.add_command(_group)
