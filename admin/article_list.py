@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, cast, func, or_, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from core.domain.knowledge import ArticleStatus
 from storage import tables as t
@@ -134,3 +136,18 @@ async def facets(session: AsyncSession) -> tuple[list[str], list[str]]:
         await session.execute(select(c.category).distinct().order_by(c.category))
     ).scalars()
     return list(languages), list(categories)
+
+
+async def tickets_after_shown(session: AsyncSession, article_id: str) -> int:
+    """How many tickets were opened after the bot had suggested this article."""
+    events = t.kb_suggestion_events
+    shown: ColumnElement[bool] | TextClause
+    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        shown = cast(events.c.article_ids, JSONB).contains([article_id])
+    else:
+        shown = text(
+            "EXISTS (SELECT 1 FROM json_each(kb_suggestion_events.article_ids) "
+            "WHERE json_each.value = :article_id)"
+        ).bindparams(article_id=article_id)
+    query = select(func.count()).where(events.c.ticket_id.is_not(None), shown)
+    return int((await session.execute(query)).scalar_one())
