@@ -68,7 +68,9 @@ def _explain(
     key = _terms(engine, article.title, " ".join(article.tags), *article.phrasings)
     body = _terms(engine, article.body)
     key_words = sorted({w for t, w in words.items() if t in key})
-    body_words = sorted({w for t, w in words.items() if t in body and t not in key} - set(key_words))
+    body_words = sorted(
+        {w for t, w in words.items() if t in body and t not in key} - set(key_words)
+    )
     best, similarity = None, 0
     for phrasing in article.phrasings:
         score = int(fuzz.token_set_ratio(question.lower(), phrasing.lower()))
@@ -135,4 +137,3 @@ async def try_question(
         unknown_words=sorted(set(analysis.unknown)) if analysis else [],
         articles=articles,
     )
-
