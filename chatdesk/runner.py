@@ -139,6 +139,7 @@ async def run(settings: Settings) -> None:
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
+        await worker.stop()  # lets a sweep in flight finish while the channels still send
         if telegram is not None:
             await telegram.stop()
         await supervisor.stop()

@@ -96,6 +96,19 @@ class TelegramDesk:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
+        await self.worker.stop(grace=2)
+        if self.channel is not None:
+            await self.channel.stop()
+            self.channel = None
+
+    async def crash(self) -> None:
+        """What kill -9 leaves behind: sends in flight are abandoned and nothing is recorded."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        await self.worker.stop(grace=0)
         if self.channel is not None:
             await self.channel.stop()
             self.channel = None
