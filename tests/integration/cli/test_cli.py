@@ -45,6 +45,8 @@ def test_demo_is_idempotent_and_tickets_can_be_listed(
     )
     suggested = _run(["kb", "suggest", "vpn keeps disconnecting"], cli_env, tmp_path)
     assert suggested.stdout.split()[1] == "vpn-drops", suggested.stdout
+    starter = _run(["kb", "starter"], cli_env, tmp_path)
+    assert "0 added, 0 updated, 50 unchanged, 0 kept" in starter.stdout, starter.stderr
     listing = _run(["tickets", "list"], cli_env, tmp_path)
     assert listing.returncode == 0
     assert [line.split()[0] for line in listing.stdout.splitlines()] == [
