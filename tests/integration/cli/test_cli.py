@@ -85,9 +85,10 @@ def _one_clear_line(result: subprocess.CompletedProcess[str], message: str) -> N
     ("args", "message"),
     [
         (["tickets", "show", "99999"], "error: There is no ticket #99999."),
+        (["tickets", "show", "100000000000000000000"], "error: There is no ticket #1000000"),
         (["agents", "add", "X", "--telegram", "abc"], "error: A Telegram user id is a number"),
-        (["agents", "add", "X"], "error: give exactly one of --telegram ID or --slack TEAM:USER"),
-        (["agents", "add", "X", "--slack", "nope"], "error: A Slack identity is TEAM_ID:USER_ID"),
+        (["agents", "add", "X"], "error: give the agent's user id on one messenger: --telegram"),
+        (["agents", "add", "X", "--telegram", "¹⁰⁰¹"], "error: A Telegram user id is a number"),
     ],
 )
 def test_refusals_are_one_clear_line(
