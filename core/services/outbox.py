@@ -119,10 +119,12 @@ class OutboxWorker:
         cancel it. A cancelled sweep records nothing: its rows stay leased and are sent again
         once the lease runs out (at least once), as after a crash."""
         self._stopped = True
-        running = [task for task in (self._sweeping, *self._tasks) if task is not None]
-        if not running:
-            return
-        _, late = await asyncio.wait(running, timeout=grace)
+        try:
+            async with asyncio.timeout(grace), self._running:
+                return  # no sweep left running
+        except TimeoutError:
+            pass
+        late = [task for task in (self._sweeping, *self._tasks) if task is not None]
         for task in late:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)

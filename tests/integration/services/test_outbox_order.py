@@ -239,3 +239,20 @@ async def test_a_row_another_worker_is_claiming_holds_back_the_younger_ones(
         async with db.uow() as uow:
             claimed = await uow.outbox.claim_due(now=uow.clock.now(), limit=10)
             assert [reply_text(m) for m in claimed] == ["other"]
+
+
+async def test_stopping_lets_the_sweep_in_flight_finish_and_record(db: Database) -> None:
+    slow = BlockingSender()
+    worker = OutboxWorker(db.uow, {"telegram": slow})
+    await _queue(db, ("rita", "on its way"))
+    worker.kick()
+    await asyncio.wait_for(slow.started.wait(), 5)
+    stopping = asyncio.create_task(worker.stop(grace=5))
+    await asyncio.sleep(0.05)
+    assert not stopping.done(), "waits for the send"
+    slow.release.set()
+    await asyncio.wait_for(stopping, 5)
+    assert [r.state for r in await _rows(db)] == [OutboxState.SENT]
+    await _queue(db, ("rita", "too late"))
+    worker.kick()
+    assert (await worker.sweep()).sent == 0, "a stopped worker takes no more work"
