@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     health_channel_down_after: float = Field(default=120.0, gt=0)
     """Seconds a configured channel may fail before /healthz answers 503."""
 
+    sla_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """How often the clock sweep looks for SLA warnings, breaches and follow-ups that are due."""
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
