@@ -415,6 +415,9 @@ class SqlKnowledgeLogRepository(_Repo):
         ).limit(limit)
         return list((await self.session.execute(query)).scalars())
 
+    async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None:
+        return await self.session.get(UnansweredQuestion, group_id)
+
 
 class SqlConversationRepository(_Repo):
     """Plain rows rather than a mapped entity: ``data`` is JSON and is always written whole."""
