@@ -129,6 +129,8 @@ class CatalogRepository(Protocol):
 
     async def members(self, group_id: int) -> list[GroupMember]: ...
 
+    async def remove_member(self, group_id: int, person_id: int) -> None: ...
+
 
 class HistoryRepository(Protocol):
     async def messages(

@@ -186,6 +186,13 @@ class SqlCatalogRepository(_Repo):
         query = select(GroupMember).where(t.group_members.c.group_id == group_id)
         return list((await self.session.execute(query)).scalars())
 
+    async def remove_member(self, group_id: int, person_id: int) -> None:
+        await self.session.execute(
+            delete(t.group_members).where(
+                t.group_members.c.group_id == group_id, t.group_members.c.person_id == person_id
+            )
+        )
+
 
 class SqlHistoryRepository(_Repo):
     async def messages(

@@ -57,7 +57,12 @@ async def test_payloads_are_escaped_on_every_page_that_shows_them(
         "/tickets": titles + [f"Eve {p}" for p in PAYLOADS] + [f"Mallory {p}" for p in PAYLOADS],
         "/settings": [PAYLOADS[0]],
         "/settings/accounts": [],
+        "/people": [f"Mallory {p}" for p in PAYLOADS],
     }
+    async with db.uow() as uow:
+        for agent in await uow.people.with_role(Role.AGENT):
+            if agent.display_name.startswith("Mallory"):
+                pages[f"/people/agents/{agent.id}"] = [agent.display_name]
     for number, payload in enumerate(PAYLOADS, start=1001):
         pages[f"/tickets/{number}"] = [
             f"{what} {payload}" for what in ("Help", "Body", "Reply", "Note", "Eve", "Mallory")
