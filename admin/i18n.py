@@ -8,6 +8,7 @@ from pathlib import Path
 
 from babel.core import negotiate_locale
 
+from core.errors import ChatdeskError
 from core.i18n import gettext as core_gettext
 from core.i18n import load_catalog
 from core.settings import SUPPORTED_LANGUAGES
@@ -43,3 +44,11 @@ def negotiate(accept_language: str | None, default: str) -> str:
             preferred.append(tag)
     found = negotiate_locale(preferred, list(SUPPORTED_LANGUAGES), sep="_")
     return found if found in SUPPORTED_LANGUAGES else default
+
+
+def error_text(error: ChatdeskError, language: str) -> str:
+    """A refusal in ``language``: the core's translation, or the panel's for its own texts."""
+    shown = error.translated(language)
+    if shown == str(error) and language != "en":
+        return gettext(language, error.template, **error.params)
+    return shown

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.deps import PanelDep, UowDep, VisitorDep, csrf_protected, signed_in_visitor
-from admin.i18n import translator
+from admin.i18n import error_text, translator
 from admin.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, new_token, same_token
 from admin.templating import language_of, redirect, render
 from core.services import accounts
@@ -114,7 +114,7 @@ async def login(
             request,
             next_url=target,
             email=email,
-            error=refused.translated(language_of(request)),
+            error=error_text(refused, language_of(request)),
             status_code=429 if blocked else 401,
             headers={"Retry-After": str(refused.retry_after)} if blocked else None,
         )

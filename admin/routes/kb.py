@@ -20,6 +20,7 @@ from admin.deps import (
     http_status,
     role_at_least,
 )
+from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.article_versions import ArticleVersion, VersionState
 from core.domain.enums import Role
@@ -194,7 +195,7 @@ async def _save(
             uow,
             article=article,
             is_new=is_new,
-            error=refused.translated(visitor.person.language),
+            error=error_text(refused, visitor.person.language),
             status_code=http_status(refused),
             unanswered_id=unanswered_id,
         )
@@ -334,7 +335,7 @@ async def decide_proposal(
             uow,
             article=found,
             is_new=False,
-            error=refused.translated(visitor.person.language),
+            error=error_text(refused, visitor.person.language),
             status_code=http_status(refused),
         )
     await uow.commit()

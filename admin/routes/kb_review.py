@@ -20,6 +20,7 @@ from admin.deps import (
     http_status,
     role_at_least,
 )
+from admin.i18n import error_text
 from admin.routes.kb import Short, Text, article_from_form
 from admin.templating import redirect, render
 from core.domain.enums import Role
@@ -177,7 +178,7 @@ async def add_phrasing(
             group_id,
             article=article_id,
             phrasing=phrasing,
-            error=refused.translated(visitor.person.language),
+            error=error_text(refused, visitor.person.language),
             status_code=http_status(refused),
         )
     await uow.commit()
@@ -244,7 +245,11 @@ async def import_zip(
         return render(
             request,
             "kb_import.html",
-            {"section": "kb", "report": None, "error": refused.translated(visitor.person.language)},
+            {
+                "section": "kb",
+                "report": None,
+                "error": error_text(refused, visitor.person.language),
+            },
             status_code=http_status(refused),
         )
     await uow.commit()

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from admin.deps import UowDep, VisitorDep, actor_of, csrf_protected, http_status, role_at_least
+from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.entities import Person
 from core.domain.enums import Role, SupportLine, TicketType
@@ -90,7 +91,7 @@ async def _refused(
     return await _overview(
         request,
         uow,
-        error=refused.translated(visitor.person.language),
+        error=error_text(refused, visitor.person.language),
         status_code=http_status(refused),
     )
 

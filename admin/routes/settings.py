@@ -16,6 +16,7 @@ from admin.deps import (
     http_status,
     role_at_least,
 )
+from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.accounts import Scope
 from core.domain.enums import Role
@@ -67,7 +68,7 @@ async def _refused(
         request,
         uow,
         visitor,
-        error=refused.translated(visitor.person.language),
+        error=error_text(refused, visitor.person.language),
         status_code=http_status(refused),
     )
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from admin.deps import PanelDep, UowDep, VisitorDep, actor_of, csrf_protected, http_status
+from admin.i18n import error_text
 from admin.templating import redirect, render
 from admin.ticket_list import (
     ACTIVE,
@@ -183,7 +184,7 @@ class TicketAction:
                 self.request,
                 self.uow,
                 self.parsed,
-                error=refused.translated(self.visitor.person.language),
+                error=error_text(refused, self.visitor.person.language),
                 status_code=http_status(refused),
                 drafts=drafts,
             )

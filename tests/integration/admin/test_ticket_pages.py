@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import select
 
 from core.domain.entities import OutboxMessage
@@ -190,3 +191,29 @@ async def test_an_agent_cannot_open_admin_pages(
     await signed_in(client, agent_user)
     answer = await client.get("/settings/accounts")
     assert answer.status_code == 403 and "This needs the admin role." in answer.text
+
+
+async def test_the_panel_speaks_the_agents_language(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    db: Database,
+    agent_user: PanelUser,
+    clock: FakeClock,
+) -> None:
+    _, _, third = await _desk(db, clock)
+    csrf = await signed_in(client, agent_user)
+    switched = await client.post("/settings/language", data={"csrf_token": csrf, "language": "ru"})
+    assert switched.status_code == 303
+    listing = await client.get("/tickets")
+    assert "<h1>Заявки</h1>" in listing.text and 'lang="ru"' in listing.text
+    assert "решена" in listing.text.lower() or "решён" in listing.text.lower()
+    refused = await client.post(
+        f"/tickets/{third}/priority", data={"csrf_token": csrf, "priority": "P1"}
+    )
+    assert refused.status_code == 409 and "Ticket #" not in refused.text, "the refusal in Russian"
+    anonymous = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://desk.test"
+    )
+    async with anonymous:
+        login = await anonymous.get("/login", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    assert "<h1>Вход</h1>" in login.text
