@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
 
-from admin import queries
 from core.domain.enums import TicketStatus
 from core.settings import Settings
+from storage import read_models as queries
 from storage.unit_of_work import Database
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

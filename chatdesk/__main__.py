@@ -1,3 +1,3 @@
-from chatdesk.cli import main
+from chatdesk.cli.main import main
 
 main()

@@ -18,11 +18,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
 from core.intake.events import DeskConfig
+from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
 from core.ports import AgentRoom
-from core.services.inbound import InboundProcessor
-from core.services.knowledge import KnowledgeBase
+from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
 from storage import migrate

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import NamedTuple, Protocol
 
+from core.domain.conversation import Conversation
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -28,7 +30,6 @@ from core.domain.entities import (
 )
 from core.domain.enums import Role, TicketStatus
 from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
-from core.intake.state import Conversation
 
 Entity = (
     Person
@@ -230,22 +231,53 @@ class AgentRoomRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    tickets: TicketRepository
-    people: PeopleRepository
-    catalog: CatalogRepository
-    history: HistoryRepository
-    outbox: OutboxRepository
-    inbound: InboundEventRepository
-    articles: ArticleRepository
-    knowledge_log: KnowledgeLogRepository
-    conversations: ConversationRepository
-    invites: InviteRepository
-    rooms: AgentRoomRepository
-    clock: Clock
+    """One transaction and the repositories over it. The repositories are read-only properties,
+    so an implementation may expose its own (narrower) repository types and still satisfy this."""
+
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def people(self) -> PeopleRepository: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def history(self) -> HistoryRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def inbound(self) -> InboundEventRepository: ...
+
+    @property
+    def articles(self) -> ArticleRepository: ...
+
+    @property
+    def knowledge_log(self) -> KnowledgeLogRepository: ...
+
+    @property
+    def conversations(self) -> ConversationRepository: ...
+
+    @property
+    def invites(self) -> InviteRepository: ...
+
+    @property
+    def rooms(self) -> AgentRoomRepository: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
-    async def __aexit__(self, *exc_info: object) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         """Roll back whatever was not committed."""
         ...
 

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.domain.conversation import Conversation
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -26,7 +27,6 @@ from core.domain.entities import (
 )
 from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
 from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
-from core.intake.state import Conversation
 from core.ports import AgentRoom
 from storage import tables as t
 

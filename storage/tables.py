@@ -252,6 +252,16 @@ kb_articles = Table(
     Column("not_helped_count", Integer, nullable=False),
 )
 
+# Which version of each shipped starter article was loaded, so a later load can tell an admin's
+# edit (content no longer has this hash) from our own unedited copy (safe to update).
+kb_starter_articles = Table(
+    "kb_starter_articles",
+    metadata,
+    Column("article_id", String(100), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("loaded_at", UTCDateTime(), nullable=False),
+)
+
 kb_suggestion_events = Table(
     "kb_suggestion_events",
     metadata,

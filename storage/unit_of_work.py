@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.ports import Clock, Entity, SystemClock
+from core.ports import Clock, Entity, SystemClock, UnitOfWork
 from storage.database import create_engine, session_factory
 from storage.repositories import (
     SqlAgentRoomRepository,
@@ -95,3 +95,9 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+if TYPE_CHECKING:
+    # mypy checks here that the adapter satisfies the core's port (every repository included),
+    # so a drift between the two fails the build rather than a use case at run time.
+    _PORT: type[UnitOfWork] = SqlUnitOfWork

@@ -17,7 +17,7 @@ from bots.telegram.polling import poll
 from bots.telegram.sender import TelegramSender
 from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route
 from core.intake.commands import bot_commands
-from core.services.inbound import InboundProcessor
+from core.intake.inbound import InboundProcessor
 from core.settings import Settings
 
 log = logging.getLogger(__name__)

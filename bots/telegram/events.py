@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Literal
+
 from aiogram.types import CallbackQuery, Message, User
 
 from core.intake.events import ChannelUser, InboundEvent
@@ -46,30 +49,27 @@ def from_message(
     a service message, a message without a sender)."""
     if message.from_user is None or message.from_user.is_bot:
         return None
-    base = {
-        "channel": CHANNEL,
-        "chat_ref": str(message.chat.id),
-        "user": channel_user(message.from_user),
-        "event_key": f"update:{update_id}",
-        "is_private": message.chat.type == "private",
-        "message_ref": str(message.message_id),
-        "reply_to_ref": str(message.reply_to_message.message_id)
-        if message.reply_to_message
-        else None,
-    }
+    event = functools.partial(
+        InboundEvent,
+        channel=CHANNEL,
+        chat_ref=str(message.chat.id),
+        user=channel_user(message.from_user),
+        event_key=f"update:{update_id}",
+        is_private=message.chat.type == "private",
+        message_ref=str(message.message_id),
+        reply_to_ref=str(message.reply_to_message.message_id) if message.reply_to_message else None,
+    )
     if message.text is not None:
         command = _command(message.text, bot_username)
         if command is False:
             return None
         if command is not None:
             name, args = command
-            return InboundEvent(kind="command", command=name, args=args, text=message.text, **base)
-        return InboundEvent(kind="text", text=message.text, **base)
+            return event(kind="command", command=name, args=args, text=message.text)
+        return event(kind="text", text=message.text)
     attachment = _attachment(message, file_limit)
     if attachment is not None:
-        return InboundEvent(
-            kind="attachment", attachments=(attachment,), text=message.caption or "", **base
-        )
+        return event(kind="attachment", attachments=(attachment,), text=message.caption or "")
     if message.new_chat_members or message.left_chat_member or message.pinned_message:
         return None
     raise Unsupported(message.content_type)
@@ -91,7 +91,7 @@ def from_callback(callback: CallbackQuery, *, update_id: int) -> InboundEvent:
     )
 
 
-def _command(text: str, bot_username: str | None) -> tuple[str, str] | None | bool:
+def _command(text: str, bot_username: str | None) -> tuple[str, str] | Literal[False] | None:
     """("claim", "1001 rest") for "/claim@ourbot 1001 rest"; False when addressed to another bot."""
     if not text.startswith("/") or len(text) < 2:
         return None

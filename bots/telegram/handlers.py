@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message, Update
 
 from bots.telegram.events import CHANNEL, TooLarge, Unsupported, from_callback, from_message
 from core.i18n import gettext
-from core.services.inbound import InboundProcessor
+from core.intake.inbound import InboundProcessor
 
 log = logging.getLogger(__name__)
 TOAST_LIMIT = 200

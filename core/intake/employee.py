@@ -3,9 +3,9 @@ dialogue's current step."""
 
 from __future__ import annotations
 
+from core.domain.conversation import IDLE
 from core.errors import InvalidInput
 from core.intake import followup, selfhelp, ticket_form
-from core.intake.state import IDLE
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_requester, ticket_line
 from core.services import invites

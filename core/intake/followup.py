@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.domain.conversation import Conversation
 from core.domain.enums import TicketStatus
 from core.intake import selfhelp
-from core.intake.state import Conversation
 from core.intake.turn import Turn
 from core.messages import Attachment, Button
 from core.services import tickets, workflow

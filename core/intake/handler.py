@@ -8,7 +8,7 @@ from core.intake.events import DeskConfig, InboundEvent, Outcome, Outgoing
 from core.intake.turn import Turn
 from core.messages import Reply, Span
 from core.ports import UnitOfWork
-from core.services.knowledge import KnowledgeBase
+from core.services.knowledge_index import KnowledgeBase
 from core.services.people import requester_for
 from core.settings import SUPPORTED_LANGUAGES
 

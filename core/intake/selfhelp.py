@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from core.domain.conversation import Conversation
 from core.domain.knowledge import SuggestionOutcome
 from core.intake import ticket_form
-from core.intake.state import Conversation
 from core.intake.turn import Turn
 from core.messages import Button, Reply, bold
-from core.services import knowledge
+from core.services import suggestions
 
 SUGGESTING = "suggesting"
 READING = "reading"
@@ -15,7 +15,7 @@ READING = "reading"
 
 async def start(turn: Turn, question: str, files: list[list[object]] | None = None) -> None:
     """Suggest articles for ``question``; with none confident enough, go straight to intake."""
-    result = await knowledge.suggest(
+    result = await suggestions.suggest(
         turn.uow, turn.kb, question=question, channel=turn.event.channel, person_id=turn.person_id
     )
     talk = await turn.conversation()
@@ -70,7 +70,7 @@ async def press(turn: Turn, action: str) -> bool:
     if verb == "o":
         await _open(turn, talk, index, article_id)
     elif verb == "y" and talk.state == READING and talk.data.get("at") == index:
-        await knowledge.record_outcome(
+        await suggestions.record_outcome(
             turn.uow,
             event_id=talk.data["ev"],
             outcome=SuggestionOutcome.HELPED,
@@ -91,7 +91,7 @@ async def press(turn: Turn, action: str) -> bool:
 
 
 async def _open(turn: Turn, talk: Conversation, index: int, article_id: str) -> None:
-    article = await knowledge.article_opened(
+    article = await suggestions.article_opened(
         turn.uow, article_id=article_id, event_id=talk.data["ev"]
     )
     talk.state = READING
@@ -121,7 +121,7 @@ async def _to_ticket(turn: Turn, talk: Conversation) -> None:
 async def abandon(turn: Turn, talk: Conversation) -> None:
     """Leaving suggestions without a ticket: articles explicitly rejected still count."""
     if talk.state in (SUGGESTING, READING) and talk.data.get("rej"):
-        await knowledge.record_outcome(
+        await suggestions.record_outcome(
             turn.uow,
             event_id=talk.data["ev"],
             outcome=SuggestionOutcome.NOT_HELPED,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.domain.conversation import Conversation
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
 from core.domain.priority import priority_for
 from core.i18n import gettext
-from core.intake.state import Conversation
 from core.intake.texts import N_
 from core.intake.turn import Turn
 from core.messages import Attachment, Reply, Span, bold
-from core.services import knowledge, tickets
+from core.services import suggestions, tickets
 from core.services.context import TITLE_MAX
 
 CATEGORY, IMPACT, URGENCY, DETAILS, SUMMARY = "category", "impact", "urgency", "details", "summary"
@@ -162,13 +162,13 @@ async def _create(turn: Turn, talk: Conversation) -> None:
     ticket = await tickets.open_ticket(turn.uow, actor=turn.actor, request=request, announce=False)
     if data.get("ev") is not None:
         if data["rej"]:
-            await knowledge.record_outcome(
+            await suggestions.record_outcome(
                 turn.uow,
                 event_id=data["ev"],
                 outcome=SuggestionOutcome.NOT_HELPED,
                 article_id=data["rej"][0],
             )
-        await knowledge.record_outcome(
+        await suggestions.record_outcome(
             turn.uow, event_id=data["ev"], outcome=SuggestionOutcome.ESCALATED, ticket_id=ticket.id
         )
     talk.reset()

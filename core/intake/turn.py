@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.domain.conversation import Conversation
 from core.domain.entities import Person
 from core.i18n import gettext
 from core.intake.events import DeskConfig, InboundEvent, Outcome, Outgoing
-from core.intake.state import Conversation
 from core.messages import Button, Reply, Span
 from core.ports import UnitOfWork
 from core.services.context import Actor
-from core.services.knowledge import KnowledgeBase
+from core.services.knowledge_index import KnowledgeBase
 
 Buttons = tuple[tuple[Button, ...], ...]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from logging.config import fileConfig
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -19,11 +19,11 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render our column types as the plain types they store, so migrations stay self-contained."""
     if type_ == "type":
         if isinstance(obj, StrEnumType):
-            return f"sa.String(length={obj.impl.length})"  # type: ignore[attr-defined]
+            return f"sa.String(length={obj.impl.length})"
         if isinstance(obj, IntEnumType):
             return "sa.Integer()"
         if isinstance(obj, UTCDateTime):

@@ -20,12 +20,12 @@ is a 400), captions 1024, callback_data 1-64 bytes, callback answers 200 chars, 
 from __future__ import annotations
 
 import itertools
-import socket
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiohttp import web
 
+from tests.fakes.local_http import serve_on_free_port
 from tests.fakes.telegram_objects import (
     ApiError,
     TgChat,
@@ -36,7 +36,8 @@ from tests.fakes.telegram_objects import (
     private_chat,
 )
 from tests.fakes.telegram_state import BotApiState
-from tests.fakes.telegram_updates import ChangeSignal, UpdateQueue
+from tests.fakes.telegram_updates import UpdateQueue
+from tests.fakes.waiting import ChangeSignal
 
 T = TypeVar("T")
 DISCONNECT = 0  # ``fail_next(method, status=DISCONNECT)`` drops the connection instead
@@ -93,12 +94,7 @@ class FakeTelegramServer:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._runner, self.url = await serve_on_free_port(app)
 
     async def stop(self) -> None:
         self.updates.close()

@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from tests.fakes.telegram_objects import ApiError
-
-T = TypeVar("T")
-
-
-class ChangeSignal:
-    """Wakes every waiter whenever the fake's recorded state changes."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        event, self._event = self._event, asyncio.Event()
-        event.set()
-
-    async def wait_until(self, predicate: Callable[[], T], seconds: float) -> T | None:
-        """``predicate()``'s first truthy value, or its last value once ``seconds`` pass."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while True:
-            event = self._event  # taken before the check, so no change can slip between
-            result = predicate()
-            remaining = deadline - loop.time()
-            if result or remaining <= 0:
-                return result
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
+from tests.fakes.waiting import ChangeSignal
 
 
 class UpdateQueue:

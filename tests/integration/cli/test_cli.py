@@ -36,11 +36,15 @@ def test_demo_is_idempotent_and_tickets_can_be_listed(
     first = _run(["demo"], cli_env, tmp_path)
     assert first.returncode == 0, first.stderr
     assert "4 tickets new" in first.stdout
+    assert "starter knowledge base: 50 added, 0 updated, 0 unchanged, 0 kept" in first.stdout
     second = _run(["demo"], cli_env, tmp_path)
     assert (
         second.returncode == 0
         and "0 groups, 0 categories, 0 agents, 0 tickets new" in second.stdout
+        and "starter knowledge base: 0 added, 0 updated, 50 unchanged, 0 kept" in second.stdout
     )
+    suggested = _run(["kb", "suggest", "vpn keeps disconnecting"], cli_env, tmp_path)
+    assert suggested.stdout.split()[1] == "vpn-drops", suggested.stdout
     listing = _run(["tickets", "list"], cli_env, tmp_path)
     assert listing.returncode == 0
     assert [line.split()[0] for line in listing.stdout.splitlines()] == [

@@ -12,7 +12,7 @@ from core.intake.handler import handle
 from core.intake.rooms import queue_outcome, sync_agent_rooms
 from core.messages import Attachment, Reply
 from core.ports import AgentRoom
-from core.services import knowledge
+from core.services import article_curation, knowledge_index
 from core.services.context import operator
 from core.services.outbox import OutboxWorker
 from storage.unit_of_work import Database
@@ -59,7 +59,7 @@ class FakeSender:
 class Desk:
     def __init__(self, db: Database, *, rooms: tuple[AgentRoom, ...] = ()) -> None:
         self.db = db
-        self.kb = knowledge.KnowledgeBase()
+        self.kb = knowledge_index.KnowledgeBase()
         self.config = DeskConfig(default_language="en", agent_rooms=rooms)
         self.sender = FakeSender()
         self.worker = OutboxWorker(db.uow, {"telegram": self.sender})
@@ -68,7 +68,7 @@ class Desk:
         async with self.db.uow() as uow:
             await sync_agent_rooms(uow, self.config.agent_rooms)
             for article in articles:
-                await knowledge.save_article(uow, self.kb, actor=operator(), article=article)
+                await article_curation.save_article(uow, self.kb, actor=operator(), article=article)
             await uow.commit()
         return self
 

@@ -6,7 +6,7 @@ import pytest
 
 from core.domain.knowledge import Article, ArticleStatus, SuggestionOutcome, UnansweredReason
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.services import knowledge
+from core.services import article_curation, knowledge_index, suggestions
 from core.services.context import operator
 from storage.unit_of_work import Database
 from tests.support.desk import make_person
@@ -41,16 +41,16 @@ PRINTER_RU = (
 
 
 async def _import(
-    db: Database, kb: knowledge.KnowledgeBase, files: list[tuple[str, str]]
-) -> knowledge.ImportReport:
+    db: Database, kb: knowledge_index.KnowledgeBase, files: list[tuple[str, str]]
+) -> article_curation.ImportReport:
     async with db.uow() as uow:
-        report = await knowledge.import_articles(uow, kb, actor=operator(), files=files)
+        report = await article_curation.import_articles(uow, kb, actor=operator(), files=files)
         await uow.commit()
     return report
 
 
 async def test_import_is_idempotent_reports_bad_files_and_round_trips(db: Database) -> None:
-    kb = knowledge.KnowledgeBase()
+    kb = knowledge_index.KnowledgeBase()
     files = [
         ("vpn-connect.md", VPN),
         ("printer-offline.md", PRINTER),
@@ -70,12 +70,12 @@ async def test_import_is_idempotent_reports_bad_files_and_round_trips(db: Databa
         and "duplicate id 'dup'" in bad["copy-a.md"]
     )
 
-    second = await _import(db, knowledge.KnowledgeBase(), files)
+    second = await _import(db, knowledge_index.KnowledgeBase(), files)
     assert (second.created, second.updated) == ([], [])
     assert sorted(second.unchanged) == sorted(first.created)
 
     async with db.uow() as uow:
-        exported = dict(await knowledge.export_articles(uow))
+        exported = dict(await article_curation.export_articles(uow))
     assert exported == {
         "vpn-connect.md": VPN,
         "printer-offline.md": PRINTER,
@@ -87,11 +87,11 @@ async def test_import_is_idempotent_reports_bad_files_and_round_trips(db: Databa
 
 
 async def test_only_published_articles_are_suggested_and_edits_apply_at_once(db: Database) -> None:
-    kb = knowledge.KnowledgeBase()
+    kb = knowledge_index.KnowledgeBase()
     await _import(db, kb, [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)])
     rita = await make_person(db, "Rita")
     async with db.uow() as uow:
-        result = await knowledge.suggest(
+        result = await suggestions.suggest(
             uow, kb, question="printer is offline", channel="telegram", person_id=rita.id
         )
         assert [s.article.id for s in result.items][:1] == ["printer-offline"]
@@ -99,52 +99,54 @@ async def test_only_published_articles_are_suggested_and_edits_apply_at_once(db:
         draft = await uow.articles.get("printer-offline")
         assert draft is not None
         draft.status = ArticleStatus.DRAFT
-        await knowledge.save_article(uow, kb, actor=operator(), article=draft)
-        result = await knowledge.suggest(uow, kb, question="printer is offline", channel="telegram")
+        await article_curation.save_article(uow, kb, actor=operator(), article=draft)
+        result = await suggestions.suggest(
+            uow, kb, question="printer is offline", channel="telegram"
+        )
         assert "printer-offline" not in [s.article.id for s in result.items]
         await uow.commit()
 
-    fresh = knowledge.KnowledgeBase()  # a restarted process loads published articles only
+    fresh = knowledge_index.KnowledgeBase()  # a restarted process loads published articles only
     async with db.uow() as uow:
         await fresh.load(uow)
         assert "printer-offline" not in fresh.engine and "vpn-connect" in fresh.engine
 
         vpn = await uow.articles.get("vpn-connect")
         assert vpn is not None
-        before = await knowledge.suggest(
+        before = await suggestions.suggest(
             uow, fresh, question="wireguard handshake fails", channel="telegram"
         )
         assert "vpn-connect" not in [s.article.id for s in before.items]
         vpn.body += "\nIf the WireGuard handshake fails, renew your WireGuard key in the portal."
         vpn.title = "Connecting to the corporate VPN (WireGuard)"
-        await knowledge.save_article(uow, fresh, actor=operator(), article=vpn)
-        after = await knowledge.suggest(
+        await article_curation.save_article(uow, fresh, actor=operator(), article=vpn)
+        after = await suggestions.suggest(
             uow, fresh, question="wireguard handshake fails", channel="telegram"
         )
         assert [s.article.id for s in after.items][:1] == ["vpn-connect"]
 
 
 async def test_answers_update_counters_and_the_unanswered_log(db: Database) -> None:
-    kb = knowledge.KnowledgeBase()
+    kb = knowledge_index.KnowledgeBase()
     await _import(db, kb, [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)])
     async with db.uow() as uow:
-        helped = await knowledge.suggest(
+        helped = await suggestions.suggest(
             uow, kb, question="how do I connect to vpn", channel="telegram"
         )
-        await knowledge.article_opened(uow, article_id="vpn-connect", event_id=helped.event_id)
-        await knowledge.record_outcome(
+        await suggestions.article_opened(uow, article_id="vpn-connect", event_id=helped.event_id)
+        await suggestions.record_outcome(
             uow,
             event_id=helped.event_id,
             outcome=SuggestionOutcome.HELPED,
             article_id="vpn-connect",
         )
-        not_helped = await knowledge.suggest(
+        not_helped = await suggestions.suggest(
             uow, kb, question="printer offline after move", channel="telegram"
         )
-        await knowledge.record_outcome(
+        await suggestions.record_outcome(
             uow, event_id=not_helped.event_id, outcome=SuggestionOutcome.NOT_HELPED
         )
-        await knowledge.record_outcome(
+        await suggestions.record_outcome(
             uow, event_id=not_helped.event_id, outcome=SuggestionOutcome.ESCALATED
         )
         for question in (
@@ -152,17 +154,17 @@ async def test_answers_update_counters_and_the_unanswered_log(db: Database) -> N
             "How do I book a vacation day?",
             "how do i book vacation days",
         ):
-            none = await knowledge.suggest(uow, kb, question=question, channel="telegram")
+            none = await suggestions.suggest(uow, kb, question=question, channel="telegram")
             assert none.items == []
         with pytest.raises(InvalidInput, match="not among the suggestions"):
-            await knowledge.record_outcome(
+            await suggestions.record_outcome(
                 uow,
                 event_id=helped.event_id,
                 outcome=SuggestionOutcome.HELPED,
                 article_id="printer-offline",
             )
         with pytest.raises(NotFound):
-            await knowledge.record_outcome(uow, event_id=99999, outcome=SuggestionOutcome.HELPED)
+            await suggestions.record_outcome(uow, event_id=99999, outcome=SuggestionOutcome.HELPED)
         await uow.commit()
 
     async with db.uow() as uow:
@@ -184,17 +186,19 @@ async def test_answers_update_counters_and_the_unanswered_log(db: Database) -> N
 
 
 async def test_phrasings_and_permissions(db: Database) -> None:
-    kb = knowledge.KnowledgeBase()
+    kb = knowledge_index.KnowledgeBase()
     await _import(db, kb, [("vpn-connect.md", VPN)])
     rita = await make_person(db, "Rita")
     async with db.uow() as uow:
         with pytest.raises(PermissionDenied):
-            await knowledge.add_phrasing(
+            await article_curation.add_phrasing(
                 uow, kb, actor=rita, article_id="vpn-connect", phrasing="tunnel is down"
             )
         with pytest.raises(NotFound):
-            await knowledge.add_phrasing(uow, kb, actor=operator(), article_id="nope", phrasing="x")
-        article = await knowledge.add_phrasing(
+            await article_curation.add_phrasing(
+                uow, kb, actor=operator(), article_id="nope", phrasing="x"
+            )
+        article = await article_curation.add_phrasing(
             uow,
             kb,
             actor=operator(),
@@ -202,7 +206,7 @@ async def test_phrasings_and_permissions(db: Database) -> None:
             phrasing="the tunnel to the office is down",
         )
         with pytest.raises(InvalidInput, match="already has"):
-            await knowledge.add_phrasing(
+            await article_curation.add_phrasing(
                 uow,
                 kb,
                 actor=operator(),
@@ -213,7 +217,7 @@ async def test_phrasings_and_permissions(db: Database) -> None:
     assert article.phrasings == ["the tunnel to the office is down"]
     async with db.uow() as uow:
         with pytest.raises(InvalidInput, match="kebab-case"):
-            await knowledge.save_article(
+            await article_curation.save_article(
                 uow,
                 kb,
                 actor=operator(),
@@ -222,12 +226,14 @@ async def test_phrasings_and_permissions(db: Database) -> None:
 
 
 async def test_a_running_index_takes_in_changes_made_elsewhere(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
-    running = knowledge.KnowledgeBase()  # e.g. inside `chatdesk run`
+    running = knowledge_index.KnowledgeBase()  # e.g. inside `chatdesk run`
     async with db.uow() as uow:
         assert await running.sync(uow) == 0
     clock.advance(seconds=5)
     await _import(
-        db, knowledge.KnowledgeBase(), [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)]
+        db,
+        knowledge_index.KnowledgeBase(),
+        [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)],
     )  # the CLI
     async with db.uow() as uow:
         assert await running.sync(uow) >= 2
@@ -235,7 +241,7 @@ async def test_a_running_index_takes_in_changes_made_elsewhere(db: Database, clo
     clock.advance(seconds=5)
     await _import(
         db,
-        knowledge.KnowledgeBase(),
+        knowledge_index.KnowledgeBase(),
         [
             (
                 "printer-offline.md",

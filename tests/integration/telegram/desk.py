@@ -13,11 +13,11 @@ from fastapi import FastAPI
 from bots.telegram.channel import TelegramChannel
 from chatdesk.runner import agent_rooms
 from core.intake.events import DeskConfig
+from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
-from core.services import knowledge
+from core.services import article_curation, knowledge_index
 from core.services.context import operator
-from core.services.inbound import InboundProcessor
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
 from storage.unit_of_work import Database
@@ -49,7 +49,7 @@ class TelegramDesk:
         self._ticker: asyncio.Task[None] | None = None
 
     async def start(self, *, with_articles: bool = True) -> TelegramDesk:
-        kb = knowledge.KnowledgeBase()
+        kb = knowledge_index.KnowledgeBase()
         config = DeskConfig(
             default_language=self.settings.default_language, agent_rooms=agent_rooms(self.settings)
         )
@@ -57,7 +57,7 @@ class TelegramDesk:
             await sync_agent_rooms(uow, config.agent_rooms)
             if with_articles and not await uow.articles.all():
                 for article in articles():
-                    await knowledge.save_article(uow, kb, actor=operator(), article=article)
+                    await article_curation.save_article(uow, kb, actor=operator(), article=article)
             await kb.load(uow)
             await uow.commit()
         senders: dict[str, Sender] = {}

@@ -6,7 +6,7 @@ import asyncio
 
 import click
 
-from chatdesk.cli import command_runner, open_database
+from chatdesk.cli.runtime import command_runner, open_database
 from core.domain.enums import Role, SupportLine
 from core.errors import ChatdeskError
 from core.services import people
@@ -15,11 +15,11 @@ from core.settings import Settings
 
 
 @click.group("agents")
-def agents() -> None:
+def agents_group() -> None:
     """Manage agents."""
 
 
-@agents.command("add")
+@agents_group.command("add")
 @click.argument("name")
 @click.option("--telegram", "telegram_id", help="Telegram user id (a number).")
 @click.option("--slack", "slack_id", help="Slack identity as TEAM_ID:USER_ID.")
@@ -73,7 +73,7 @@ async def agents_add(
     )
 
 
-@agents.command("invite")
+@agents_group.command("invite")
 @click.option(
     "--role",
     type=click.Choice(["agent", "supervisor", "admin"]),
@@ -117,7 +117,7 @@ async def _telegram_username(settings: Settings) -> str | None:
     return me.username
 
 
-@agents.command("list")
+@agents_group.command("list")
 @command_runner
 async def agents_list(settings: Settings) -> None:
     """List agents, supervisors and admins."""

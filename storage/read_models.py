@@ -1,4 +1,8 @@
-"""Read-only queries for the admin pages (writes go through core.services)."""
+"""Read models: display queries shared by the admin panel and the command line.
+
+Read-only (every write goes through core.services); they read the tables directly, so a list
+page costs one query rather than one per row.
+"""
 
 from __future__ import annotations
 

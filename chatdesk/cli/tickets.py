@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from chatdesk.cli import command_runner, open_database
+from chatdesk.cli.runtime import command_runner, open_database
 from core.domain.enums import TicketStatus
 from core.errors import ChatdeskError
 from core.settings import Settings
+from storage import read_models
 
 
 @click.group("tickets")
@@ -46,10 +47,8 @@ async def tickets_list(settings: Settings, statuses: tuple[str, ...], limit: int
 @command_runner
 async def tickets_show(settings: Settings, number: int) -> None:
     """Show ticket NUMBER with its conversation and history."""
-    from admin import queries
-
     async with open_database(settings) as database, database.uow() as uow:
-        found = await queries.ticket_detail(uow, number)
+        found = await read_models.ticket_detail(uow, number)
     if found is None:
         raise ChatdeskError(f"There is no ticket #{number}.")
     row, messages, audit, names = found
@@ -73,7 +72,7 @@ async def tickets_show(settings: Settings, number: int) -> None:
     ] or ["  (none)"]
     out += ["", "history:"] + [
         f"  {a.created_at:%m-%d %H:%M} {names.get(a.actor_id or 0, 'system')}: {a.action.replace('_', ' ')}"
-        f"  {queries.describe_change(a, names)}".rstrip()
+        f"  {read_models.describe_change(a, names)}".rstrip()
         for a in audit
     ]
     click.echo("\n".join(out))

@@ -14,7 +14,7 @@ from core.intake.handler import handle
 from core.intake.rooms import queue_outcome
 from core.messages import Reply, Span
 from core.ports import UnitOfWorkFactory
-from core.services.knowledge import KnowledgeBase
+from core.services.knowledge_index import KnowledgeBase
 from core.services.notify import queue_reply
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from chatdesk.cli import command_runner, open_database
+from chatdesk.cli.runtime import command_runner, open_database
 from core.domain.knowledge import ArticleStatus
 from core.errors import ChatdeskError, InvalidInput
-from core.services import knowledge
+from core.services import article_curation, knowledge_index
 from core.services.context import operator
 from core.settings import Settings
 from kb.evaluation import evaluate
@@ -44,8 +44,8 @@ async def kb_import(settings: Settings, path: Path) -> None:
         except UnicodeDecodeError:
             unreadable.append((file.name, "not UTF-8 text"))
     async with open_database(settings) as database, database.uow() as uow:
-        report = await knowledge.import_articles(
-            uow, knowledge.KnowledgeBase(), actor=operator(), files=readable
+        report = await article_curation.import_articles(
+            uow, knowledge_index.KnowledgeBase(), actor=operator(), files=readable
         )
         await uow.commit()
     for name, problem in [*unreadable, *report.errors]:
@@ -62,15 +62,15 @@ async def kb_import(settings: Settings, path: Path) -> None:
 async def kb_export(settings: Settings, path: Path) -> None:
     """Write every article to PATH as Markdown with front matter (the import format)."""
     async with open_database(settings) as database, database.uow() as uow:
-        files = await knowledge.export_articles(uow)
+        files = await article_curation.export_articles(uow)
     path.mkdir(parents=True, exist_ok=True)
     for name, text in files:
         (path / name).write_text(text, encoding="utf-8")
     click.echo(f"{len(files)} articles written to {path}")
 
 
-async def _loaded(database: Database) -> knowledge.KnowledgeBase:
-    kb = knowledge.KnowledgeBase()
+async def _loaded(database: Database) -> knowledge_index.KnowledgeBase:
+    kb = knowledge_index.KnowledgeBase()
     async with database.uow() as uow:
         await kb.load(uow)
     return kb
@@ -231,9 +231,9 @@ def phrasings() -> None:
 async def phrasings_add(settings: Settings, article_id: str, text: str) -> None:
     """Teach ARTICLE_ID the question TEXT."""
     async with open_database(settings) as database, database.uow() as uow:
-        article = await knowledge.add_phrasing(
+        article = await article_curation.add_phrasing(
             uow,
-            knowledge.KnowledgeBase(),
+            knowledge_index.KnowledgeBase(),
             actor=operator(),
             article_id=article_id,
             phrasing=text,

@@ -1,0 +1,148 @@
+"""Curating the knowledge base: create and edit articles, teach them phrasings, import and
+export them as Markdown files. The in-memory index follows every change at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from core.domain.enums import Role
+from core.domain.knowledge import Article, ArticleStatus
+from core.errors import InvalidInput, NotFound
+from core.ports import UnitOfWork
+from core.services.context import Actor, clean_text, require_role
+from core.services.knowledge_index import KnowledgeBase, article_file
+from kb.markdown_files import (
+    ArticleFile,
+    ArticleFormatError,
+    parse_article_file,
+    render_article_file,
+)
+
+PHRASING_MAX = 500
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+async def save_article(
+    uow: UnitOfWork, kb: KnowledgeBase, *, actor: Actor, article: Article
+) -> Article:
+    """Create or update an article (admins). The index follows at once."""
+    require_role(actor, Role.ADMIN, doing="edit knowledge-base articles")
+    _validate(article)
+    stored = await uow.articles.get(article.id)
+    now = uow.clock.now()
+    if stored is None:
+        article.created_at = article.updated_at = now
+        article.author = article.author or actor.person.display_name
+        uow.add(article)
+        stored = article
+    else:
+        for name in ("title", "body", "language", "category", "tags", "phrasings", "status"):
+            setattr(stored, name, getattr(article, name))
+        stored.updated_at = now
+    await uow.flush()
+    kb.refresh(stored)
+    return stored
+
+
+async def add_phrasing(
+    uow: UnitOfWork, kb: KnowledgeBase, *, actor: Actor, article_id: str, phrasing: str
+) -> Article:
+    """Teach an article a question people ask for it (e.g. one it helped with)."""
+    require_role(actor, Role.ADMIN, doing="edit knowledge-base articles")
+    text = clean_text(phrasing, what="phrasing", limit=PHRASING_MAX)
+    article = await uow.articles.get(article_id)
+    if article is None:
+        raise NotFound("There is no article '{id}'.", id=article_id)
+    if text.casefold() in (p.casefold() for p in article.phrasings):
+        raise InvalidInput("Article '{id}' already has that phrasing.", id=article_id)
+    article.phrasings = [*article.phrasings, text]
+    article.updated_at = uow.clock.now()
+    kb.refresh(article)
+    return article
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file name, what is wrong)
+
+
+async def import_articles(
+    uow: UnitOfWork, kb: KnowledgeBase, *, actor: Actor, files: Iterable[tuple[str, str]]
+) -> ImportReport:
+    """Create or update articles by id from Markdown files with front matter.
+
+    Bad files are reported by name and skipped; the rest are imported. Files that share an id
+    are all skipped, since there is no telling which one is right. Importing the same files twice
+    changes nothing.
+    """
+    require_role(actor, Role.ADMIN, doing="import knowledge-base articles")
+    report = ImportReport()
+    parsed: dict[str, list[tuple[str, ArticleFile]]] = {}
+    for name, text in files:
+        try:
+            item = parse_article_file(text)
+        except ArticleFormatError as bad:
+            report.errors.append((name, str(bad)))
+            continue
+        parsed.setdefault(item.id, []).append((name, item))
+    for article_id, found in sorted(parsed.items()):
+        if len(found) > 1:
+            names = ", ".join(n for n, _ in found)
+            report.errors.extend((n, f"duplicate id {article_id!r} (in {names})") for n, _ in found)
+            continue
+        name, item = found[0]
+        incoming = _from_file(item)
+        stored = await uow.articles.get(article_id)
+        if stored is not None and _same(stored, incoming):
+            report.unchanged.append(article_id)
+            continue
+        (report.updated if stored else report.created).append(article_id)
+        await save_article(uow, kb, actor=actor, article=incoming)
+    return report
+
+
+async def export_articles(uow: UnitOfWork) -> list[tuple[str, str]]:
+    """Every article as (file name, Markdown with front matter), the import format."""
+    return [(f"{a.id}.md", render_article_file(article_file(a))) for a in await uow.articles.all()]
+
+
+def _validate(article: Article) -> None:
+    if not _SLUG.match(article.id) or len(article.id) > 100:
+        raise InvalidInput(
+            "Article id '{id}' must be kebab-case (a-z, 0-9, -), at most 100 characters.",
+            id=article.id,
+        )
+    clean_text(article.title, what="title", limit=300)
+    clean_text(article.body, what="body", limit=100_000)
+    if article.language not in ("en", "ru"):
+        raise InvalidInput(
+            "Unsupported article language '{language}'; use en or ru.", language=article.language
+        )
+    article.status = ArticleStatus(article.status)
+
+
+def _from_file(item: ArticleFile) -> Article:
+    try:
+        status = ArticleStatus(item.status)
+    except ValueError:
+        raise InvalidInput("Unknown status '{status}'.", status=item.status) from None
+    return Article(
+        id=item.id,
+        title=item.title,
+        body=item.body,
+        language=item.language,
+        category=item.category,
+        tags=list(item.tags),
+        phrasings=list(item.phrasings),
+        status=status,
+    )
+
+
+def _same(stored: Article, incoming: Article) -> bool:
+    fields = ("title", "body", "language", "category", "tags", "phrasings", "status")
+    return all(getattr(stored, f) == getattr(incoming, f) for f in fields)
