@@ -25,6 +25,7 @@ from core.ports import AgentRoom
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
+from kb.encoder import EncoderLoader
 from storage import migrate
 from storage.unit_of_work import Database
 
@@ -62,12 +63,13 @@ def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
 async def run(settings: Settings) -> None:
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
-    knowledge_base = KnowledgeBase()
+    knowledge_base = KnowledgeBase(model=EncoderLoader() if settings.kb_semantic else None)
+    knowledge_base.start_model()  # in the background: suggestions are lexical until it is ready
     config = DeskConfig(
         default_language=settings.default_language, agent_rooms=agent_rooms(settings)
     )
     async with database.uow() as uow:
-        await knowledge_base.load(uow)
+        await knowledge_base.load(uow, wait_for_model=False)
         await sync_agent_rooms(uow, config.agent_rooms)
         await uow.commit()
     log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
@@ -92,6 +94,7 @@ async def run(settings: Settings) -> None:
     async def sync_knowledge() -> None:
         async with database.uow() as uow:
             await knowledge_base.sync(uow)
+            await uow.commit()  # the vectors it encoded
 
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     scheduler.add_job(

@@ -8,7 +8,7 @@ all land in one transaction (or none of them do).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -30,6 +30,7 @@ from core.domain.entities import (
 )
 from core.domain.enums import Role, TicketStatus
 from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from kb.semantic import StoredVector
 
 Entity = (
     Person
@@ -176,6 +177,16 @@ class ArticleRepository(Protocol):
 
     async def bump(self, article_ids: Sequence[str], counter: str) -> None:
         """Add one to ``counter`` (suggested/opened/helped/not_helped) of each article, atomically."""
+        ...
+
+    async def vectors(self, *, model: str) -> dict[str, StoredVector]:
+        """The cached semantic vectors made by ``model``, by version key."""
+        ...
+
+    async def keep_vectors(
+        self, *, model: str, vectors: Mapping[str, tuple[str, StoredVector]], at: datetime
+    ) -> None:
+        """Cache article id -> (version key, vector), replacing each article's older one."""
         ...
 
 

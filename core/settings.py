@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     slack_api_url: str = PUBLIC_SLACK_API
     slack_triage_channel: str | None = None
 
+    # Knowledge-base suggestions: the semantic signal (a multilingual sentence encoder shipped
+    # with chatdesk) beside the lexical engine; off = the lexical engine alone.
+    kb_semantic: bool = True
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -75,8 +75,8 @@ class EncoderLoader:
     """Loads an encoder at most once; ``get()`` never raises.
 
     ``start()`` loads in a daemon thread so a server can answer (lexically)
-    while the model loads; ``get(wait=True)`` loads in the caller if nothing
-    started it.
+    while the model loads; ``get()`` loads in the caller if nothing started it,
+    ``get(wait=False)`` never loads nor waits.
     """
 
     def __init__(self, factory: Callable[[], Encoder] = load_default_encoder) -> None:
@@ -97,7 +97,7 @@ class EncoderLoader:
     def _load(self) -> None:
         try:
             self._encoder = self._factory()
-            log.info("knowledge base: semantic model %s loaded", self._encoder.name)
+            log.debug("knowledge base: semantic model %s loaded", self._encoder.name)
         except Exception as exc:  # any failure means: answer lexically
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning(
@@ -109,10 +109,11 @@ class EncoderLoader:
             self._done.set()
 
     def get(self, *, wait: bool = True) -> Encoder | None:
-        """The encoder, or None if it failed (or, with ``wait=False``, is still loading)."""
+        """The encoder, or None if it failed; with ``wait=False``, also None while it is
+        loading or was never started (nothing is loaded then)."""
         with self._lock:
-            first = not self._started
-            self._started = True
+            first = wait and not self._started
+            self._started = self._started or first
         if first:
             self._load()
         elif wait:

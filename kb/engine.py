@@ -114,7 +114,8 @@ class SuggestionEngine:
         """The slot for *article* (its old one, a free one, or a new one)."""
         slot = self._slots.get(article.id)
         if slot is not None:
-            self._release(slot)
+            # the vector stays: its version key tells the caller whether the text changed
+            self._release(slot, keep_vector=True)
         elif self._free:
             slot = self._free.pop()
         else:
@@ -133,7 +134,7 @@ class SuggestionEngine:
         self._slots[article.id] = slot
         return slot
 
-    def _release(self, slot: int) -> None:
+    def _release(self, slot: int, *, keep_vector: bool = False) -> None:
         self._index.remove(slot)
         self._lexicon.release(self._words[slot])
         self._words[slot] = _NO_WORDS
@@ -144,7 +145,7 @@ class SuggestionEngine:
             if not members:
                 del self._members[self._groups[slot]]
         self._groups[slot] = ""
-        if self._semantic is not None:
+        if self._semantic is not None and not keep_vector:
             self._semantic.clear(slot)
 
     def _load(
@@ -208,8 +209,9 @@ class SuggestionEngine:
         """Whether suggestions use the semantic signal (a model, and a vector for every article)."""
         return self._semantic is not None and self._semantic.filled == len(self._slots)
 
-    def fresh_vectors(self) -> dict[str, StoredVector]:
-        """Vectors encoded since the last call (for the caller to cache), by version key."""
+    def fresh_vectors(self) -> dict[str, tuple[str, StoredVector]]:
+        """Vectors encoded since the last call, for the caller to cache: article id ->
+        (version key, vector)."""
         return self._semantic.drain_fresh() if self._semantic is not None else {}
 
     @property

@@ -21,7 +21,7 @@ from kb.documents import ArticleText
 from kb.encoder import Encoder
 from kb.vectors import VectorIndex, quantize
 
-__all__ = ["StoredVector", "SemanticIndex", "vector_key", "vector_text"]
+__all__ = ["StoredVector", "SemanticIndex", "encode_missing", "vector_key", "vector_text"]
 
 INTRO_CHARS = 400
 MAX_PHRASINGS = 12
@@ -54,8 +54,9 @@ class SemanticIndex:
     encoder: Encoder
     vectors: VectorIndex = field(init=False)
     filled: int = 0  # slots holding a vector
-    # vectors encoded (not taken from a cache) since the last drain, for the caller to keep
-    fresh: dict[str, StoredVector] = field(default_factory=dict)
+    # article id -> (version key, vector) encoded (not taken from a cache) since the last
+    # drain, for the caller to keep
+    fresh: dict[str, tuple[str, StoredVector]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.vectors = VectorIndex(self.encoder.dim)
@@ -67,7 +68,7 @@ class SemanticIndex:
     ) -> None:
         """Give each (slot, article) its vector: from *cache* when its version is there,
         otherwise encoded (in batches)."""
-        missing: list[tuple[int, str, str]] = []
+        missing: list[tuple[int, str, str, str]] = []
         for slot, article in items:
             text = vector_text(article)
             key = vector_key(self.encoder.name, text)
@@ -77,13 +78,13 @@ class SemanticIndex:
             if stored is not None and len(stored.data) == self.encoder.dim:
                 self._set(slot, key, np.frombuffer(stored.data, dtype=np.int8), stored.scale)
             else:
-                missing.append((slot, key, text))
+                missing.append((slot, article.id, key, text))
         for start in range(0, len(missing), ENCODE_BATCH):
             batch = missing[start : start + ENCODE_BATCH]
-            rows, scales = quantize(self.encoder.encode([text for _, _, text in batch]))
-            for (slot, key, _), row, scale in zip(batch, rows, scales, strict=True):
+            rows, scales = quantize(self.encoder.encode([text for *_, text in batch]))
+            for (slot, article_id, key, _), row, scale in zip(batch, rows, scales, strict=True):
                 self._set(slot, key, row, float(scale))
-                self.fresh[key] = StoredVector(row.tobytes(), float(scale))
+                self.fresh[article_id] = (key, StoredVector(row.tobytes(), float(scale)))
 
     def _set(self, slot: int, key: str, row: npt.NDArray[np.int8], scale: float) -> None:
         if self.vectors.key(slot) is None:
@@ -107,6 +108,27 @@ class SemanticIndex:
         weights = np.array([1.0] + [SENTENCE_DISCOUNT] * (len(parts) - 1), dtype=np.float32)
         return self.vectors.scores(self.encoder.encode(parts), weights, capacity)
 
-    def drain_fresh(self) -> dict[str, StoredVector]:
+    def drain_fresh(self) -> dict[str, tuple[str, StoredVector]]:
         fresh, self.fresh = self.fresh, {}
         return fresh
+
+
+def encode_missing(
+    encoder: Encoder, articles: Iterable[ArticleText], cache: Mapping[str, StoredVector]
+) -> dict[str, tuple[str, StoredVector]]:
+    """Vectors for the articles whose version is not in *cache*: article id -> (key, vector).
+
+    Pure and thread-safe (for encoding a large base off the event loop)."""
+    todo = []
+    for article in articles:
+        text = vector_text(article)
+        key = vector_key(encoder.name, text)
+        if key not in cache:
+            todo.append((article.id, key, text))
+    out: dict[str, tuple[str, StoredVector]] = {}
+    for start in range(0, len(todo), ENCODE_BATCH):
+        batch = todo[start : start + ENCODE_BATCH]
+        rows, scales = quantize(encoder.encode([text for *_, text in batch]))
+        for (article_id, key, _), row, scale in zip(batch, rows, scales, strict=True):
+            out[article_id] = (key, StoredVector(row.tobytes(), float(scale)))
+    return out

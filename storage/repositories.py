@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ from core.domain.entities import (
 from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
 from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
 from core.ports import AgentRoom
+from kb.semantic import StoredVector
 from storage import tables as t
 
 FIRST_TICKET_NUMBER = 1001
@@ -339,6 +340,38 @@ class SqlArticleRepository(_Repo):
             .where(t.kb_articles.c.id.in_(list(article_ids)))
             .values({column: column + 1})
         )
+
+    async def vectors(self, *, model: str) -> dict[str, StoredVector]:
+        table = t.kb_article_vectors
+        rows = await self.session.execute(
+            select(table.c.version_key, table.c.data, table.c.scale).where(table.c.model == model)
+        )
+        return {key: StoredVector(bytes(data), float(scale)) for key, data, scale in rows.all()}
+
+    async def keep_vectors(
+        self, *, model: str, vectors: Mapping[str, tuple[str, StoredVector]], at: datetime
+    ) -> None:
+        if not vectors:
+            return
+        table = t.kb_article_vectors
+        ids = list(vectors)
+        for start in range(0, len(ids), 500):  # bounded IN lists and statement sizes
+            chunk = ids[start : start + 500]
+            await self.session.execute(delete(table).where(table.c.article_id.in_(chunk)))
+            await self.session.execute(
+                insert(table),
+                [
+                    {
+                        "article_id": a,
+                        "model": model,
+                        "version_key": vectors[a][0],
+                        "data": vectors[a][1].data,
+                        "scale": vectors[a][1].scale,
+                        "updated_at": at,
+                    }
+                    for a in chunk
+                ],  # fmt: skip
+            )
 
 
 class SqlKnowledgeLogRepository(_Repo):

@@ -7,9 +7,11 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -243,6 +245,7 @@ kb_articles = Table(
     Column("tags", JSON, nullable=False),
     Column("phrasings", JSON, nullable=False),
     Column("status", StrEnumType(ArticleStatus, 16), nullable=False, index=True),
+    Column("translation_of", String(100), index=True),
     Column("author", String(200)),
     Column("created_at", UTCDateTime()),
     Column("updated_at", UTCDateTime()),
@@ -250,6 +253,19 @@ kb_articles = Table(
     Column("opened_count", Integer, nullable=False),
     Column("helped_count", Integer, nullable=False),
     Column("not_helped_count", Integer, nullable=False),
+)
+
+# The semantic vector of each article's current version (int8 bytes and their scale), so a start
+# or a CLI call encodes only new and edited articles. ``version_key`` hashes the model and text.
+kb_article_vectors = Table(
+    "kb_article_vectors",
+    metadata,
+    Column("article_id", String(100), primary_key=True),
+    Column("model", String(40), nullable=False),
+    Column("version_key", String(40), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("scale", Float, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 # Which version of each shipped starter article was loaded, so a later load can tell an admin's

@@ -37,6 +37,9 @@ class Article:
     tags: list[str] = dataclasses.field(default_factory=list)
     phrasings: list[str] = dataclasses.field(default_factory=list)
     status: ArticleStatus = ArticleStatus.PUBLISHED
+    # The id of the article this one translates: a translation group is suggested once, in the
+    # asker's language when it has a member in it.
+    translation_of: str | None = None
     author: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -1,6 +1,6 @@
 """Shared fixtures: the knowledge-base dataset (skipped cleanly when absent), with the
-translation links it lacks added by its naming rule, and the sentence encoder,
-loaded once per test session (it is a runtime dependency: failing to load it fails)."""
+translation links it lacks added by its naming rule (the sentence encoder, ``encoder``, is a
+session fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kb.documents import ArticleText
-from kb.encoder import Encoder, load_default_encoder
+from kb.encoder import Encoder
 from kb.engine import SuggestionEngine
 from kb.evaluation import link_suffix_translations
 from kb.markdown_files import article_text, parse_article_file
@@ -47,11 +47,6 @@ def articles(article_files: dict[Path, str]) -> list[ArticleText]:
     return link_suffix_translations(
         article_text(parse_article_file(text)) for text in article_files.values()
     )
-
-
-@pytest.fixture(scope="session")
-def encoder() -> Encoder:
-    return load_default_encoder()
 
 
 @pytest.fixture(scope="session")
