@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import text
 
+from admin.health import add_health_route
 from core.domain.enums import TicketStatus
 from core.settings import Settings
+from core.supervision import HealthRegistry
 from storage import read_models as queries
 from storage.unit_of_work import Database
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-def create_app(*, settings: Settings, database: Database) -> FastAPI:
+def create_app(
+    *, settings: Settings, database: Database, health: HealthRegistry | None = None
+) -> FastAPI:
     app = FastAPI(title="chatdesk admin", version="0.1.0")
     app.state.settings = settings
     app.state.database = database
+    add_health_route(
+        app,
+        database=database,
+        registry=health or HealthRegistry(),
+        down_after=timedelta(seconds=settings.health_channel_down_after),
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def dashboard(request: Request) -> Any:
@@ -58,12 +68,6 @@ def create_app(*, settings: Settings, database: Database) -> FastAPI:
                 "describe": queries.describe_change,
             },
         )
-
-    @app.get("/healthz")
-    async def health() -> dict[str, str]:
-        async with database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return {"status": "ok", "database": database.engine.dialect.name}
 
     @app.get("/api/tickets")
     async def api_tickets(limit: int = 50) -> list[dict[str, Any]]:

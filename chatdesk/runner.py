@@ -3,6 +3,10 @@
 Always: migrations to head, the admin web app (uvicorn), the knowledge index and the
 scheduler's sweeps (outbox delivery, knowledge sync). The Telegram bot joins when its token
 is configured (long polling, or webhook on the admin app's server).
+
+Every long-running part runs under one :class:`core.supervision.Supervisor` and reports to one
+health registry, which ``/healthz`` shows. A part that dies beyond restarting stops the process
+(exit status 1) rather than leave it serving without it.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import logging
 import signal
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
+from core.errors import ConfigurationError
 from core.intake.events import DeskConfig
 from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
@@ -25,6 +31,7 @@ from core.ports import AgentRoom
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
+from core.supervision import HealthRegistry, Supervisor
 from kb.encoder import EncoderLoader
 from storage import migrate
 from storage.unit_of_work import Database
@@ -74,18 +81,28 @@ async def run(settings: Settings) -> None:
         await uow.commit()
     log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
 
+    dead: list[str] = []
+    server: _Server | None = None
+
+    def stop_serving(part: str, _error: BaseException | None) -> None:
+        dead.append(part)
+        if server is not None:
+            server.should_exit = True
+
+    health = HealthRegistry()
+    supervisor = Supervisor(health, on_fatal=stop_serving)
     senders: dict[str, Sender] = {}
     worker = OutboxWorker(database.uow, senders)
     processor = InboundProcessor(
         database.uow, kb=knowledge_base, config=config, after_commit=worker.kick
     )
-    app = create_app(settings=settings, database=database)
+    app = create_app(settings=settings, database=database, health=health)
 
     telegram = None
     if settings.telegram_enabled:
         from bots.telegram.channel import TelegramChannel
 
-        telegram = TelegramChannel(settings, processor)
+        telegram = TelegramChannel(settings, processor, supervisor=supervisor)
         senders["telegram"] = telegram.sender
         await telegram.start(app)
     if not settings.telegram_enabled and not settings.slack_enabled:
@@ -97,12 +114,19 @@ async def run(settings: Settings) -> None:
             await uow.commit()  # the vectors it encoded
 
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
-    scheduler.add_job(
-        worker.sweep, "interval", seconds=1, id="outbox", max_instances=1, coalesce=True
+    jobs = (
+        ("outbox", worker.sweep, 1, timedelta(minutes=2)),
+        ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
     )
-    scheduler.add_job(
-        sync_knowledge, "interval", seconds=10, id="kb-sync", max_instances=1, coalesce=True
-    )
+    for name, work, seconds, stale_after in jobs:
+        scheduler.add_job(
+            supervisor.job(name, work, stale_after=stale_after),
+            "interval",
+            seconds=seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.start()
     server = _Server(
         uvicorn.Config(
@@ -120,4 +144,10 @@ async def run(settings: Settings) -> None:
         scheduler.shutdown(wait=False)
         if telegram is not None:
             await telegram.stop()
+        await supervisor.stop()
         await database.dispose()
+    if dead:
+        raise ConfigurationError(
+            "stopped: {parts} died and could not be restarted (see the log above)",
+            parts=", ".join(dead),
+        )

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     slack_api_url: str = PUBLIC_SLACK_API
     slack_triage_channel: str | None = None
 
+    health_channel_down_after: float = Field(default=120.0, gt=0)
+    """Seconds a configured channel may fail before /healthz answers 503."""
+
     # Knowledge-base suggestions: the semantic signal (a multilingual sentence encoder shipped
     # with chatdesk) beside the lexical engine; off = the lexical engine alone.
     kb_semantic: bool = True

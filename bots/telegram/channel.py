@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from aiogram import Dispatcher
@@ -11,14 +9,15 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommand
 from fastapi import FastAPI
 
 from bots.telegram.bot import create_bot
-from bots.telegram.events import CLOUD_DOWNLOAD_LIMIT
+from bots.telegram.events import CHANNEL, CLOUD_DOWNLOAD_LIMIT
 from bots.telegram.handlers import build_router
-from bots.telegram.polling import poll
+from bots.telegram.polling import Poller, PollingLock, PollingOptions
 from bots.telegram.sender import TelegramSender
-from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route
+from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route, watch_webhook
 from core.intake.commands import bot_commands
 from core.intake.inbound import InboundProcessor
 from core.settings import Settings
+from core.supervision import HealthRegistry, Supervisor
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -31,18 +30,29 @@ class TelegramChannel:
         processor: InboundProcessor,
         *,
         file_limit: int = CLOUD_DOWNLOAD_LIMIT,
+        supervisor: Supervisor | None = None,
+        polling: PollingOptions | None = None,
+        polling_lock: PollingLock | None = None,
     ) -> None:
         """``file_limit``: the largest file the Bot API server lets the bot download. 20 MB on
         Telegram's servers and on a self-hosted ``telegram-bot-api`` unless it runs ``--local``,
-        so a custom server URL alone says nothing about it."""
+        so a custom server URL alone says nothing about it. ``supervisor`` keeps polling alive
+        and reports the channel's health (the process's shared one; a private one if None)."""
         self.settings = settings
         self.processor = processor
         self.file_limit = file_limit
         self.bot = create_bot(settings)
         self.sender = TelegramSender(self.bot)
         self.dispatcher = Dispatcher()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self.supervisor = supervisor or Supervisor(HealthRegistry())
+        self.health = self.supervisor.registry.probe(CHANNEL, kind="channel")
+        self.poller = Poller(
+            self.dispatcher,
+            self.bot,
+            allowed_updates=ALLOWED_UPDATES,
+            options=polling,
+            lock=polling_lock,
+        )
 
     @property
     def webhook_mode(self) -> bool:
@@ -59,12 +69,20 @@ class TelegramChannel:
             if secret is None:
                 raise ValueError("CHATDESK_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
             add_webhook_route(
-                app, dispatcher=self.dispatcher, bot=self.bot, secret=secret.get_secret_value()
+                app,
+                dispatcher=self.dispatcher,
+                bot=self.bot,
+                secret=secret.get_secret_value(),
+                probe=self.health,
             )
             await self.bot.set_webhook(
                 str(self.settings.telegram_webhook_url),
                 secret_token=secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,
+            )
+            url = str(self.settings.telegram_webhook_url)
+            self.supervisor.spawn(
+                CHANNEL, lambda probe: watch_webhook(self.bot, url, probe), kind="channel"
             )
             log.info(
                 "telegram: @%s on webhook %s (served at %s)",
@@ -73,9 +91,7 @@ class TelegramChannel:
                 WEBHOOK_PATH,
             )
         else:
-            self._task = asyncio.create_task(
-                poll(self.dispatcher, self.bot, allowed_updates=ALLOWED_UPDATES, stop=self._stop)
-            )
+            self.supervisor.spawn(CHANNEL, self.poller.run, kind="channel")
             log.info("telegram: @%s polling %s", me.username, self.settings.telegram_api_url)
 
     async def _register_commands(self) -> None:
@@ -97,9 +113,5 @@ class TelegramChannel:
                 )
 
     async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self.supervisor.stop(CHANNEL)
         await self.bot.session.close()

@@ -22,6 +22,7 @@ _JSON_FIELDS = frozenset(
         "commands",
         "allowed_updates",
         "scope",
+        "reaction",
     }
 )
 _INT_FIELDS = frozenset(
@@ -48,6 +49,7 @@ _BOOL_FIELDS = frozenset(
         "drop_pending_updates",
         "has_spoiler",
         "disable_content_type_detection",
+        "is_big",
     }
 )
 

@@ -12,8 +12,9 @@ Usage::
 Simulate people with ``user_sends_text/photo/document``, ``user_presses_button``,
 ``push_update``, ``user_blocks_bot``; inspect ``requests``, ``requests_for(method)``,
 ``messages_in(chat_id)`` (the bot's messages with edits applied), ``callback_answers``,
-``commands``, ``pending_updates``; wait with ``wait_for(predicate)``; inject failures with
-``fail_next``. Limits enforced: text 1-4096 UTF-16 units after HTML parsing (malformed HTML
+``commands``, ``pending_updates``, ``reactions``; wait with ``wait_for(predicate)``; inject
+failures with ``fail_next`` (an API error, an HTML page, a dropped or reset connection, an
+answer that never comes) or a whole outage with ``go_down``/``come_back``. Limits enforced: text 1-4096 UTF-16 units after HTML parsing (malformed HTML
 is a 400), captions 1024, callback_data 1-64 bytes, callback answers 200 chars, downloads 20 MB.
 """
 
@@ -26,6 +27,14 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from tests.fakes.local_http import serve_on_free_port
+from tests.fakes.telegram_faults import (
+    BAD_GATEWAY_PAGE,
+    DISCONNECT,
+    RESET,
+    Fault,
+    FaultPlan,
+    fault_for,
+)
 from tests.fakes.telegram_objects import (
     ApiError,
     TgChat,
@@ -40,7 +49,7 @@ from tests.fakes.telegram_updates import UpdateQueue
 from tests.fakes.waiting import ChangeSignal
 
 T = TypeVar("T")
-DISCONNECT = 0  # ``fail_next(method, status=DISCONNECT)`` drops the connection instead
+__all__ = ["BAD_GATEWAY_PAGE", "DISCONNECT", "RESET", "FakeTelegramServer"]
 
 
 class FakeTelegramServer:
@@ -60,7 +69,7 @@ class FakeTelegramServer:
         self.signal = ChangeSignal()
         self.updates = UpdateQueue(self.signal)
         self._callback_ids = itertools.count(1)
-        self._failures: dict[str, list[ApiError | None]] = {}
+        self.faults = FaultPlan()
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -76,6 +85,7 @@ class FakeTelegramServer:
             "editMessageText": self.state.edit_message_text,
             "editMessageReplyMarkup": self.state.edit_message_reply_markup,
             "answerCallbackQuery": self.state.answer_callback_query,
+            "setMessageReaction": self.state.set_message_reaction,
             "sendPhoto": lambda p: self.state.send_media("photo", p),
             "sendDocument": lambda p: self.state.send_media("document", p),
             "sendMediaGroup": self.state.send_media_group,
@@ -233,6 +243,11 @@ class FakeTelegramServer:
     def commands(self) -> list[dict[str, Any]]:
         return self.state.commands
 
+    @property
+    def reactions(self) -> dict[tuple[int, int], list[str]]:
+        """(chat id, message id) -> the emoji the bot set on that message."""
+        return self.state.reactions
+
     async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109 (the test-facing API the brief asks for)
         """Wait until ``predicate()`` is truthy (re-checked on every change); return its value."""
         result = await self.signal.wait_until(predicate, timeout)
@@ -249,20 +264,33 @@ class FakeTelegramServer:
         retry_after: int = 1,
         times: int = 1,
         description: str | None = None,
+        page: str | None = None,
+        hang: float = 0.0,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` with an error instead of running it.
-        ``status=DISCONNECT`` (0) drops the connection, which aiogram sees as a network error."""
-        error = None
-        if status != DISCONNECT:
-            parameters = {"retry_after": retry_after} if status == 429 else None
-            error = ApiError(
-                status,
-                description or default_description(status, retry_after),
-                parameters=parameters,
-            )
-        self._failures.setdefault(self._by_lower.get(method.lower(), method), []).extend(
-            [error] * times
+        ``status=DISCONNECT`` closes the connection and ``RESET`` resets it (aiogram sees a
+        network error); ``page`` answers that non-JSON text with ``status`` (e.g. Telegram's
+        502 page, ``BAD_GATEWAY_PAGE``); ``hang`` waits that many seconds first."""
+        fault = fault_for(
+            status,
+            description=description or default_description(status, retry_after),
+            retry_after=retry_after,
+            page=page,
+            hang=hang,
         )
+        self.faults.add(self._by_lower.get(method.lower(), method), fault, times)
+
+    def hang_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer for ``seconds``, then the
+        connection closes: the client times out first. The call has no effect."""
+        self.faults.add(self._by_lower.get(method.lower(), method), Fault(hang=seconds), times)
+
+    def go_down(self) -> None:
+        """Every call from now on has its connection reset, until :meth:`come_back`."""
+        self.faults.down = True
+
+    def come_back(self) -> None:
+        self.faults.down = False
 
     def _notify(self) -> None:
         self.signal.notify()
@@ -294,14 +322,12 @@ class FakeTelegramServer:
             params = decode_params(await self._raw_params(request))
             self.requests.append((method, params))
             self._notify()
-            failures = self._failures.get(method)
-            if failures:
-                error = failures.pop(0)
-                if error is None:
-                    assert request.transport is not None
-                    request.transport.close()
-                    return web.Response(status=500)
-                raise error
+            fault = self.faults.take(method)
+            if fault is not None:
+                try:
+                    return await self.faults.serve(fault, request)
+                finally:
+                    self._notify()
             if method == "getUpdates":
                 result = await self.updates.get_updates(params)
             else:

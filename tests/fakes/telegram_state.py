@@ -22,6 +22,13 @@ from tests.fakes.telegram_objects import (
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+# The emoji Telegram accepts as a reaction (ReactionTypeEmoji); anything else is REACTION_INVALID.
+_REACTIONS = (
+    "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤\u200d🔥 🌚 🌭 💯 🤣 ⚡ "
+    "🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨\u200d💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 "
+    "🤪 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷\u200d♂ 🤷 🤷\u200d♀ 😡"
+)
+REACTION_EMOJI = frozenset(_REACTIONS.split())
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -39,6 +46,7 @@ class BotApiState:
         self.open_callbacks: set[str] = set()
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: list[dict[str, Any]] = []
+        self.reactions: dict[tuple[int, int], list[str]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
 
     # -- building blocks used by both the API methods and the simulated people ----------
@@ -265,6 +273,21 @@ class BotApiState:
             raise bad_request("MESSAGE_TOO_LONG")
         self.open_callbacks.discard(query_id)
         self.callback_answers.append(params | {"callback_query_id": query_id})
+        return True
+
+    def set_message_reaction(self, params: dict[str, Any]) -> bool:
+        chat = self.chat_for(params.get("chat_id"))
+        key = (chat.id, int(params.get("message_id") or 0))
+        if key not in self.messages:
+            raise bad_request("message to react not found")
+        emoji = []
+        for reaction in params.get("reaction") or []:
+            if reaction.get("type") != "emoji" or reaction.get("emoji") not in REACTION_EMOJI:
+                raise bad_request("REACTION_INVALID")
+            emoji.append(reaction["emoji"])
+        if len(emoji) > 1:
+            raise bad_request("REACTIONS_TOO_MANY")  # bots set at most one reaction
+        self.reactions[key] = emoji
         return True
 
     def set_my_commands(self, params: dict[str, Any]) -> bool:

@@ -8,9 +8,9 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI
-
+from admin.app import create_app
 from bots.telegram.channel import TelegramChannel
+from bots.telegram.polling import PollingOptions
 from chatdesk.runner import agent_rooms
 from core.intake.events import DeskConfig
 from core.intake.inbound import InboundProcessor
@@ -20,6 +20,7 @@ from core.services import article_curation, knowledge_index
 from core.services.context import operator
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
+from core.supervision import HealthRegistry, Supervisor
 from storage.unit_of_work import Database
 from tests.fakes.telegram_objects import TgChat, TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -32,9 +33,17 @@ class TelegramDesk:
     """Start with :meth:`start`; :meth:`restart` stops the bot and starts a new one on the same
     database, as a process restart would."""
 
-    def __init__(self, db: Database, fake: FakeTelegramServer, **settings: Any) -> None:
+    def __init__(
+        self,
+        db: Database,
+        fake: FakeTelegramServer,
+        *,
+        polling: PollingOptions | None = None,
+        **settings: Any,
+    ) -> None:
         self.db = db
         self.fake = fake
+        self.polling = polling
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             database_url="sqlite+aiosqlite:///unused.db",
@@ -44,7 +53,9 @@ class TelegramDesk:
             **settings,
         )
         self.room: TgChat = group_chat(AGENTS_CHAT, "Agents")
-        self.app = FastAPI()
+        self.health = HealthRegistry()
+        self.supervisor = Supervisor(self.health)
+        self.app = create_app(settings=self.settings, database=db, health=self.health)
         self.channel: TelegramChannel | None = None
         self._ticker: asyncio.Task[None] | None = None
 
@@ -65,7 +76,9 @@ class TelegramDesk:
         processor = InboundProcessor(
             self.db.uow, kb=kb, config=config, after_commit=self.worker.kick
         )
-        self.channel = TelegramChannel(self.settings, processor)
+        self.channel = TelegramChannel(
+            self.settings, processor, supervisor=self.supervisor, polling=self.polling
+        )
         senders["telegram"] = self.channel.sender
         self.fake.register_chat(self.room)
         await self.channel.start(self.app)

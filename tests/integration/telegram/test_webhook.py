@@ -12,7 +12,7 @@ import pytest
 from bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from storage.unit_of_work import Database
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.integration.telegram.desk import TelegramDesk
+from tests.integration.telegram.desk import TelegramDesk, eventually
 from tests.integration.telegram.staff import RITA, outbox_rows, processed_keys, staffed_desk
 
 WEBHOOK_URL = "https://example.test/telegram/webhook"
@@ -87,3 +87,14 @@ async def test_a_wrong_or_missing_secret_is_401_and_a_bad_body_400_and_nothing_i
     assert await processed_keys(db) == []
     assert await outbox_rows(db) == []
     assert desk.chat(RITA) == [] and not fake.requests_for("sendMessage")
+
+
+async def test_healthz_reports_the_webhook_as_telegram_sees_it(
+    desk: TelegramDesk, fake: FakeTelegramServer, client: httpx.AsyncClient
+) -> None:
+    async def telegram_ok() -> bool:
+        body = (await client.get("/healthz")).json()
+        return bool(body["channels"]["telegram"]["status"] == "ok")
+
+    await eventually(telegram_ok)
+    assert fake.requests_for("getWebhookInfo"), "asked Telegram how the webhook is doing"
