@@ -70,7 +70,10 @@ def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
 async def run(settings: Settings) -> None:
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
-    knowledge_base = KnowledgeBase(model=EncoderLoader() if settings.kb_semantic else None)
+    knowledge_base = KnowledgeBase(
+        model=EncoderLoader() if settings.kb_semantic else None,
+        learn_after=settings.kb_learn_after,
+    )
     knowledge_base.start_model()  # in the background: suggestions are lexical until it is ready
     config = DeskConfig(
         default_language=settings.default_language, agent_rooms=agent_rooms(settings)

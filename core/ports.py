@@ -29,7 +29,15 @@ from core.domain.entities import (
     TicketMessage,
 )
 from core.domain.enums import Role, TicketStatus
-from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from core.domain.knowledge import (
+    Article,
+    ArticleStatus,
+    CandidateStatus,
+    ConfirmationSource,
+    PhrasingCandidate,
+    SuggestionEvent,
+    UnansweredQuestion,
+)
 from kb.semantic import StoredVector
 
 Entity = (
@@ -47,6 +55,7 @@ Entity = (
     | Article
     | SuggestionEvent
     | UnansweredQuestion
+    | PhrasingCandidate
 )
 
 
@@ -203,6 +212,26 @@ class KnowledgeLogRepository(Protocol):
         self, *, include_resolved: bool = False, limit: int = 100
     ) -> list[UnansweredQuestion]:
         """Groups by how often they were asked."""
+        ...
+
+    async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
+        """Every phrasing candidate of an article (any status), locked for update."""
+        ...
+
+    async def candidate(self, candidate_id: int) -> PhrasingCandidate | None:
+        """One candidate, locked for update."""
+        ...
+
+    async def candidates(
+        self, *, status: CandidateStatus | None = None, limit: int = 100
+    ) -> list[PhrasingCandidate]:
+        """Candidates, most confirmed first."""
+        ...
+
+    async def add_vote(
+        self, candidate_id: int, *, person_key: str, source: ConfirmationSource, at: datetime
+    ) -> bool:
+        """Record that a person confirmed a candidate; False when they already had."""
         ...
 
 

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Knowledge-base suggestions: the semantic signal (a multilingual sentence encoder shipped
     # with chatdesk) beside the lexical engine; off = the lexical engine alone.
     kb_semantic: bool = True
+    # A question this many different people confirmed an article answered becomes its phrasing.
+    kb_learn_after: int = Field(default=3, ge=1, le=1000)
 
     @field_validator("timezone")
     @classmethod

@@ -26,7 +26,15 @@ from core.domain.entities import (
     TicketMessage,
 )
 from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
-from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from core.domain.knowledge import (
+    Article,
+    ArticleStatus,
+    CandidateStatus,
+    ConfirmationSource,
+    PhrasingCandidate,
+    SuggestionEvent,
+    UnansweredQuestion,
+)
 from core.ports import AgentRoom
 from kb.semantic import StoredVector
 from storage import tables as t
@@ -403,6 +411,34 @@ class SqlKnowledgeLogRepository(_Repo):
             t.kb_unanswered.c.count.desc(), t.kb_unanswered.c.last_seen.desc()
         ).limit(limit)
         return list((await self.session.execute(query)).scalars())
+
+    async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
+        c = t.kb_phrasing_candidates.c
+        query = select(PhrasingCandidate).where(c.article_id == article_id).order_by(c.id)
+        return list((await self.session.execute(query.with_for_update())).scalars())
+
+    async def candidate(self, candidate_id: int) -> PhrasingCandidate | None:
+        query = select(PhrasingCandidate).where(t.kb_phrasing_candidates.c.id == candidate_id)
+        return (await self.session.execute(query.with_for_update())).scalar_one_or_none()
+
+    async def candidates(
+        self, *, status: CandidateStatus | None = None, limit: int = 100
+    ) -> list[PhrasingCandidate]:
+        c = t.kb_phrasing_candidates.c
+        query = select(PhrasingCandidate)
+        if status is not None:
+            query = query.where(c.status == status.value)
+        query = query.order_by(c.people.desc(), c.last_seen.desc(), c.id).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+    async def add_vote(
+        self, candidate_id: int, *, person_key: str, source: ConfirmationSource, at: datetime
+    ) -> bool:
+        values = {"candidate_id": candidate_id, "person_key": person_key, "source": source.value,
+                  "created_at": at}  # fmt: skip
+        statement = _upsert_ignore(self.is_postgres, t.kb_phrasing_votes, values)
+        result = await self.session.execute(statement.returning(t.kb_phrasing_votes.c.candidate_id))
+        return result.first() is not None
 
 
 class SqlConversationRepository(_Repo):

@@ -32,7 +32,13 @@ from core.domain.enums import (
     TicketStatus,
     TicketType,
 )
-from core.domain.knowledge import ArticleStatus, SuggestionOutcome, UnansweredReason
+from core.domain.knowledge import (
+    ArticleStatus,
+    CandidateStatus,
+    ConfirmationSource,
+    SuggestionOutcome,
+    UnansweredReason,
+)
 from storage.types import IntEnumType, StrEnumType, UTCDateTime
 
 NAMING = {
@@ -295,6 +301,36 @@ kb_suggestion_events = Table(
     Column("answered_at", UTCDateTime()),
 )
 
+kb_phrasing_candidates = Table(
+    "kb_phrasing_candidates",
+    metadata,
+    _pk(),
+    Column("article_id", String(100), nullable=False, index=True),
+    Column("normalized", String(500), nullable=False),
+    Column("sample", Text, nullable=False),
+    Column("status", StrEnumType(CandidateStatus, 16), nullable=False, index=True),
+    Column("people", Integer, nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Column("decided_at", UTCDateTime()),
+    Column("decided_by", String(200)),
+)
+
+# Who confirmed a candidate, so that one person confirming twice counts once.
+kb_phrasing_votes = Table(
+    "kb_phrasing_votes",
+    metadata,
+    Column(
+        "candidate_id",
+        Id,
+        ForeignKey("kb_phrasing_candidates.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_key", String(40), primary_key=True),
+    Column("source", StrEnumType(ConfirmationSource, 16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
 kb_unanswered = Table(
     "kb_unanswered",
     metadata,
@@ -362,6 +398,7 @@ def map_entities() -> None:
         (k.Article, kb_articles),
         (k.SuggestionEvent, kb_suggestion_events),
         (k.UnansweredQuestion, kb_unanswered),
+        (k.PhrasingCandidate, kb_phrasing_candidates),
     ):
         mapper_registry.map_imperatively(entity, table)
     _MAPPED = True

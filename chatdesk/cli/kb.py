@@ -9,14 +9,14 @@ from typing import Any
 import click
 
 from chatdesk.cli.runtime import command_runner, open_database
-from core.domain.knowledge import ArticleStatus
+from core.domain.knowledge import ArticleStatus, CandidateStatus
 from core.errors import ChatdeskError, InvalidInput
-from core.services import article_curation, knowledge_index
+from core.services import article_curation, knowledge_index, phrasing_learning
 from core.services.context import operator
 from core.settings import Settings
 from kb.encoder import EncoderLoader
 from kb.evaluation import evaluate
-from storage.kb_read_models import translation_group
+from storage.kb_read_models import phrasing_candidates, translation_group
 from storage.unit_of_work import Database
 
 MAX_FILE_BYTES = 1_000_000
@@ -260,6 +260,72 @@ async def kb_show(settings: Settings, article_id: str) -> None:
         f"shown {article.suggested_count}, opened {article.opened_count}, helped {article.helped_count}, "
         f"not helped {article.not_helped_count}\n\n{article.body}"
     )
+
+
+@kb_group.group("learn", invoke_without_command=True)
+@click.option(
+    "--status",
+    type=click.Choice([*(s.value for s in CandidateStatus), "all"]),
+    default="pending",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.pass_context
+def learn(ctx: click.Context, status: str, limit: int) -> None:
+    """Questions articles answered ("this solved it", or an agent sent the article): phrasings
+    the articles may learn, most confirmed first. Accept or reject them by number."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(learn_list, status=status, limit=limit)
+
+
+@command_runner
+async def learn_list(settings: Settings, status: str, limit: int) -> None:
+    wanted = None if status == "all" else CandidateStatus(status)
+    async with open_database(settings) as database, database.uow() as uow:
+        rows = await phrasing_candidates(uow, status=wanted, limit=limit)
+    if not rows:
+        click.echo(f"no {'' if wanted is None else wanted.value + ' '}phrasing candidates")
+        return
+    click.echo(
+        f"added automatically once {settings.kb_learn_after} different people confirm one "
+        "(CHATDESK_KB_LEARN_AFTER)"
+    )
+    for row in rows:
+        c = row.candidate
+        click.echo(
+            f"{c.id:>5}  {c.people:>3} people  {c.status.value:<8}  {c.article_id:<28} "
+            f"{c.sample[:80]}"
+        )
+
+
+@learn.command("accept")
+@click.argument("candidate_id", type=int)
+@command_runner
+async def learn_accept(settings: Settings, candidate_id: int) -> None:
+    """Add candidate CANDIDATE_ID to its article's phrasings."""
+    await _decide(settings, candidate_id, accept=True)
+
+
+@learn.command("reject")
+@click.argument("candidate_id", type=int)
+@command_runner
+async def learn_reject(settings: Settings, candidate_id: int) -> None:
+    """Never add candidate CANDIDATE_ID, however many people confirm it."""
+    await _decide(settings, candidate_id, accept=False)
+
+
+async def _decide(settings: Settings, candidate_id: int, *, accept: bool) -> None:
+    async with open_database(settings) as database, database.uow() as uow:
+        candidate = await phrasing_learning.decide(
+            uow,
+            knowledge_index.KnowledgeBase(),
+            actor=operator(),
+            candidate_id=candidate_id,
+            accept=accept,
+        )
+        await uow.commit()
+    verb = "added to" if accept else "rejected for"
+    click.echo(f"{candidate.sample!r} {verb} {candidate.article_id}")
 
 
 @kb_group.group("phrasings")

@@ -75,6 +75,7 @@ async def press(turn: Turn, action: str) -> bool:
             event_id=talk.data["ev"],
             outcome=SuggestionOutcome.HELPED,
             article_id=article_id,
+            learn_after=turn.kb.learn_after,
         )
         talk.reset()
         turn.say("Glad it helped! Write to me any time you need something else.")

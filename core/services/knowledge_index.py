@@ -33,9 +33,15 @@ class KnowledgeBase:
     """The in-memory suggestion index over published articles."""
 
     def __init__(
-        self, *, threshold: float | None = None, model: EncoderLoader | None = None
+        self,
+        *,
+        threshold: float | None = None,
+        model: EncoderLoader | None = None,
+        learn_after: int = 3,
     ) -> None:
-        """*model* adds the semantic signal (None: the lexical engine only)."""
+        """*model* adds the semantic signal (None: the lexical engine only); *learn_after* is how
+        many different people must confirm a question before an article learns it."""
+        self.learn_after = learn_after
         self._threshold = threshold
         self._model = model
         self.engine = SuggestionEngine(threshold=threshold)

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from core.domain.knowledge import (
     Article,
     ArticleStatus,
+    ConfirmationSource,
     SuggestionEvent,
     SuggestionOutcome,
     UnansweredQuestion,
@@ -21,6 +22,7 @@ from core.domain.knowledge import (
 )
 from core.errors import InvalidInput, NotFound
 from core.ports import UnitOfWork
+from core.services import phrasing_learning
 from core.services.knowledge_index import KnowledgeBase
 from kb.normalize import normalize
 
@@ -94,9 +96,12 @@ async def record_outcome(
     outcome: SuggestionOutcome,
     article_id: str | None = None,
     ticket_id: int | None = None,
+    learn_after: int = phrasing_learning.LEARN_AFTER,
 ) -> None:
     """The person's answer to a suggestion. Only the first answer counts toward the statistics;
-    a later escalation still links the ticket."""
+    a later escalation still links the ticket. "This solved it" makes the question a candidate
+    phrasing of the article (added once ``learn_after`` people confirmed it); "not helpful" never
+    does."""
     event = await uow.knowledge_log.event(event_id, for_update=True)
     if event is None:
         raise NotFound("That suggestion is no longer known.")
@@ -118,7 +123,17 @@ async def record_outcome(
     event.outcome, event.answered_at = outcome, now
     if outcome == SuggestionOutcome.HELPED:
         event.helped_article_id = article_id
-        await uow.articles.bump([article_id] if article_id else event.article_ids[:1], "helped")
+        helped = article_id or (event.article_ids[0] if event.article_ids else None)
+        await uow.articles.bump([helped] if helped else [], "helped")
+        if helped is not None:
+            await phrasing_learning.confirm(
+                uow,
+                article_id=helped,
+                question=event.question,
+                person=phrasing_learning.person_key(person_id=event.person_id, event_id=event.id),
+                source=ConfirmationSource.HELPED,
+                learn_after=learn_after,
+            )
     else:
         await uow.articles.bump([article_id] if article_id else event.article_ids, "not_helped")
         await _log_unanswered(uow, event.question, event.language, UnansweredReason.NOT_HELPED)
