@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from admin.health import add_health_route
 from core.domain.enums import TicketStatus
+from core.domain.numbers import parse_ticket_number
 from core.settings import Settings
 from core.supervision import HealthRegistry
 from storage import read_models as queries
@@ -33,6 +34,17 @@ def create_app(
         down_after=timedelta(seconds=settings.health_channel_down_after),
     )
 
+    async def _ticket_detail(raw: str) -> queries.TicketDetail:
+        """The ticket a URL names; 404 for one that does not exist or cannot (¹⁰⁰¹, 25 digits)."""
+        number = parse_ticket_number(raw)
+        found = None
+        if number is not None:
+            async with database.uow() as uow:
+                found = await queries.ticket_detail(uow, number)
+        if found is None:
+            raise HTTPException(404, f"There is no ticket #{raw[:40]}.")
+        return found
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def dashboard(request: Request) -> Any:
         async with database.uow() as uow:
@@ -51,11 +63,8 @@ def create_app(
         )
 
     @app.get("/tickets/{number}", response_class=HTMLResponse, include_in_schema=False)
-    async def ticket_page(request: Request, number: int) -> Any:
-        async with database.uow() as uow:
-            found = await queries.ticket_detail(uow, number)
-        if found is None:
-            raise HTTPException(404, f"There is no ticket #{number}.")
+    async def ticket_page(request: Request, number: str) -> Any:
+        found = await _ticket_detail(number)
         row, messages, audit, names = found
         return TEMPLATES.TemplateResponse(
             request,
@@ -76,11 +85,8 @@ def create_app(
         return [_ticket_json(row) for row in rows]
 
     @app.get("/api/tickets/{number}")
-    async def api_ticket(number: int) -> dict[str, Any]:
-        async with database.uow() as uow:
-            found = await queries.ticket_detail(uow, number)
-        if found is None:
-            raise HTTPException(404, f"There is no ticket #{number}.")
+    async def api_ticket(number: str) -> dict[str, Any]:
+        found = await _ticket_detail(number)
         row, messages, audit, names = found
         return {
             **_ticket_json(row),

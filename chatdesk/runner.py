@@ -1,8 +1,8 @@
 """`chatdesk run`: every configured part in one process and one event loop.
 
 Always: migrations to head, the admin web app (uvicorn), the knowledge index and the
-scheduler's sweeps (outbox delivery, knowledge sync). The Telegram bot joins when its token
-is configured (long polling, or webhook on the admin app's server).
+scheduler's sweeps (outbox delivery, knowledge sync). Every messenger whose settings are
+present joins (see :mod:`chatdesk.channels`); the runner names none of them.
 
 Every long-running part runs under one :class:`core.supervision.Supervisor` and reports to one
 health registry, which ``/healthz`` shows. A part that dies beyond restarting stops the process
@@ -22,12 +22,14 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
+from chatdesk.channels import agent_rooms, configured
+from core.channels import Channel, ChannelHost
+from core.domain.conversation import IdleLimits
 from core.errors import ConfigurationError
 from core.intake.events import DeskConfig
 from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
-from core.ports import AgentRoom
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
@@ -58,15 +60,6 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def agent_rooms(settings: Settings) -> tuple[AgentRoom, ...]:
-    rooms = []
-    if settings.telegram_enabled and settings.telegram_agents_chat:
-        rooms.append(
-            AgentRoom("telegram", settings.telegram_agents_chat, settings.default_language)
-        )
-    return tuple(rooms)
-
-
 async def run(settings: Settings) -> None:
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
@@ -75,9 +68,7 @@ async def run(settings: Settings) -> None:
         learn_after=settings.kb_learn_after,
     )
     knowledge_base.start_model()  # in the background: suggestions are lexical until it is ready
-    config = DeskConfig(
-        default_language=settings.default_language, agent_rooms=agent_rooms(settings)
-    )
+    config = desk_config(settings)
     async with database.uow() as uow:
         await knowledge_base.load(uow, wait_for_model=False)
         await sync_agent_rooms(uow, config.agent_rooms)
@@ -101,14 +92,20 @@ async def run(settings: Settings) -> None:
     )
     app = create_app(settings=settings, database=database, health=health)
 
-    telegram = None
-    if settings.telegram_enabled:
-        from bots.telegram.channel import TelegramChannel
-
-        telegram = TelegramChannel(settings, processor, supervisor=supervisor)
-        senders["telegram"] = telegram.sender
-        await telegram.start(app)
-    if not settings.telegram_enabled and not settings.slack_enabled:
+    host = ChannelHost(
+        settings=settings,
+        processor=processor,
+        uow_factory=database.uow,
+        web=app,
+        supervisor=supervisor,
+    )
+    channels: list[Channel] = []
+    for kind in configured(settings):
+        channel = kind.create(host)
+        senders[channel.name] = channel.sender
+        await channel.start()
+        channels.append(channel)
+    if not channels:
         log.info("no messenger tokens configured: serving the admin panel only")
 
     async def sync_knowledge() -> None:
@@ -145,8 +142,8 @@ async def run(settings: Settings) -> None:
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
-        if telegram is not None:
-            await telegram.stop()
+        for channel in reversed(channels):
+            await channel.stop()
         await supervisor.stop()
         await database.dispose()
     if dead:
@@ -154,3 +151,15 @@ async def run(settings: Settings) -> None:
             "stopped: {parts} died and could not be restarted (see the log above)",
             parts=", ".join(dead),
         )
+
+
+def desk_config(settings: Settings) -> DeskConfig:
+    return DeskConfig(
+        default_language=settings.default_language,
+        agent_rooms=agent_rooms(settings),
+        limits=IdleLimits(
+            draft=timedelta(minutes=settings.draft_idle_minutes),
+            rating_comment=timedelta(minutes=settings.rating_comment_minutes),
+            prompt=timedelta(minutes=settings.prompt_idle_minutes),
+        ),
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from core.messages import Span, fill
+
 
 class Term(str):
     """A parameter that is itself a message id (a field name like "comment"): translated too."""
@@ -17,8 +19,10 @@ class Term(str):
 
 
 def _shown(value: object) -> object:
-    """Enums read as words: TicketStatus.IN_PROGRESS → "in progress"."""
-    return value.value.replace("_", " ") if isinstance(value, Enum) else value
+    """Enums read as words: TicketStatus.IN_PROGRESS → "in progress"; a span reads as its text."""
+    if isinstance(value, Enum):
+        return value.value.replace("_", " ")
+    return value.text if isinstance(value, Span) else value
 
 
 class ChatdeskError(Exception):
@@ -30,14 +34,18 @@ class ChatdeskError(Exception):
         shown = {name: _shown(value) for name, value in params.items()}
         super().__init__(message.format(**shown) if params else message)
 
-    def translated(self, language: str | None) -> str:
+    def spans(self, language: str | None) -> tuple[Span, ...]:
+        """The message in ``language``; a :class:`Span` parameter (a command hint) keeps its style."""
         from core.i18n import gettext
 
         values = {
             name: gettext(language, str(_shown(value))) if isinstance(value, Enum | Term) else value
             for name, value in self.params.items()
         }
-        return gettext(language, self.template, **values)
+        return fill(gettext(language, self.template), values)
+
+    def translated(self, language: str | None) -> str:
+        return "".join(span.text for span in self.spans(language))
 
 
 class NotFound(ChatdeskError):

@@ -35,3 +35,9 @@ def gettext(language: str | None, message: str, **values: object) -> str:
     """Translate ``message`` into ``language`` and fill ``{placeholders}`` from ``values``."""
     translated = _translations(language or "en").gettext(message)
     return translated.format(**values) if values else translated
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` as a message id for the catalog where it is defined; it is translated
+    later, where it is shown."""
+    return message

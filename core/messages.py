@@ -8,15 +8,22 @@ Slack Block Kit) with escaping, length limits and callback-data limits handled t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Literal, Protocol
 
-SpanStyle = Literal["plain", "bold", "italic", "code", "pre", "quote"]
+SpanStyle = Literal["plain", "bold", "italic", "code", "pre", "quote", "command"]
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A run of text with one style. ``url`` makes it a link (http/https only)."""
+    """A run of text with one style. ``url`` makes it a link (http/https only).
+
+    Style ``command`` is a command hint: ``text`` is the command and its arguments without any
+    syntax ("claim 1001"), and each channel writes it its own way ("/claim 1001" in Telegram,
+    "/desk claim 1001" in Slack). So no core text ever spells a slash command.
+    """
 
     text: str
     style: SpanStyle = "plain"
@@ -63,12 +70,20 @@ class Reply:
     markdown: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
 
-    def plain_text(self) -> str:
-        """The message without styling, for logs, tests and channels without formatting."""
-        text = "".join(span.text for span in self.spans)
+    def plain_text(self, command: CommandSyntax | None = None) -> str:
+        """The message without styling, for logs, tests and channels without formatting;
+        ``command`` writes command hints in a channel's syntax (bare when not given)."""
+        text = "".join(
+            command(span.text) if command and span.style == "command" else span.text
+            for span in self.spans
+        )
         if self.markdown:
             text = f"{text}\n\n{self.markdown}" if text else self.markdown
         return text
+
+
+CommandSyntax = Callable[[str], str]
+"""How a channel writes a command hint: "claim 1001" → "/claim 1001"."""
 
 
 def text(*parts: str | Span) -> tuple[Span, ...]:
@@ -90,6 +105,33 @@ def code(value: str) -> Span:
 
 def quote(value: str) -> Span:
     return Span(value, "quote")
+
+
+def command_hint(command: str) -> Span:
+    """A command for the person to type, e.g. ``command_hint("claim 1001")``."""
+    return Span(command, "command")
+
+
+def fill(template: str, values: Mapping[str, object]) -> tuple[Span, ...]:
+    """Fill a (translated) template's ``{placeholders}``: a :class:`Span` value keeps its style,
+    anything else becomes plain text. Literal text is never parsed as markup."""
+    out: list[Span] = []
+    plain = ""
+    for literal, name, spec, conversion in Formatter().parse(template):
+        plain += literal
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, Span):
+            if plain:
+                out.append(Span(plain))
+                plain = ""
+            out.append(value)
+        else:
+            plain += format(str(value) if conversion else value, spec or "")
+    if plain:
+        out.append(Span(plain))
+    return tuple(out)
 
 
 class DeliveryError(Exception):

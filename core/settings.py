@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     admin_host: str = "127.0.0.1"
     admin_port: int = Field(default=8000, ge=1, le=65535)
 
+    # How long the bot waits for an answer before the next message starts anew.
+    draft_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    rating_comment_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    prompt_idle_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
+
     telegram_token: SecretStr | None = None
     telegram_api_url: str = PUBLIC_TELEGRAM_API
     telegram_agents_chat: str | None = None

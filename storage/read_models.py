@@ -52,9 +52,11 @@ async def recent_tickets(uow: SqlUnitOfWork, *, limit: int = 50) -> list[TicketR
     ]
 
 
-async def ticket_detail(
-    uow: SqlUnitOfWork, number: int
-) -> tuple[TicketRow, list[TicketMessage], list[AuditEntry], dict[int, str]] | None:
+TicketDetail = tuple[TicketRow, list[TicketMessage], list[AuditEntry], dict[int, str]]
+"""A ticket, its conversation, its audit trail and the names of everyone in them."""
+
+
+async def ticket_detail(uow: SqlUnitOfWork, number: int) -> TicketDetail | None:
     ticket = await uow.tickets.get(number)
     if ticket is None or ticket.id is None:
         return None

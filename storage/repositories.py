@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.domain.conversation import Conversation
+from core.domain.conversation import Conversation, Draft, Step
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -40,6 +41,7 @@ from kb.semantic import StoredVector
 from storage import tables as t
 
 FIRST_TICKET_NUMBER = 1001
+log = logging.getLogger(__name__)
 
 
 class _Repo:
@@ -449,15 +451,26 @@ class SqlConversationRepository(_Repo):
             t.conversations.c.channel == channel, t.conversations.c.chat_ref == chat_ref
         )
         row = (await self.session.execute(query)).mappings().first()
-        return Conversation(**row) if row else None
+        if row is None:
+            return None
+        try:
+            step, draft = Step(row["state"]), Draft.from_json(row["data"])
+        except (ValueError, TypeError, KeyError):
+            # Written by an older version in a shape this one cannot read: start over, since a
+            # half-read draft would be worse than none.
+            log.warning("conversation %s:%s unreadable, starting over", channel, chat_ref)
+            step, draft = Step.IDLE, Draft()
+        return Conversation(
+            channel, chat_ref, row["person_id"], step, draft, updated_at=row["updated_at"]
+        )
 
     async def save(self, conversation: Conversation) -> None:
         values = {
             "channel": conversation.channel,
             "chat_ref": conversation.chat_ref,
             "person_id": conversation.person_id,
-            "state": conversation.state,
-            "data": conversation.data,
+            "state": conversation.step.value,
+            "data": conversation.draft.to_json(),
             "updated_at": conversation.updated_at,
         }
         await self.session.execute(

@@ -2,7 +2,8 @@
 
 Every span is escaped, so text that came from a person is never parsed as markup; links are
 made only for http/https URLs; long text is split into several messages within Telegram's
-limit, and the keyboard goes on the last one.
+limit, and the keyboard goes on the last one. A command hint is written Telegram's way
+("/claim 1001"), which Telegram itself makes tappable.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.telegram.html_split import TELEGRAM_TEXT_LIMIT, split_html
 from bots.telegram.markdown import escape, is_web_url, markdown_to_telegram_html
+from bots.telegram.profile import TELEGRAM_PROFILE
 from core.messages import Button, Reply, Span
 
 __all__ = [
@@ -42,7 +44,8 @@ class RenderedReply:
 
 
 def render_span(span: Span) -> str:
-    body = escape(span.text)
+    text = TELEGRAM_PROFILE.command_hint(span.text) if span.style == "command" else span.text
+    body = escape(text)
     tag = _STYLE_TAGS.get(span.style)
     if tag is not None:
         body = f"<{tag}>{body}</{tag}>"

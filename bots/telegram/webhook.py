@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
-from fastapi import FastAPI, Request, Response
+from fastapi import Request, Response
 from pydantic import ValidationError
 
+from core.channels import WebRoutes
 from core.supervision import Probe
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def add_webhook_route(
-    app: FastAPI, *, dispatcher: Dispatcher, bot: Bot, secret: str, probe: Probe
+    app: WebRoutes, *, dispatcher: Dispatcher, bot: Bot, secret: str, probe: Probe
 ) -> None:
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")

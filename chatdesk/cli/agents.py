@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import click
 
+from chatdesk.channels import CHANNEL_KINDS
 from chatdesk.cli.runtime import command_runner, open_database
 from core.domain.enums import Role, SupportLine
 from core.errors import ChatdeskError
@@ -13,23 +15,32 @@ from core.services import people
 from core.services.context import operator
 from core.settings import Settings
 
+ROLES = click.Choice(["agent", "supervisor", "admin"])
+
 
 @click.group("agents")
 def agents_group() -> None:
     """Manage agents."""
 
 
+def _channel_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One ``--<messenger> ID`` option per messenger chatdesk knows."""
+    for kind in reversed(CHANNEL_KINDS):
+        option = click.option(
+            f"--{kind.profile.name}",
+            f"{kind.profile.name}_id",
+            metavar="ID",
+            help=f"{kind.profile.title} user id: {kind.profile.user_id_hint}.",
+        )
+        command = option(command)
+    return command
+
+
 @agents_group.command("add")
 @click.argument("name")
-@click.option("--telegram", "telegram_id", help="Telegram user id (a number).")
-@click.option("--slack", "slack_id", help="Slack identity as TEAM_ID:USER_ID.")
-@click.option("--username", help="Username on that channel, for /assign @name.")
-@click.option(
-    "--role",
-    type=click.Choice(["agent", "supervisor", "admin"]),
-    default="agent",
-    show_default=True,
-)
+@_channel_options
+@click.option("--username", help="Username on that messenger, for assigning by @name.")
+@click.option("--role", type=ROLES, default="agent", show_default=True)
 @click.option(
     "--line", type=click.IntRange(1, 2), default=1, show_default=True, help="Support line."
 )
@@ -40,26 +51,32 @@ def agents_group() -> None:
 async def agents_add(
     settings: Settings,
     name: str,
-    telegram_id: str | None,
-    slack_id: str | None,
     username: str | None,
     role: str,
     line: int,
     groups: tuple[str, ...],
     email: str | None,
     language: str,
+    **channel_ids: str | None,
 ) -> None:
     """Register NAME as an agent (or promote an existing person)."""
-    if bool(telegram_id) == bool(slack_id):
-        raise ChatdeskError("give exactly one of --telegram ID or --slack TEAM:USER")
-    channel, external_id = ("telegram", telegram_id) if telegram_id else ("slack", slack_id)
+    given = [
+        (kind.profile, raw)
+        for kind in CHANNEL_KINDS
+        if (raw := channel_ids.get(f"{kind.profile.name}_id"))
+    ]
+    if len(given) != 1:
+        choices = " or ".join(f"--{kind.profile.name} ID" for kind in CHANNEL_KINDS)
+        raise ChatdeskError(f"give the agent's user id on one messenger: {choices}")
+    profile, raw_id = given[0]
+    external_id = profile.parse_user_id(raw_id)
     async with open_database(settings) as database, database.uow() as uow:
         person = await people.add_agent(
             uow,
             actor=operator(),
             display_name=name,
-            channel=channel,
-            external_id=str(external_id),
+            channel=profile.name,
+            external_id=external_id,
             username=username,
             role=Role[role.upper()],
             line=SupportLine(line),
@@ -69,52 +86,28 @@ async def agents_add(
         )
         await uow.commit()
     click.echo(
-        f"{person.display_name} is now {role} #{person.id} on {channel} ({external_id}), line {line}"
+        f"{person.display_name} is now {role} #{person.id} on {profile.name} ({external_id}), line {line}"
     )
 
 
 @agents_group.command("invite")
-@click.option(
-    "--role",
-    type=click.Choice(["agent", "supervisor", "admin"]),
-    default="agent",
-    show_default=True,
-)
+@click.option("--role", type=ROLES, default="agent", show_default=True)
 @command_runner
 async def agents_invite(settings: Settings, role: str) -> None:
-    """Print a one-time link that makes whoever opens it an agent (valid 7 days)."""
+    """Print a one-time invite that makes whoever opens it an agent (valid 7 days)."""
     from core.services.invites import INVITE_PREFIX, INVITE_VALID_FOR, create_invite
 
     async with open_database(settings) as database, database.uow() as uow:
         token = await create_invite(uow, actor=operator(), role=Role[role.upper()])
         await uow.commit()
     payload = f"{INVITE_PREFIX}{token}"
-    username = await _telegram_username(settings)
-    days = INVITE_VALID_FOR.days
-    if username:
-        click.echo(f"Send this link to the new {role} (one use, valid {days} days):")
-        click.echo(f"https://t.me/{username}?start={payload}")
-    else:
-        click.echo(
-            f"One-time invite for a new {role} (valid {days} days). In a private chat with the bot, send:"
-        )
-        click.echo(f"/start {payload}")
-
-
-async def _telegram_username(settings: Settings) -> str | None:
-    """The bot's username for a t.me link, or None when the bot is not configured or reachable."""
-    if not settings.telegram_enabled:
-        return None
-    from bots.telegram.bot import create_bot
-
-    bot = create_bot(settings)
-    try:
-        me = await asyncio.wait_for(bot.get_me(), timeout=10)
-    except Exception:  # noqa: BLE001 - the link is a convenience; the /start form always works
-        return None
-    finally:
-        await bot.session.close()
-    return me.username
+    click.echo(
+        f"One-time invite for a new {role} (one use, valid {INVITE_VALID_FOR.days} days): "
+        "they open the link, or send the command to the bot in a private chat."
+    )
+    for kind in CHANNEL_KINDS:
+        invite = await kind.invite(settings, payload)
+        click.echo(invite if len(CHANNEL_KINDS) == 1 else f"{kind.profile.title}: {invite}")
 
 
 @agents_group.command("list")
@@ -137,5 +130,5 @@ async def agents_list(settings: Settings) -> None:
     click.echo(
         "\n".join(rows)
         if rows
-        else "no agents yet: add one with `chatdesk agents add NAME --telegram ID`"
+        else "no agents yet: add one with `chatdesk agents add NAME --<messenger> ID`"
     )

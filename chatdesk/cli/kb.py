@@ -82,6 +82,21 @@ async def _loaded(database: Database, settings: Settings) -> knowledge_index.Kno
     return kb
 
 
+@kb_group.command("starter")
+@command_runner
+async def kb_starter(settings: Settings) -> None:
+    """Load the starter articles shipped with chatdesk (25 IT-desk topics, English and Russian).
+
+    Safe to repeat: adds what is missing, updates untouched articles, keeps edited ones."""
+    from chatdesk.starter_kb import load_starter_kb
+
+    async with open_database(settings) as database:
+        report = await load_starter_kb(database)
+    click.echo(f"starter knowledge base: {report.summary()}")
+    if report.kept:
+        click.echo(f"kept as they are: {', '.join(report.kept)}")
+
+
 @kb_group.command("suggest")
 @click.argument("text")
 @click.option(

@@ -6,6 +6,7 @@ import click
 
 from chatdesk.cli.runtime import command_runner, open_database
 from core.domain.enums import TicketStatus
+from core.domain.numbers import parse_ticket_number
 from core.errors import ChatdeskError
 from core.settings import Settings
 from storage import read_models
@@ -43,14 +44,17 @@ async def tickets_list(settings: Settings, statuses: tuple[str, ...], limit: int
 
 
 @tickets_group.command("show")
-@click.argument("number", type=int)
+@click.argument("number")
 @command_runner
-async def tickets_show(settings: Settings, number: int) -> None:
+async def tickets_show(settings: Settings, number: str) -> None:
     """Show ticket NUMBER with its conversation and history."""
-    async with open_database(settings) as database, database.uow() as uow:
-        found = await read_models.ticket_detail(uow, number)
+    parsed = parse_ticket_number(number)
+    found = None
+    if parsed is not None:
+        async with open_database(settings) as database, database.uow() as uow:
+            found = await read_models.ticket_detail(uow, parsed)
     if found is None:
-        raise ChatdeskError(f"There is no ticket #{number}.")
+        raise ChatdeskError(f"There is no ticket #{number[:40]}.")
     row, messages, audit, names = found
     t = row.ticket
     out = [

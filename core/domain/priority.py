@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.domain.enums import Level, Priority
+from core.i18n import N_
 
 _MATRIX: dict[tuple[Level, Level], Priority] = {
     (Level.HIGH, Level.HIGH): Priority.P1,
@@ -14,6 +15,15 @@ _MATRIX: dict[tuple[Level, Level], Priority] = {
     (Level.MEDIUM, Level.LOW): Priority.P4,
     (Level.LOW, Level.MEDIUM): Priority.P4,
     (Level.LOW, Level.LOW): Priority.P4,
+}
+
+
+# What employees see: plain words, never P1-P4 ("P4" reads as "you are last").
+PRIORITY_WORDS: dict[Priority, str] = {
+    Priority.P1: N_("urgent"),
+    Priority.P2: N_("high"),
+    Priority.P3: N_("normal"),
+    Priority.P4: N_("low"),
 }
 
 

@@ -13,8 +13,10 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.WAITING: frozenset({S.OPEN, S.IN_PROGRESS, S.RESOLVED, S.CLOSED}),
     # Reopening goes back to the owner's work, or to the queue when nobody owns it.
     S.RESOLVED: frozenset({S.IN_PROGRESS, S.OPEN, S.CLOSED}),
-    S.CLOSED: frozenset(),
+    # Closed is final for the requester; only an agent may reopen it (workflow.reopen checks).
+    S.CLOSED: frozenset({S.IN_PROGRESS, S.OPEN}),
 }
+REOPEN_FROM = frozenset({S.RESOLVED, S.CLOSED})
 
 
 def can_transition(current: S, target: S) -> bool:

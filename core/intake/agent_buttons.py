@@ -2,52 +2,61 @@
 
 from __future__ import annotations
 
-from core.domain.enums import Role
-from core.domain.priority import parse_priority
-from core.intake.agents import require_agent
+from core.button_data import Act, Pressed, button
+from core.domain.enums import Priority, Role, TicketStatus
+from core.errors import InvalidInput, PermissionDenied
 from core.intake.turn import Turn
-from core.messages import Button
+from core.messages import command_hint
 from core.services import tickets, workflow
 
-CARD_VERBS = ("claim", "assign", "prio", "resolve")
 MAX_AGENT_BUTTONS = 30
 
 
-async def press(turn: Turn) -> None:
-    """``claim:N``, ``assign:N`` → agent buttons ``assign:N:<person id>``, ``prio:N`` → ``prio:N:P2``,
-    ``resolve:N`` (resolves at once, without a resolution note; ``/resolve N text`` adds one)."""
+def require_agent(turn: Turn) -> None:
+    if not turn.person.is_agent:
+        raise PermissionDenied("Sorry, this is only for the support team.")
+
+
+async def press(turn: Turn, pressed: Pressed) -> None:
+    """Claim, assign (then the agent), priority (then P1-P4), resolve at once (without a
+    resolution note; the resolve command adds one)."""
     require_agent(turn)
-    parts = turn.event.action.split(":")
-    if len(parts) < 2 or not parts[1].isdigit():
-        turn.toast("This button is no longer active.")
-        return
-    verb, number, uow, me = parts[0], int(parts[1]), turn.uow, turn.actor
-    if verb == "claim":
+    act, number, uow, me = pressed.act, pressed.number(0), turn.uow, turn.actor
+    if act is Act.CLAIM:
         await workflow.claim(uow, actor=me, number=number)
         turn.toast("You took ticket #{number}.", number=number)
-    elif verb == "resolve":
+    elif act is Act.RESOLVE:
         await workflow.resolve(uow, actor=me, number=number, resolution="")
         turn.toast("Ticket #{number} is resolved.", number=number)
-    elif verb == "assign" and len(parts) == 2:
+    elif act is Act.ASSIGN and len(pressed.args) == 1:
         agents = (await uow.people.with_role(Role.AGENT))[:MAX_AGENT_BUTTONS]
-        rows = tuple((Button(a.display_name, f"assign:{number}:{a.id}"),) for a in agents)
+        rows = tuple((button(a.display_name, Act.ASSIGN, number, _id(a.id)),) for a in agents)
         turn.say("Assign ticket #{number} to:", number=number, buttons=rows)
-    elif verb == "assign" and parts[2].isdigit():
-        agent = await uow.people.get(int(parts[2]))
-        await workflow.assign(uow, actor=me, number=number, assignee_id=int(parts[2]))
-        name = agent.display_name if agent else parts[2]
-        turn.say("Ticket #{number} is assigned to {name}.", number=number, name=name, edit=True)
-    elif verb == "prio" and len(parts) == 2:
-        row = tuple(Button(p, f"prio:{number}:{p}") for p in ("P1", "P2", "P3", "P4"))
+    elif act is Act.ASSIGN:
+        agent = await uow.people.get(pressed.number(1))
+        if agent is None:
+            turn.toast("This button is no longer active.")
+            return
+        await workflow.assign(uow, actor=me, number=number, assignee_id=agent.id)
+        turn.say(
+            "Ticket #{number} is assigned to {name}.",
+            number=number,
+            name=agent.display_name,
+            edit=True,
+        )
+    elif act is Act.PRIORITY and len(pressed.args) == 1:
+        row = tuple(button(p.value, Act.PRIORITY, number, p.value) for p in Priority)
         turn.say("Priority for ticket #{number}:", number=number, buttons=(row,))
-    elif verb == "prio":
-        priority = parse_priority(parts[2])
+    else:
+        try:
+            priority = Priority(pressed.word(1))
+        except ValueError:
+            turn.toast("This button is no longer active.")
+            return
         await workflow.set_priority(uow, actor=me, number=number, priority=priority)
         turn.say(
             "Ticket #{number} is now {status}.", number=number, status=priority.value, edit=True
         )
-    else:
-        turn.toast("This button is no longer active.")
 
 
 async def reply_in_room(turn: Turn) -> None:
@@ -65,6 +74,13 @@ async def reply_in_room(turn: Turn) -> None:
     ticket = await turn.uow.tickets.get_by_id(ticket_id)
     if ticket is None:
         return
+    if ticket.status is TicketStatus.CLOSED:
+        raise InvalidInput(
+            "Ticket #{number} is closed, so the requester was not sent this. "
+            "To continue on it, reopen it with {command} and reply again.",
+            number=ticket.number,
+            command=command_hint(f"reopen {ticket.number}"),
+        )
     await tickets.reply(
         turn.uow,
         actor=turn.actor,
@@ -73,3 +89,8 @@ async def reply_in_room(turn: Turn) -> None:
         attachments=event.attachments,
         external_ref=event.message_ref,
     )
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from core.messages import Attachment, Reply
+from core.domain.conversation import IdleLimits
+from core.messages import Attachment, CommandSyntax, Reply
 from core.ports import AgentRoom
 
 EventKind = Literal["text", "button", "command", "attachment"]
@@ -66,8 +67,9 @@ class Outcome:
     toast: str | None = None
     duplicate: bool = False
 
-    def texts(self) -> list[str]:
-        return [item.reply.plain_text() for item in self.replies]
+    def texts(self, command: CommandSyntax | None = None) -> list[str]:
+        """The replies as plain text (command hints in ``command``'s syntax)."""
+        return [item.reply.plain_text(command) for item in self.replies]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +79,4 @@ class DeskConfig:
 
     default_language: str = "en"
     agent_rooms: tuple[AgentRoom, ...] = ()
+    limits: IdleLimits = IdleLimits()

@@ -2,83 +2,76 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.domain.conversation import Conversation
+from core.button_data import Act, Pressed, button
+from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import TicketStatus
 from core.intake import selfhelp
 from core.intake.turn import Turn
-from core.messages import Attachment, Button
+from core.messages import Attachment
 from core.services import tickets, workflow
 
-FOLLOWED, CHOOSING, RATING_COMMENT = "followed", "choosing", "rating_comment"
 ACTIVE = [s for s in TicketStatus if s.is_active]
-
-
-def files_of(turn: Turn) -> list[list[Any]]:
-    return [[a.channel, a.file_ref, a.name, a.mime_type, a.size] for a in turn.event.attachments]
+CHOICES_MAX = 10
 
 
 async def to_open_ticket(turn: Turn, talk: Conversation) -> bool:
     """Add the message to the person's active ticket (asking which, if several).
     False when they have none, so the message starts a new request."""
-    active = await turn.uow.tickets.search(statuses=ACTIVE, requester_id=turn.person_id, limit=10)
+    active = await turn.uow.tickets.search(
+        statuses=ACTIVE, requester_id=turn.person_id, limit=CHOICES_MAX
+    )
     if not active:
         return False
-    text, files = turn.event.text.strip(), files_of(turn)
+    draft = Draft(question=turn.event.text.strip(), files=list(turn.event.attachments))
     if len(active) == 1:
-        await _add(turn, active[0].number, text, files)
-        talk.go(FOLLOWED, text=text, files=files)
+        await _add(turn, active[0].number, draft)
+        talk.go(Step.FOLLOWED, draft)
         turn.say(
             "Added to your ticket #{number}.",
             number=active[0].number,
-            buttons=((turn.button("Start a new request instead", "new"),),),
+            buttons=((turn.button("Start a new request instead", Act.NEW_REQUEST),),),
         )
         return True
-    talk.go(CHOOSING, text=text, files=files, numbers=[t.number for t in active])
-    rows = [(Button(f"#{t.number} · {t.title}"[:64], f"to:{t.number}"),) for t in active]
-    rows.append((turn.button("Start a new request instead", "new"),))
+    draft.tickets = [t.number for t in active]
+    talk.go(Step.CHOOSING, draft)
+    rows = [(button(f"#{t.number} · {t.title}"[:64], Act.ADD_TO, t.number),) for t in active]
+    rows.append((turn.button("Start a new request instead", Act.NEW_REQUEST),))
     turn.say("Which ticket is this about?", buttons=tuple(rows))
     return True
 
 
-async def _add(turn: Turn, number: int, text: str, files: list[list[Any]]) -> None:
+async def _add(turn: Turn, number: int, draft: Draft) -> None:
     await tickets.reply(
         turn.uow,
         actor=turn.actor,
         number=number,
-        body=text or turn._("(file attached)"),
-        attachments=tuple(Attachment(*item) for item in files),
+        body=draft.question or turn._("(file attached)"),
+        attachments=tuple(draft.files),
         external_ref=turn.event.message_ref,
     )
 
 
-async def press(turn: Turn, action: str) -> bool:
-    """``to:N``, ``new``, ``rate:N:S``, ``reopen:N``, ``skip``; False when stale."""
+async def press(turn: Turn, pressed: Pressed) -> bool:
+    """Follow-up, rating and reopen buttons; False when stale."""
     talk = await turn.conversation()
-    verb, _, rest = action.partition(":")
-    if (
-        verb == "to"
-        and talk.state == CHOOSING
-        and rest.isdigit()
-        and int(rest) in talk.data["numbers"]
-    ):
-        await _add(turn, int(rest), talk.data["text"], talk.data["files"])
+    act = pressed.act
+    if act is Act.ADD_TO and talk.step is Step.CHOOSING and pressed.number() in talk.draft.tickets:
+        await _add(turn, pressed.number(), talk.draft)
         talk.reset()
-        turn.say("Added to your ticket #{number}.", number=int(rest), edit=True)
-    elif action == "new" and talk.state in (FOLLOWED, CHOOSING):
-        text, files = talk.data["text"], talk.data["files"]
+        turn.say("Added to your ticket #{number}.", number=pressed.number(), edit=True)
+    elif act is Act.NEW_REQUEST and talk.step in (Step.FOLLOWED, Step.CHOOSING):
+        draft = talk.draft
         talk.reset()
-        if text:
-            await selfhelp.start(turn, text, files)
+        if draft.question:
+            await selfhelp.start(turn, draft.question, draft.files)
         else:
-            talk.go("asking", files=files)
+            talk.go(Step.ASKING, Draft(files=draft.files))
             turn.say("Describe your problem or question in a message.")
-    elif verb == "rate":
-        return await _rate(turn, talk, rest)
-    elif verb == "reopen" and rest.isdigit():
-        return await _reopen(turn, int(rest))
-    elif action == "skip" and talk.state == RATING_COMMENT:
+    elif act is Act.RATE:
+        return await _rate(turn, talk, pressed.number(0), pressed.number(1))
+    elif act is Act.REOPEN:
+        return await _reopen(turn, pressed.number())
+    elif act is Act.SKIP and talk.step is Step.RATING_COMMENT:
         talk.reset()
         turn.say("Thank you!", edit=True)
     else:
@@ -86,25 +79,21 @@ async def press(turn: Turn, action: str) -> bool:
     return True
 
 
-async def _rate(turn: Turn, talk: Conversation, rest: str) -> bool:
-    number, _, score = rest.partition(":")
-    if not (number.isdigit() and score.isdigit()):
+async def _rate(turn: Turn, talk: Conversation, number: int, score: int) -> bool:
+    if not 1 <= score <= 5:
         return False
-    ticket = await tickets.view_ticket(turn.uow, actor=turn.actor, number=int(number))
+    ticket = await tickets.view_ticket(turn.uow, actor=turn.actor, number=number)
     if ticket.rating_score is not None or ticket.status != TicketStatus.RESOLVED:
         turn.toast("This ticket is already rated or reopened. Thank you!")
         return True
-    await workflow.rate(turn.uow, actor=turn.actor, number=ticket.number, score=int(score))
+    await workflow.rate(turn.uow, actor=turn.actor, number=ticket.number, score=score)
     turn.say(
-        "You rated ticket #{number}: {stars}",
-        number=ticket.number,
-        stars="★" * int(score),
-        edit=True,
+        "You rated ticket #{number}: {stars}", number=ticket.number, stars="★" * score, edit=True
     )
-    talk.go(RATING_COMMENT, number=ticket.number)
+    talk.go(Step.RATING_COMMENT, Draft(tickets=[ticket.number]))
     turn.say(
         "Thank you! Would you like to add a comment? Just write it here.",
-        buttons=((turn.button("Skip", "skip"),),),
+        buttons=((turn.button("Skip", Act.SKIP),),),
     )
     return True
 
@@ -121,7 +110,11 @@ async def _reopen(turn: Turn, number: int) -> bool:
 
 async def rating_comment(turn: Turn, talk: Conversation) -> None:
     await workflow.rate(
-        turn.uow, actor=turn.actor, number=talk.data["number"], comment=turn.event.text
+        turn.uow, actor=turn.actor, number=talk.draft.tickets[0], comment=turn.event.text
     )
     talk.reset()
     turn.say("Thank you for your feedback!")
+
+
+def files_of(turn: Turn) -> list[Attachment]:
+    return list(turn.event.attachments)

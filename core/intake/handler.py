@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from core.button_data import CARD_ACTS, unpack
 from core.errors import ChatdeskError
-from core.intake import agent_buttons, agents, employee
+from core.intake import agent_buttons, employee
+from core.intake.desk_commands import COMMANDS
 from core.intake.events import DeskConfig, InboundEvent, Outcome, Outgoing
 from core.intake.turn import Turn
-from core.messages import Reply, Span
+from core.messages import Reply
 from core.ports import UnitOfWork
 from core.services.knowledge_index import KnowledgeBase
 from core.services.people import requester_for
 from core.settings import SUPPORTED_LANGUAGES
+
+EXPIRED = "This button is no longer active."
 
 
 async def handle(
@@ -48,19 +52,17 @@ async def handle(
 async def _route(turn: Turn) -> None:
     event = turn.event
     if event.kind == "command":
-        name = event.command
-        agent_view = turn.person.is_agent and name in ("help", "ticket")
-        if not event.is_private or name in agents.AGENT_ONLY or agent_view:
-            await agents.command(turn)
-        else:
-            await employee.command(turn)
+        await COMMANDS.dispatch(turn)
     elif event.kind == "button":
-        if event.action.split(":")[0] in agent_buttons.CARD_VERBS:
-            await agent_buttons.press(turn)
+        pressed = unpack(event.action)
+        if pressed is None:
+            turn.toast(EXPIRED)
+        elif pressed.act in CARD_ACTS:
+            await agent_buttons.press(turn, pressed)
         elif event.is_private:
-            await employee.press(turn)
+            await employee.press(turn, pressed)
         else:
-            turn.toast("This button is no longer active.")
+            turn.toast(EXPIRED)
     elif event.is_private:
         await employee.message(turn)
     else:
@@ -68,7 +70,7 @@ async def _route(turn: Turn) -> None:
 
 
 def _refusal(event: InboundEvent, language: str, refused: ChatdeskError) -> Outcome:
-    text = refused.translated(language)
     if event.kind == "button":
-        return Outcome(toast=text)
-    return Outcome(replies=[Outgoing(event.channel, event.chat_ref, Reply(spans=(Span(text),)))])
+        return Outcome(toast=refused.translated(language))
+    reply = Reply(spans=refused.spans(language))
+    return Outcome(replies=[Outgoing(event.channel, event.chat_ref, reply)])

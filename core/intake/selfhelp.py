@@ -2,129 +2,116 @@
 
 from __future__ import annotations
 
-from core.domain.conversation import Conversation
+from core.button_data import Act, Pressed, button
+from core.domain.conversation import Conversation, Draft, Step, Suggestions
 from core.domain.knowledge import SuggestionOutcome
 from core.intake import ticket_form
 from core.intake.turn import Turn
-from core.messages import Button, Reply, bold
+from core.messages import Attachment, Reply, bold
 from core.services import suggestions
 
-SUGGESTING = "suggesting"
-READING = "reading"
 
-
-async def start(turn: Turn, question: str, files: list[list[object]] | None = None) -> None:
+async def start(turn: Turn, question: str, files: list[Attachment] | None = None) -> None:
     """Suggest articles for ``question``; with none confident enough, go straight to intake."""
     result = await suggestions.suggest(
         turn.uow, turn.kb, question=question, channel=turn.event.channel, person_id=turn.person_id
     )
-    talk = await turn.conversation()
+    draft = Draft(question=question, files=list(files or ()))
     if not result.items:
-        await ticket_form.begin(turn, question=question, event_id=result.event_id, files=files)
+        draft.suggestions = Suggestions(result.event_id, [], [])
+        await ticket_form.begin(turn, draft)
         return
-    talk.go(
-        SUGGESTING,
-        q=question,
-        ev=result.event_id,
-        ids=[s.article.id for s in result.items],
-        titles=[s.article.title for s in result.items],
-        rej=[],
-        files=files or [],
+    draft.suggestions = Suggestions(
+        result.event_id,
+        [s.article.id for s in result.items],
+        [s.article.title for s in result.items],
     )
-    _show_list(turn, talk, first=True)
+    talk = await turn.conversation()
+    talk.go(Step.SUGGESTING, draft)
+    _show_list(turn, draft.suggestions, first=True)
 
 
-def _show_list(turn: Turn, talk: Conversation, *, first: bool) -> None:
-    ev = talk.data["ev"]
-    rows = [
-        (Button(title, f"kb:o:{ev}:{i}"),)
-        for i, (article_id, title) in enumerate(
-            zip(talk.data["ids"], talk.data["titles"], strict=True)
-        )
-        if article_id not in talk.data["rej"]
-    ]
-    rows.append((turn.button("None of these — create a ticket", f"kb:t:{ev}"),))
-    rows.append((turn.button("Cancel", "cancel"),))
+def _show_list(turn: Turn, shown: Suggestions, *, first: bool) -> None:
+    event = shown.event_id
+    rows = [(button(title, Act.ARTICLE_OPEN, event, i),) for i, title in shown.remaining()]
+    rows.append((turn.button("None of these — create a ticket", Act.NONE_HELPED, event),))
+    rows.append((turn.button("Cancel", Act.CANCEL),))
     turn.say(
         "These articles may help:" if first else "Perhaps one of these, then:",
         buttons=tuple(rows),
     )
 
 
-async def press(turn: Turn, action: str) -> bool:
-    """Handle a ``kb:`` button; False when it does not belong to the current suggestions."""
+async def press(turn: Turn, pressed: Pressed) -> bool:
+    """A suggestion button; False when it does not belong to the suggestions on screen."""
     talk = await turn.conversation()
-    parts = action.split(":")
-    if talk.state not in (SUGGESTING, READING) or len(parts) < 3:
+    shown = talk.draft.suggestions
+    if talk.step not in (Step.SUGGESTING, Step.READING) or shown is None:
         return False
-    if parts[2] != str(talk.data["ev"]):
+    if pressed.number(0) != shown.event_id:
         return False
-    verb = parts[1]
-    if verb == "t":
-        await _to_ticket(turn, talk)
+    if pressed.act is Act.NONE_HELPED:
+        # Choosing "none of these" rejects every article still on the list: the person saw them.
+        shown.rejected += [shown.article_ids[i] for i, _ in shown.remaining()]
+        await ticket_form.begin(turn, talk.draft)
         return True
-    if len(parts) != 4 or not parts[3].isdigit() or int(parts[3]) >= len(talk.data["ids"]):
+    index = pressed.number(1) if len(pressed.args) > 1 else -1
+    if not 0 <= index < len(shown.article_ids):
         return False
-    index = int(parts[3])
-    article_id: str = talk.data["ids"][index]
-    if verb == "o":
-        await _open(turn, talk, index, article_id)
-    elif verb == "y" and talk.state == READING and talk.data.get("at") == index:
+    article_id = shown.article_ids[index]
+    if pressed.act is Act.ARTICLE_OPEN:
+        await _open(turn, talk, shown, index)
+    elif pressed.act is Act.ARTICLE_HELPED and talk.step is Step.READING and shown.reading == index:
         await suggestions.record_outcome(
             turn.uow,
-            event_id=talk.data["ev"],
+            event_id=shown.event_id,
             outcome=SuggestionOutcome.HELPED,
             article_id=article_id,
+            rejected=shown.rejected,
             learn_after=turn.kb.learn_after,
         )
         talk.reset()
         turn.say("Glad it helped! Write to me any time you need something else.")
-    elif verb == "n" and talk.state == READING and talk.data.get("at") == index:
-        talk.data["rej"] = [*talk.data["rej"], article_id]
-        talk.state = SUGGESTING
-        if len(talk.data["rej"]) < len(talk.data["ids"]):
-            _show_list(turn, talk, first=False)
+    elif (
+        pressed.act is Act.ARTICLE_NOT_HELPED
+        and talk.step is Step.READING
+        and shown.reading == index
+    ):
+        shown.rejected.append(article_id)
+        shown.reading = None
+        talk.step = Step.SUGGESTING
+        if shown.remaining():
+            _show_list(turn, shown, first=False)
         else:
-            await _to_ticket(turn, talk)
+            await ticket_form.begin(turn, talk.draft)
     else:
         return False
     return True
 
 
-async def _open(turn: Turn, talk: Conversation, index: int, article_id: str) -> None:
+async def _open(turn: Turn, talk: Conversation, shown: Suggestions, index: int) -> None:
     article = await suggestions.article_opened(
-        turn.uow, article_id=article_id, event_id=talk.data["ev"]
+        turn.uow, article_id=shown.article_ids[index], event_id=shown.event_id
     )
-    talk.state = READING
-    talk.data["at"] = index
-    ev = talk.data["ev"]
+    talk.step = Step.READING
+    shown.reading = index
     buttons = (
         (
-            turn.button("This solved it", f"kb:y:{ev}:{index}"),
-            turn.button("Not helpful", f"kb:n:{ev}:{index}"),
+            turn.button("This solved it", Act.ARTICLE_HELPED, shown.event_id, index),
+            turn.button("Not helpful", Act.ARTICLE_NOT_HELPED, shown.event_id, index),
         ),
     )
     turn.send(Reply(spans=(bold(article.title),), markdown=article.body, buttons=buttons))
 
 
-async def _to_ticket(turn: Turn, talk: Conversation) -> None:
-    data = talk.data
-    await ticket_form.begin(
-        turn,
-        question=data["q"],
-        event_id=data["ev"],
-        shown=list(data["titles"]),
-        rejected=list(data["rej"]),
-        files=data.get("files") or [],
-    )
-
-
 async def abandon(turn: Turn, talk: Conversation) -> None:
-    """Leaving suggestions without a ticket: articles explicitly rejected still count."""
-    if talk.state in (SUGGESTING, READING) and talk.data.get("rej"):
+    """Leaving a question without a ticket (cancel, a new question, an idle draft): every
+    article the person rejected still counts as not helpful."""
+    shown = talk.draft.suggestions
+    if shown is not None and shown.rejected and talk.step is not Step.IDLE:
         await suggestions.record_outcome(
             turn.uow,
-            event_id=talk.data["ev"],
+            event_id=shown.event_id,
             outcome=SuggestionOutcome.NOT_HELPED,
-            article_id=talk.data["rej"][0],
+            rejected=shown.rejected,
         )

@@ -2,105 +2,109 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.domain.conversation import Conversation
+from core.button_data import Act, Pressed, button
+from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
-from core.domain.priority import priority_for
-from core.i18n import gettext
-from core.intake.texts import N_
-from core.intake.turn import Turn
-from core.messages import Attachment, Reply, Span, bold
+from core.domain.priority import PRIORITY_WORDS, priority_for
+from core.i18n import N_, gettext
+from core.intake.turn import Buttons, Turn
+from core.messages import Button, Reply, Span, bold
 from core.services import suggestions, tickets
 from core.services.context import TITLE_MAX
 
-CATEGORY, IMPACT, URGENCY, DETAILS, SUMMARY = "category", "impact", "urgency", "details", "summary"
-STATES = (CATEGORY, IMPACT, URGENCY, DETAILS, SUMMARY)
 IMPACTS = {1: N_("Just me"), 2: N_("My team"), 3: N_("Many people or the whole office")}
 URGENCIES = {1: N_("It can wait"), 2: N_("Today, please"), 3: N_("I cannot work")}
 
 
-async def begin(
-    turn: Turn,
-    *,
-    question: str,
-    event_id: int | None,
-    shown: list[str] | None = None,
-    rejected: list[str] | None = None,
-    files: list[list[Any]] | None = None,
-) -> None:
+async def begin(turn: Turn, draft: Draft) -> None:
+    """Start the intake for the draft's question (carrying its suggestions and files)."""
     talk = await turn.conversation()
-    talk.go(
-        CATEGORY,
-        q=question,
-        ev=event_id,
-        shown=shown or [],
-        rej=rejected or [],
-        files=files or [],
-        det=[],
-    )
+    talk.go(Step.CATEGORY, draft)
     await _ask_category(turn, talk)
 
 
 async def _ask_category(turn: Turn, talk: Conversation) -> None:
     categories = await turn.uow.catalog.categories()
     if not categories:
-        talk.data["cat"] = None
+        talk.draft.category_id = None
         _ask_impact(turn, talk)
         return
-    talk.state = CATEGORY
-    rows = [(turn.button(c.label(turn.language), f"cat:{c.slug}"),) for c in categories]
-    rows.append((turn.button("Cancel", "cancel"),))
+    talk.step = Step.CATEGORY
+    rows: list[tuple[Button, ...]] = [
+        (button(c.label(turn.language), Act.CATEGORY, _id(c.id)),) for c in categories
+    ]
+    rows.append((turn.button("Not sure", Act.CATEGORY), turn.button("Cancel", Act.CANCEL)))
     turn.say("Let's register a ticket. What is it about?", buttons=tuple(rows))
 
 
 def _ask_impact(turn: Turn, talk: Conversation) -> None:
-    talk.state = IMPACT
-    rows = [(turn.button(label, f"imp:{level}"),) for level, label in IMPACTS.items()]
-    turn.say("Who is affected?", buttons=(*rows, (turn.button("Cancel", "cancel"),)))
+    talk.step = Step.IMPACT
+    rows = [(turn.button(label, Act.IMPACT, level),) for level, label in IMPACTS.items()]
+    turn.say("Who is affected?", buttons=(*rows, (turn.button("Cancel", Act.CANCEL),)))
 
 
 def _ask_urgency(turn: Turn, talk: Conversation) -> None:
-    talk.state = URGENCY
-    rows = [(turn.button(label, f"urg:{level}"),) for level, label in URGENCIES.items()]
-    turn.say("How urgent is it?", buttons=(*rows, (turn.button("Cancel", "cancel"),)))
+    talk.step = Step.URGENCY
+    rows = [(turn.button(label, Act.URGENCY, level),) for level, label in URGENCIES.items()]
+    turn.say("How urgent is it?", buttons=(*rows, (turn.button("Cancel", Act.CANCEL),)))
+
+
+def _done_or_cancel(turn: Turn) -> Buttons:
+    return ((turn.button("Done", Act.DONE), turn.button("Cancel", Act.CANCEL)),)
 
 
 def _ask_details(turn: Turn, talk: Conversation) -> None:
-    talk.state = DETAILS
+    talk.step = Step.DETAILS
     turn.say(
         "Add any details, screenshots or files that may help, then press Done.",
-        buttons=((turn.button("Done", "done"), turn.button("Cancel", "cancel")),),
+        buttons=_done_or_cancel(turn),
     )
+
+
+async def ask_again(turn: Turn, talk: Conversation) -> None:
+    """Ask the question of the step the draft stands at (after "continue the draft")."""
+    if talk.step is Step.CATEGORY:
+        await _ask_category(turn, talk)
+    elif talk.step is Step.IMPACT:
+        _ask_impact(turn, talk)
+    elif talk.step is Step.URGENCY:
+        _ask_urgency(turn, talk)
+    elif talk.step is Step.DETAILS:
+        _ask_details(turn, talk)
+    else:
+        await _show_summary(turn, talk)
 
 
 def reprompt(turn: Turn, talk: Conversation) -> None:
     """The person typed where a button was expected: ask the same question again."""
-    turn.say("Please choose one of the buttons above, or /cancel.")
+    turn.say("Please choose one of the buttons above, or press Cancel.")
 
 
-async def press(turn: Turn, action: str) -> bool:
-    """Handle an intake button; False when it does not fit the current step."""
+async def press(turn: Turn, pressed: Pressed) -> bool:
+    """An intake button; False when it does not fit the current step."""
     talk = await turn.conversation()
-    verb, _, value = action.partition(":")
-    if verb == "cat" and talk.state == CATEGORY:
-        category = await turn.uow.catalog.category(value)
-        if category is None or not category.is_active:
-            return False
-        talk.data["cat"] = value
+    act, step, draft = pressed.act, talk.step, talk.draft
+    if act is Act.CATEGORY and step is Step.CATEGORY:
+        if pressed.args:
+            category = await turn.uow.catalog.category_by_id(pressed.number())
+            if category is None or not category.is_active:
+                return False
+            draft.category_id = category.id
+        else:
+            draft.category_id = None  # "not sure": the desk sorts it out
         _ask_impact(turn, talk)
-    elif verb == "imp" and talk.state == IMPACT and value.isdigit() and int(value) in IMPACTS:
-        talk.data["imp"] = int(value)
+    elif act is Act.IMPACT and step is Step.IMPACT and pressed.number() in IMPACTS:
+        draft.impact = pressed.number()
         _ask_urgency(turn, talk)
-    elif verb == "urg" and talk.state == URGENCY and value.isdigit() and int(value) in URGENCIES:
-        talk.data["urg"] = int(value)
+    elif act is Act.URGENCY and step is Step.URGENCY and pressed.number() in URGENCIES:
+        draft.urgency = pressed.number()
         _ask_details(turn, talk)
-    elif action == "done" and talk.state == DETAILS:
+    elif act is Act.DONE and step is Step.DETAILS:
         await _show_summary(turn, talk)
-    elif action == "edit" and talk.state == SUMMARY:
+    elif act is Act.EDIT and step is Step.SUMMARY:
         await _ask_category(turn, talk)
-    elif action == "create" and talk.state == SUMMARY:
+    elif act is Act.CREATE and step is Step.SUMMARY:
         await _create(turn, talk)
     else:
         return False
@@ -111,89 +115,97 @@ def add_details(turn: Turn, talk: Conversation) -> None:
     """Text and files sent during the details step are gathered for the ticket."""
     text = turn.event.text.strip()
     if text:
-        talk.data["det"] = [*talk.data["det"], text]
-    files = [[a.channel, a.file_ref, a.name, a.mime_type, a.size] for a in turn.event.attachments]
-    talk.data["files"] = [*talk.data["files"], *files]
+        talk.draft.details.append(text)
+    talk.draft.files += turn.event.attachments
     turn.say(
         "File added ({count} so far). Add more or press Done."
-        if files
+        if turn.event.attachments
         else "Added. Add more or press Done.",
-        count=len(talk.data["files"]),
-        buttons=((turn.button("Done", "done"), turn.button("Cancel", "cancel")),),
+        count=len(talk.draft.files),
+        buttons=_done_or_cancel(turn),
     )
 
 
 async def _show_summary(turn: Turn, talk: Conversation) -> None:
-    talk.state = SUMMARY
-    data = talk.data
-    category = await turn.uow.catalog.category(data["cat"]) if data.get("cat") else None
+    talk.step = Step.SUMMARY
+    draft = talk.draft
+    category = (
+        await turn.uow.catalog.category_by_id(draft.category_id) if draft.category_id else None
+    )
     lines = [
         turn._("Category: {name}", name=category.label(turn.language) if category else "—"),
-        turn._("Affected: {value}", value=turn._(IMPACTS[data["imp"]])),
-        turn._("Urgency: {value}", value=turn._(URGENCIES[data["urg"]])),
+        turn._("Affected: {value}", value=turn._(IMPACTS[draft.impact or 2])),
+        turn._("Urgency: {value}", value=turn._(URGENCIES[draft.urgency or 2])),
     ]
-    if data["det"]:
-        lines.append(turn._("Details: {text}", text="\n".join(data["det"])))
-    if data["files"]:
-        lines.append(turn._("Files: {count}", count=len(data["files"])))
+    if draft.details:
+        lines.append(turn._("Details: {text}", text="\n".join(draft.details)))
+    if draft.files:
+        lines.append(turn._("Files: {count}", count=len(draft.files)))
     spans = (
         Span(turn._("Please check your request:") + "\n"),
-        bold(_title(data["q"])),
+        bold(title_of(draft.question)),
         Span("\n" + "\n".join(lines)),
     )
     buttons = (
-        (turn.button("Create", "create"), turn.button("Edit", "edit")),
-        (turn.button("Cancel", "cancel"),),
+        (turn.button("Create", Act.CREATE), turn.button("Edit", Act.EDIT)),
+        (turn.button("Cancel", Act.CANCEL),),
     )
     turn.send(Reply(spans=spans, buttons=buttons))
 
 
 async def _create(turn: Turn, talk: Conversation) -> None:
-    data = talk.data
+    draft = talk.draft
+    impact, urgency = Level(draft.impact or 2), Level(draft.urgency or 2)
+    category = (
+        await turn.uow.catalog.category_by_id(draft.category_id) if draft.category_id else None
+    )
     request = tickets.NewTicket(
-        title=_title(data["q"]),
-        description=_description(turn, data),
-        category=data.get("cat"),
-        impact=Level(data["imp"]),
-        urgency=Level(data["urg"]),
+        title=title_of(draft.question),
+        description=_description(turn, draft),
+        category=category.slug if category and category.is_active else None,
+        impact=impact,
+        urgency=urgency,
         conversation_ref=turn.event.chat_ref,
-        attachments=tuple(Attachment(*item) for item in data["files"]),
+        attachments=tuple(draft.files),
     )
     ticket = await tickets.open_ticket(turn.uow, actor=turn.actor, request=request, announce=False)
-    if data.get("ev") is not None:
-        if data["rej"]:
-            await suggestions.record_outcome(
-                turn.uow,
-                event_id=data["ev"],
-                outcome=SuggestionOutcome.NOT_HELPED,
-                article_id=data["rej"][0],
-            )
+    shown = draft.suggestions
+    if shown is not None:
         await suggestions.record_outcome(
-            turn.uow, event_id=data["ev"], outcome=SuggestionOutcome.ESCALATED, ticket_id=ticket.id
+            turn.uow,
+            event_id=shown.event_id,
+            outcome=SuggestionOutcome.ESCALATED,
+            ticket_id=ticket.id,
+            rejected=shown.rejected,
         )
     talk.reset()
     turn.say(
-        "Your request is registered as ticket #{number} (priority {priority}). "
+        "Your request is registered as ticket #{number} (priority: {priority}). "
         "We will write to you here; you can add to it by simply replying.",
         number=ticket.number,
-        priority=priority_for(Level(data["imp"]), Level(data["urg"])).value,
+        priority=turn._(PRIORITY_WORDS[priority_for(impact, urgency)]),
     )
 
 
-def _title(question: str) -> str:
+def title_of(question: str) -> str:
     first = next((line.strip() for line in question.splitlines() if line.strip()), question.strip())
     return first if len(first) <= TITLE_MAX else first[: TITLE_MAX - 1].rstrip() + "…"
 
 
-def _description(turn: Turn, data: dict[str, Any]) -> str:
+def _description(turn: Turn, draft: Draft) -> str:
     desk = turn.config.default_language
-    parts = [data["q"].strip(), *data["det"]]
-    if data["shown"]:
+    parts = [draft.question.strip(), *draft.details]
+    if draft.suggestions and draft.suggestions.titles:
         parts.append(
             gettext(
                 desk,
                 "Suggested articles that did not help: {titles}",
-                titles="; ".join(data["shown"]),
+                titles="; ".join(draft.suggestions.titles),
             )
         )
     return "\n\n".join(p for p in parts if p)
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value

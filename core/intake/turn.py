@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.button_data import Act, button
 from core.domain.conversation import Conversation
 from core.domain.entities import Person
 from core.i18n import gettext
 from core.intake.events import DeskConfig, InboundEvent, Outcome, Outgoing
-from core.messages import Button, Reply, Span
+from core.messages import Button, Reply, Span, fill
 from core.ports import UnitOfWork
 from core.services.context import Actor
 from core.services.knowledge_index import KnowledgeBase
@@ -40,6 +41,11 @@ class Turn:
     def _(self, message: str, **values: object) -> str:
         return gettext(self.language, message, **values)
 
+    def spans(self, message: str, **values: object) -> tuple[Span, ...]:
+        """Translate ``message`` and fill it; :class:`Span` values (command hints, names in
+        bold) keep their style."""
+        return fill(gettext(self.language, message), values)
+
     def send(self, reply: Reply, *, edit: bool = False) -> None:
         """Reply in this chat; ``edit`` replaces the message whose button was pressed."""
         edit_ref = self.event.message_ref if edit and self.event.kind == "button" else None
@@ -50,14 +56,15 @@ class Turn:
     def say(
         self, message: str, *, buttons: Buttons = (), edit: bool = False, **values: object
     ) -> None:
-        """Translate ``message`` and send it as plain text with optional buttons."""
-        self.send(Reply(spans=(Span(self._(message, **values)),), buttons=buttons), edit=edit)
+        """Translate ``message``, fill it and send it with optional buttons."""
+        self.send(Reply(spans=self.spans(message, **values), buttons=buttons), edit=edit)
 
     def toast(self, message: str, **values: object) -> None:
         self.outcome.toast = self._(message, **values)
 
-    def button(self, label: str, action: str, **values: object) -> Button:
-        return Button(self._(label, **values), action)
+    def button(self, label: str, act: Act, *args: int | str) -> Button:
+        """A button with a translated label."""
+        return button(self._(label), act, *args)
 
     async def conversation(self) -> Conversation:
         """This chat's dialogue state, loaded once per turn (a fresh idle one if none)."""
@@ -66,14 +73,23 @@ class Turn:
             self._conversation = found or Conversation(
                 self.event.channel, self.event.chat_ref, self.person_id
             )
-            self._loaded = (self._conversation.state, repr(self._conversation.data))
+            self._loaded = self._snapshot(self._conversation)
         return self._conversation
+
+    async def stale(self) -> bool:
+        """True when the chat has waited in its step longer than that step's limit."""
+        talk = await self.conversation()
+        return talk.expired(self.uow.clock.now(), self.config.limits)
 
     async def save(self) -> None:
         """Store the dialogue state if this turn changed it."""
         talk = self._conversation
-        if talk is None or self._loaded == (talk.state, repr(talk.data)):
+        if talk is None or self._loaded == self._snapshot(talk):
             return
         talk.person_id = self.person_id
         talk.updated_at = self.uow.clock.now()
         await self.uow.conversations.save(talk)
+
+    @staticmethod
+    def _snapshot(talk: Conversation) -> tuple[str, object]:
+        return (talk.step.value, repr(talk.draft))

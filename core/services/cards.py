@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.button_data import Act, button
 from core.domain.entities import Ticket
 from core.domain.enums import TicketStatus
 from core.i18n import gettext as _
@@ -76,10 +77,10 @@ def _buttons(ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
     n = ticket.number
     first: list[Button] = []
     if ticket.assignee_id is None:
-        first.append(Button(_(language, "Claim"), f"claim:{n}"))
-    first.append(Button(_(language, "Assign…"), f"assign:{n}"))
+        first.append(button(_(language, "Claim"), Act.CLAIM, n))
+    first.append(button(_(language, "Assign…"), Act.ASSIGN, n))
     second = (
-        Button(_(language, "Priority…"), f"prio:{n}"),
-        Button(_(language, "Resolve"), f"resolve:{n}"),
+        button(_(language, "Priority…"), Act.PRIORITY, n),
+        button(_(language, "Resolve"), Act.RESOLVE, n),
     )
     return (tuple(first), second)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from core.button_data import Act, button
 from core.domain.entities import OutboxMessage, Ticket
 from core.i18n import gettext as _
-from core.messages import Attachment, Button, Reply, Span, bold, quote, reply_to_payload
+from core.messages import Attachment, Reply, Span, bold, fill, quote, reply_to_payload
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
 from core.services.context import name_of
@@ -162,27 +163,25 @@ def merged(ticket: Ticket, into_number: int) -> ReplyBuilder:
 
 def agent_reply(ticket: Ticket, agent_name: str, body: str) -> ReplyBuilder:
     def build(language: str) -> Reply:
-        head = _(language, "{agent} on ticket {ticket}:", agent="\x00", ticket="\x01")
-        return Reply(
-            spans=(
-                *_fill(head, agent=bold(agent_name), ticket=_ticket_span(ticket)),
-                Span("\n"),
-                quote(body),
-            )
+        head = fill(
+            _(language, "{agent} on ticket {ticket}:"),
+            {"agent": bold(agent_name), "ticket": _ticket_span(ticket)},
         )
+        return Reply(spans=(*head, Span("\n"), quote(body)))
 
     return build
 
 
 def resolved(ticket: Ticket, resolution: str) -> ReplyBuilder:
     def build(language: str) -> Reply:
-        head = _(language, "Ticket {ticket} is resolved.", ticket="\x01")
-        spans = [*_fill(head, ticket=_ticket_span(ticket))]
+        spans = [
+            *fill(_(language, "Ticket {ticket} is resolved."), {"ticket": _ticket_span(ticket)})
+        ]
         if resolution:
             spans += [Span("\n"), quote(resolution)]
         spans.append(Span("\n" + _(language, "How did we do? Rate the solution:")))
-        stars = tuple(Button("★" * score, f"rate:{ticket.number}:{score}") for score in range(1, 6))
-        reopen = (Button(_(language, "Not solved — reopen"), f"reopen:{ticket.number}"),)
+        stars = tuple(button("★" * score, Act.RATE, ticket.number, score) for score in range(1, 6))
+        reopen = (button(_(language, "Not solved — reopen"), Act.REOPEN, ticket.number),)
         return Reply(spans=tuple(spans), buttons=(stars, reopen))
 
     return build
@@ -190,26 +189,6 @@ def resolved(ticket: Ticket, resolution: str) -> ReplyBuilder:
 
 def _simple(message: str, ticket: Ticket, **plain: object) -> ReplyBuilder:
     def build(language: str) -> Reply:
-        text = _(language, message, ticket="\x01", **{k: str(v) for k, v in plain.items()})
-        return Reply(spans=_fill(text, ticket=_ticket_span(ticket)))
+        return Reply(spans=fill(_(language, message), {**plain, "ticket": _ticket_span(ticket)}))
 
     return build
-
-
-def _fill(text: str, **spans: Span) -> tuple[Span, ...]:
-    """Split a translated sentence at placeholder markers and put styled spans in their place."""
-    markers = {"\x00": spans.get("agent"), "\x01": spans.get("ticket")}
-    out: list[Span] = []
-    buffer = ""
-    for char in text:
-        span = markers.get(char)
-        if span is not None:
-            if buffer:
-                out.append(Span(buffer))
-                buffer = ""
-            out.append(span)
-        else:
-            buffer += char
-    if buffer:
-        out.append(Span(buffer))
-    return tuple(out)

@@ -26,6 +26,6 @@ def move(
         ticket.resolved_at = now
     elif target == TicketStatus.CLOSED:
         ticket.closed_at = now
-    elif old == TicketStatus.RESOLVED:
-        ticket.resolved_at = None
+    else:  # reopened: no longer resolved nor closed
+        ticket.resolved_at = ticket.closed_at = None
     audit(uow, actor, ticket, action, field="status", old=old.value, new=target.value)

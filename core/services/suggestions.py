@@ -7,6 +7,7 @@ with near-identical ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -96,18 +97,27 @@ async def record_outcome(
     outcome: SuggestionOutcome,
     article_id: str | None = None,
     ticket_id: int | None = None,
+    rejected: Sequence[str] = (),
     learn_after: int = phrasing_learning.LEARN_AFTER,
 ) -> None:
     """The person's answer to a suggestion. Only the first answer counts toward the statistics;
-    a later escalation still links the ticket. "This solved it" makes the question a candidate
-    phrasing of the article (added once ``learn_after`` people confirmed it); "not helpful" never
-    does."""
+    a later escalation still links the ticket.
+
+    ``article_id`` is the article that helped (or, with a negative answer, one that did not);
+    ``rejected`` every article the person saw and found not helpful. Each of those counts one
+    "not helped", whatever the final answer. A negative answer naming no article at all counts
+    every suggested article.
+
+    "This solved it" makes the question a candidate phrasing of the article that helped (added
+    once ``learn_after`` different people confirmed it); a negative answer never does.
+    """
     event = await uow.knowledge_log.event(event_id, for_update=True)
     if event is None:
         raise NotFound("That suggestion is no longer known.")
     if outcome in (SuggestionOutcome.PENDING, SuggestionOutcome.NONE_FOUND):
         raise InvalidInput("'{outcome}' is not an answer.", outcome=outcome.value)
-    if article_id is not None and article_id not in event.article_ids:
+    named = [a for a in (article_id, *rejected) if a is not None]
+    if any(a not in event.article_ids for a in named):
         raise InvalidInput("That article was not among the suggestions.")
     now = uow.clock.now()
     if ticket_id is not None:
@@ -125,6 +135,7 @@ async def record_outcome(
         event.helped_article_id = article_id
         helped = article_id or (event.article_ids[0] if event.article_ids else None)
         await uow.articles.bump([helped] if helped else [], "helped")
+        not_helped = [a for a in dict.fromkeys(rejected) if a != article_id]
         if helped is not None:
             await phrasing_learning.confirm(
                 uow,
@@ -135,8 +146,9 @@ async def record_outcome(
                 learn_after=learn_after,
             )
     else:
-        await uow.articles.bump([article_id] if article_id else event.article_ids, "not_helped")
+        not_helped = list(dict.fromkeys(named)) or event.article_ids
         await _log_unanswered(uow, event.question, event.language, UnansweredReason.NOT_HELPED)
+    await uow.articles.bump(not_helped, "not_helped")
 
 
 async def _log_unanswered(

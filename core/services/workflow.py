@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.domain.entities import Ticket, TicketLink
 from core.domain.enums import LinkKind, Priority, Role, SupportLine, TicketStatus
-from core.domain.status import check_transition
+from core.domain.status import REOPEN_FROM, check_transition
 from core.errors import AlreadyClaimed, InvalidInput, InvalidTransition, PermissionDenied
 from core.ports import UnitOfWork
 from core.services import notify
@@ -94,7 +94,7 @@ async def change_status(
     if status == TicketStatus.CLOSED:
         return await close(uow, actor=actor, number=number)
     ticket = await load_ticket(uow, number, for_update=True)
-    if ticket.status == TicketStatus.RESOLVED:
+    if ticket.status in REOPEN_FROM:
         return await reopen(uow, actor=actor, number=number)
     check_transition(ticket.status, status, number=number)
     if (
@@ -169,15 +169,18 @@ async def resolve(uow: UnitOfWork, *, actor: Actor, number: int, resolution: str
 
 
 async def reopen(uow: UnitOfWork, *, actor: Actor, number: int, reason: str = "") -> Ticket:
-    """Back to work: the requester (their own ticket) or an agent, from resolved only."""
+    """Back to work: a resolved ticket (its requester or an agent), or a closed one (agents
+    only: for the requester a closed ticket is final, and a new problem is a new request)."""
     why = clean_text(reason, what="reason", limit=COMMENT_MAX, required=False)
     ticket = await load_visible_ticket(uow, actor, number, for_update=True)
-    if ticket.status != TicketStatus.RESOLVED:
+    if ticket.status not in REOPEN_FROM:
         raise InvalidTransition(
-            "Ticket #{number} is {status}; only resolved tickets can be reopened.",
+            "Ticket #{number} is {status}; only resolved or closed tickets can be reopened.",
             number=number,
             status=ticket.status,
         )
+    if ticket.status == TicketStatus.CLOSED:
+        require_role(actor, Role.AGENT, doing="reopen closed tickets")
     target = TicketStatus.IN_PROGRESS if ticket.assignee_id else TicketStatus.OPEN
     move(uow, actor, ticket, target, action="reopened")
     if why:

@@ -45,6 +45,8 @@ def test_demo_is_idempotent_and_tickets_can_be_listed(
     )
     suggested = _run(["kb", "suggest", "vpn keeps disconnecting"], cli_env, tmp_path)
     assert suggested.stdout.split()[1] == "vpn-drops", suggested.stdout
+    starter = _run(["kb", "starter"], cli_env, tmp_path)
+    assert "0 added, 0 updated, 50 unchanged, 0 kept" in starter.stdout, starter.stderr
     listing = _run(["tickets", "list"], cli_env, tmp_path)
     assert listing.returncode == 0
     assert [line.split()[0] for line in listing.stdout.splitlines()] == [
@@ -83,9 +85,10 @@ def _one_clear_line(result: subprocess.CompletedProcess[str], message: str) -> N
     ("args", "message"),
     [
         (["tickets", "show", "99999"], "error: There is no ticket #99999."),
+        (["tickets", "show", "100000000000000000000"], "error: There is no ticket #1000000"),
         (["agents", "add", "X", "--telegram", "abc"], "error: A Telegram user id is a number"),
-        (["agents", "add", "X"], "error: give exactly one of --telegram ID or --slack TEAM:USER"),
-        (["agents", "add", "X", "--slack", "nope"], "error: A Slack identity is TEAM_ID:USER_ID"),
+        (["agents", "add", "X"], "error: give the agent's user id on one messenger: --telegram"),
+        (["agents", "add", "X", "--telegram", "¹⁰⁰¹"], "error: A Telegram user id is a number"),
     ],
 )
 def test_refusals_are_one_clear_line(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[3] / "core"
 # Callables whose message argument is translated: gettext itself, and helpers that call it.
-KEYWORDS = {"_", "gettext", "say", "toast", "button", "N_", "_simple"}
+KEYWORDS = {"_", "gettext", "say", "spans", "toast", "button", "N_", "_simple"}
 # Errors shown in chat: their English template is the message id (core.errors).
 KEYWORDS |= {"NotFound", "PermissionDenied", "InvalidInput", "InvalidTransition", "AlreadyClaimed"}
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from core.domain.enums import Priority, Role
-from core.intake.commands import bot_commands
+from core.domain.enums import Priority
 from core.ports import AgentRoom
 from storage.unit_of_work import Database
 from tests.integration.intake.harness import ROOM, Desk, articles, buttons
-from tests.support.desk import make_groups, make_person
+from tests.support.desk import make_groups
 
 
-async def test_card_buttons_and_commands(db: Database) -> None:
+async def test_card_buttons_and_commands(db: Database, channel: str) -> None:
     await make_groups(db)
-    desk = await Desk(db, rooms=(AgentRoom("telegram", ROOM),)).start(articles())
-    await make_person(db, "Alice", role=Role.AGENT, external_id="11", username="alice")
-    await make_person(db, "Bob", role=Role.AGENT, external_id="12", username="bob")
-    rita, alice = desk.user("Rita", "501"), desk.user("Alice", "11")
+    desk = await Desk(db, rooms=(AgentRoom(channel, ROOM),), channel=channel).start(articles())
+    alice = await desk.agent("Alice", "11", username="alice")
+    await desk.agent("Bob", "12", username="bob")
+    rita = desk.user("Rita", "501")
     asked = await rita.command("/new Keyboard is missing keys")
     impact = await rita.press(buttons(asked)["Network"])
     urgency = await rita.press(buttons(impact)["Just me"])
@@ -50,7 +49,7 @@ async def test_card_buttons_and_commands(db: Database) -> None:
     assert (await alice.command("/mine", private=False)).texts() == ["You have no active tickets."]
     assert "VPN" in (await alice.command("/kb vpn keeps dropping", private=False)).texts()[0]
     bad = await alice.command("/claim abc", private=False)
-    assert bad.texts() == ["Usage: /claim N"]
+    assert bad.texts() == [f"Usage: {desk.hint('claim N')}"]
     missing = await alice.command("/claim 4242", private=False)
     assert missing.texts() == ["There is no ticket #4242."]
     resolved = await alice.press("resolve:1001", private=False, message_ref=card.ref)
@@ -58,9 +57,3 @@ async def test_card_buttons_and_commands(db: Database) -> None:
     async with db.uow() as uow:
         ticket = await uow.tickets.get(1001)
         assert ticket is not None and ticket.priority is Priority.P2
-
-
-def test_command_lists_for_set_my_commands() -> None:
-    assert ("claim", "Take a ticket: /claim N") in bot_commands("en", for_agents=True)
-    assert ("my", "Ваши заявки") in bot_commands("ru")
-    assert all(name.isascii() and name.islower() for name, _ in bot_commands("en", for_agents=True))

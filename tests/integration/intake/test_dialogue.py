@@ -11,8 +11,8 @@ from core.services import invites
 from core.services.context import operator
 from storage import tables
 from storage.unit_of_work import Database
-from tests.integration.intake.harness import ChatUser, Desk, articles, buttons
-from tests.support.desk import make_groups, make_person
+from tests.integration.intake.harness import ChatUser, Desk, articles, buttons, user_id
+from tests.support.desk import make_groups
 
 
 async def _count(db: Database, table: object) -> int:
@@ -32,8 +32,10 @@ async def _through_to_summary(user: ChatUser, question: str) -> dict[str, str]:
     return buttons(await user.press("done"))
 
 
-async def test_self_help_success_ends_without_a_ticket_and_is_counted(db: Database) -> None:
-    desk = await Desk(db).start(articles())
+async def test_self_help_success_ends_without_a_ticket_and_is_counted(
+    db: Database, channel: str
+) -> None:
+    desk = await Desk(db, channel=channel).start(articles())
     rita = desk.user("Rita", "501")
     asked = await rita.says("printer is offline")
     opened = await rita.press(buttons(asked)["Printer shows offline"])
@@ -50,15 +52,17 @@ async def test_self_help_success_ends_without_a_ticket_and_is_counted(db: Databa
     assert await _count(db, tables.tickets) == 0
 
 
-async def test_restart_mid_intake_continues_and_redelivery_makes_one_ticket(db: Database) -> None:
+async def test_restart_mid_intake_continues_and_redelivery_makes_one_ticket(
+    db: Database, channel: str
+) -> None:
     await make_groups(db)
-    desk = await Desk(db).start(articles())
+    desk = await Desk(db, channel=channel).start(articles())
     rita = desk.user("Rita", "501")
     asked = await rita.says("The coffee machine in the lobby is leaking")  # nothing matches
     assert "What is it about?" in asked.texts()[0]
     impact = await rita.press(buttons(asked)["Network"])
 
-    restarted = Desk(db)  # a new process: new engine objects, same database
+    restarted = Desk(db, channel=channel)  # a new process: new engine objects, same database
     rita = restarted.user("Rita", "501")
     urgency = await rita.press(buttons(impact)["My team"])
     assert "How urgent is it?" in urgency.texts()[0]
@@ -76,9 +80,9 @@ async def test_restart_mid_intake_continues_and_redelivery_makes_one_ticket(db: 
         assert "did not help" not in ticket.description
 
 
-async def test_non_agents_are_refused_politely(db: Database) -> None:
+async def test_non_agents_are_refused_politely(db: Database, channel: str) -> None:
     await make_groups(db)
-    desk = await Desk(db).start()
+    desk = await Desk(db, channel=channel).start()
     rita = desk.user("Rita", "501")
     refused = await rita.command("/claim 1001")
     assert refused.texts() == ["Sorry, this is only for the support team."]
@@ -88,9 +92,9 @@ async def test_non_agents_are_refused_politely(db: Database) -> None:
     assert in_group.texts() == ["Sorry, this is only for the support team."]
 
 
-async def test_a_russian_speaker_gets_the_russian_interface(db: Database) -> None:
+async def test_a_russian_speaker_gets_the_russian_interface(db: Database, channel: str) -> None:
     await make_groups(db)
-    desk = await Desk(db).start(articles())
+    desk = await Desk(db, channel=channel).start(articles())
     ivan = desk.user("Иван", "777", language="ru")
     hello = await ivan.command("/start")
     assert hello.texts()[0].startswith("Здравствуйте, Иван!")
@@ -104,9 +108,11 @@ async def test_a_russian_speaker_gets_the_russian_interface(db: Database) -> Non
     assert (await ivan.command("/cancel")).texts() == ["Cancelled. Write to me any time."]
 
 
-async def test_follow_ups_go_to_the_one_open_ticket_or_ask_which(db: Database) -> None:
+async def test_follow_ups_go_to_the_one_open_ticket_or_ask_which(
+    db: Database, channel: str
+) -> None:
     await make_groups(db)
-    desk = await Desk(db).start()
+    desk = await Desk(db, channel=channel).start()
     rita = desk.user("Rita", "501")
     summary = await _through_to_summary(rita, "Laptop fan is loud")
     await rita.press(summary["Create"])
@@ -136,8 +142,8 @@ async def test_follow_ups_go_to_the_one_open_ticket_or_ask_which(db: Database) -
     assert other.texts() == ["There is no ticket #1001 among yours."]
 
 
-async def test_an_invite_makes_an_agent_once(db: Database) -> None:
-    desk = await Desk(db).start()
+async def test_an_invite_makes_an_agent_once(db: Database, channel: str) -> None:
+    desk = await Desk(db, channel=channel).start()
     async with db.uow() as uow:
         token = await invites.create_invite(uow, actor=operator())
         await uow.commit()
@@ -148,37 +154,38 @@ async def test_an_invite_makes_an_agent_once(db: Database) -> None:
     reused = await desk.user("Eve", "902").command(f"/start agent-{token}")
     assert reused.texts() == ["This invite link is not valid any more; ask for a new one."]
     async with db.uow() as uow:
-        eve = await uow.people.by_identity("telegram", "902")
+        eve = await uow.people.by_identity(channel, user_id(channel, "902"))
         assert eve is not None and eve.role is Role.REQUESTER
 
 
-async def test_a_refused_action_writes_nothing_but_the_dedupe_record(db: Database) -> None:
+async def test_a_refused_action_writes_nothing_but_the_dedupe_record(
+    db: Database, channel: str
+) -> None:
     await make_groups(db)
-    desk = await Desk(db).start()
-    alice = await make_person(db, "Alice", role=Role.AGENT, external_id="11")
+    desk = await Desk(db, channel=channel).start()
+    agent = await desk.agent("Alice", "11")
     rita = desk.user("Rita", "501")
     summary = await _through_to_summary(rita, "Printer jammed")
     await rita.press(summary["Create"])
-    agent = desk.user("Alice", "11")
     await agent.command("/resolve 1001 fixed")
     refused = await agent.command("/resolve 1001 again")
     assert refused.texts() == ["Ticket #1001 is already resolved."]
     usage = await agent.command("/priority 1001")
-    assert usage.texts() == ["Usage: /priority N P1|P2|P3|P4"]
+    assert usage.texts() == [f"Usage: {desk.hint('priority N P1|P2|P3|P4')}"]
     async with db.uow() as uow:
         ticket = await uow.tickets.get(1001)
-        assert ticket is not None and ticket.status is TicketStatus.RESOLVED and alice.id
+        assert ticket is not None and ticket.status is TicketStatus.RESOLVED
 
 
-async def test_id_command_tells_people_their_channel_id(db: Database) -> None:
-    desk = await Desk(db).start()
+async def test_id_command_tells_people_their_channel_id(db: Database, channel: str) -> None:
+    desk = await Desk(db, channel=channel).start()
     ivan = desk.user("Иван", "777", language="ru")
     answer = await ivan.command("/id")
-    assert answer.texts() == ["Ваш id в Telegram: 777."]
+    assert answer.texts() == [f"Ваш id в {channel.capitalize()}: {user_id(channel, '777')}."]
 
 
-async def test_refusals_reach_a_russian_speaker_in_russian(db: Database) -> None:
-    desk = await Desk(db).start()
+async def test_refusals_reach_a_russian_speaker_in_russian(db: Database, channel: str) -> None:
+    desk = await Desk(db, channel=channel).start()
     ivan = desk.user("Иван", "778", language="ru")
     answer = await ivan.command("/ticket 9999")
     assert answer.texts() == ["Среди ваших заявок нет #9999."]

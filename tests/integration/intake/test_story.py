@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from core.domain.enums import Role, TicketStatus
+from core.domain.enums import TicketStatus
 from core.ports import AgentRoom
 from storage.unit_of_work import Database
 from tests.integration.intake.harness import ROOM, Desk, articles, buttons
-from tests.support.desk import make_groups, make_person
+from tests.support.desk import make_groups
 
 
-async def test_the_whole_story(db: Database) -> None:
+async def test_the_whole_story(db: Database, channel: str) -> None:
     await make_groups(db)
-    desk = await Desk(db, rooms=(AgentRoom("telegram", ROOM),)).start(articles())
-    alice_actor = await make_person(
-        db, "Alice", role=Role.AGENT, external_id="11", username="alice"
-    )
-    await make_person(db, "Bob", role=Role.AGENT, external_id="12", username="bob")
+    desk = await Desk(db, rooms=(AgentRoom(channel, ROOM),), channel=channel).start(articles())
+    alice = await desk.agent("Alice", "11", username="alice")
+    bob = await desk.agent("Bob", "12", username="bob")
     rita = desk.user("Rita", "501")
-    alice = desk.user("Alice", "11")
-    bob = desk.user("Bob", "12")
 
     hello = await rita.command("/start")
     assert "Hello, Rita!" in hello.texts()[0]
@@ -52,7 +48,7 @@ async def test_the_whole_story(db: Database) -> None:
         assert ticket.title == "My VPN keeps dropping every few minutes"
         assert "Office Wi-Fi" in ticket.description
         assert "did not help: VPN keeps disconnecting" in ticket.description
-        assert ticket.priority.value == "P2" and ticket.conversation_ref == "501"
+        assert ticket.priority.value == "P2" and ticket.conversation_ref == rita.chat_ref
         assert len(await uow.history.attachments(ticket.id)) == 1
 
     # the card in the agents' room
@@ -86,7 +82,7 @@ async def test_the_whole_story(db: Database) -> None:
     )
     assert "Firmware updated" in rita.inbox()[-1]
     await alice.command("/resolve 1001 Updated the access point firmware", private=False)
-    prompt = desk.sender.to("501")[-1]
+    prompt = desk.sender.to(rita.chat_ref)[-1]
     rate = {b.label: b.action for row in prompt.reply.buttons for b in row}
     rated = await rita.press(rate["★★★★★"], message_ref=prompt.ref)
     assert "Would you like to add a comment?" in rated.texts()[-1]
@@ -118,4 +114,3 @@ async def test_the_whole_story(db: Database) -> None:
     assert "Rating: ★★★★★" in view.texts()[0]
     edits = [d for d in desk.sender.to(ROOM) if d.edited == card_ref]
     assert "closed" in edits[-1].text and not edits[-1].reply.buttons, "the card follows the ticket"
-    assert alice_actor.id is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from babel.messages.pofile import read_po
@@ -40,3 +41,12 @@ def test_translations_keep_their_placeholders() -> None:
 def test_catalog_is_used() -> None:
     assert gettext("ru", "Hello, {name}!", name="Рита") == "Здравствуйте, Рита!"
     assert gettext("en", "Hello, {name}!", name="Rita") == "Hello, Rita!"
+
+
+def test_no_core_text_spells_a_slash_command() -> None:
+    """Commands in texts are command hints that each channel writes its own way."""
+    slash = re.compile(r"(?:^|[\s(«\"'—])/[a-z]")
+    spelled = {m: where for m, where in used_msgids().items() if slash.search(m)}
+    assert not spelled, f"use command_hint() instead of a slash command in: {spelled}"
+    catalog = _catalog()
+    assert not [catalog[m] for m in used_msgids() if slash.search(catalog.get(m, ""))]

@@ -93,7 +93,7 @@ async def test_refusals_write_nothing(db: Database) -> None:
     )
     await refused(
         InvalidTransition,
-        "only resolved tickets can be reopened",
+        "only resolved or closed tickets can be reopened",
         lambda u: workflow.reopen(u, actor=rita, number=number),
     )
     await refused(

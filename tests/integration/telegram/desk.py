@@ -11,8 +11,8 @@ from typing import Any
 from admin.app import create_app
 from bots.telegram.channel import TelegramChannel
 from bots.telegram.polling import PollingOptions
-from chatdesk.runner import agent_rooms
-from core.intake.events import DeskConfig
+from chatdesk.runner import desk_config
+from core.channels import ChannelHost
 from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
@@ -61,9 +61,7 @@ class TelegramDesk:
 
     async def start(self, *, with_articles: bool = True) -> TelegramDesk:
         kb = knowledge_index.KnowledgeBase()
-        config = DeskConfig(
-            default_language=self.settings.default_language, agent_rooms=agent_rooms(self.settings)
-        )
+        config = desk_config(self.settings)
         async with self.db.uow() as uow:
             await sync_agent_rooms(uow, config.agent_rooms)
             if with_articles and not await uow.articles.all():
@@ -76,12 +74,17 @@ class TelegramDesk:
         processor = InboundProcessor(
             self.db.uow, kb=kb, config=config, after_commit=self.worker.kick
         )
-        self.channel = TelegramChannel(
-            self.settings, processor, supervisor=self.supervisor, polling=self.polling
+        host = ChannelHost(
+            settings=self.settings,
+            processor=processor,
+            uow_factory=self.db.uow,
+            web=self.app,
+            supervisor=self.supervisor,
         )
-        senders["telegram"] = self.channel.sender
+        self.channel = TelegramChannel(host, polling=self.polling)
+        senders[self.channel.name] = self.channel.sender
         self.fake.register_chat(self.room)
-        await self.channel.start(self.app)
+        await self.channel.start()
         self._ticker = asyncio.create_task(self._tick())
         return self
 

@@ -95,7 +95,7 @@ async def test_the_same_update_delivered_twice_makes_one_ticket(
     # In the engine, the dedupe key is the update id: a third delivery is a no-op too.
     assert {"update:7001", "update:7002"} <= set(await processed_keys(db))
     assert desk.channel is not None
-    again = await desk.channel.processor.process(
+    again = await desk.channel.host.processor.process(
         InboundEvent(
             channel="telegram",
             chat_ref=str(RITA.id),

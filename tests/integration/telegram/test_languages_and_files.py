@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bots.telegram.channel import menu
 from core.i18n import gettext
-from core.intake.commands import bot_commands
+from core.intake.commands import Audience
 from storage.unit_of_work import Database
 from tests.fakes.telegram_objects import TgUser
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -47,7 +48,7 @@ async def test_a_russian_speaking_employee_gets_the_russian_interface(desk: Tele
     intake = await desk.press(
         IVAN, asked, "Ничего не подошло — создать заявку", contains="К чему она относится?"
     )
-    assert set(buttons(intake)) == {"Сеть", "Отмена"}, "category labels in Russian too"
+    assert set(buttons(intake)) == {"Сеть", "Не знаю", "Отмена"}, "category labels in Russian too"
     impact = await desk.press(IVAN, intake, "Сеть", contains="Кого это затрагивает?")
     assert "Только меня" in buttons(impact)
 
@@ -68,13 +69,21 @@ async def test_command_menus_are_registered_in_english_and_russian(
         ("ru", "all_private_chats"),
         ("ru", "chat"),
     }
-    assert menus[(None, "all_private_chats")] == dict(bot_commands("en"))
-    assert menus[("ru", "all_private_chats")] == dict(bot_commands("ru"))
-    assert menus[("ru", "all_private_chats")]["new"] == gettext("ru", "Start a new request")
+    assert menus[(None, "all_private_chats")] == _generated(Audience.EMPLOYEE, "en")
+    assert menus[("ru", "all_private_chats")] == _generated(Audience.EMPLOYEE, "ru")
+    assert menus[(None, "chat")] == _generated(Audience.AGENT, "en")
+    assert menus[(None, "chat")]["claim"] == "Take a ticket: /claim N"
+    assert menus[("ru", "chat")]["reply"] == "Ответить заявителю: /reply N текст"
+    assert menus[("ru", "all_private_chats")]["new"] == "Начать новый запрос: /new [текст]"
     assert menus[("ru", "all_private_chats")]["new"] != menus[(None, "all_private_chats")]["new"]
     assert {"claim", "queue", "reply", "resolve"} <= set(menus[(None, "chat")])
     agent_scopes = [c["scope"] for c in calls if c["scope"]["type"] == "chat"]
     assert all(str(s["chat_id"]) == str(desk.room.id) for s in agent_scopes)
+
+
+def _generated(audience: Audience, language: str) -> dict[str, str]:
+    """The menu the command registry says this audience gets."""
+    return {c.command: c.description for c in menu(audience, language)}
 
 
 async def test_a_file_over_the_download_limit_gets_a_clear_message_and_is_not_attached(

@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from core.button_data import unpack
+from core.domain.conversation import Step
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
-from core.domain.priority import priority_for
+from core.domain.priority import PRIORITY_WORDS, priority_for
 from storage.unit_of_work import Database
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.integration.telegram.desk import TelegramDesk, button, buttons
@@ -29,7 +31,9 @@ async def test_an_article_that_solves_it_ends_without_a_ticket_and_is_counted(
     opened = await desk.press(RITA, asked, "VPN keeps disconnecting", contains="TCP")
     assert {"This solved it", "Not helpful"} <= set(buttons(opened))
     solved_data = button(opened, "This solved it")
-    event_id = int(solved_data.split(":")[2])
+    pressed = unpack(solved_data)
+    assert pressed is not None
+    event_id = pressed.number(0)
 
     closing = await desk.press(RITA, opened, "This solved it", contains="Glad it helped")
     assert not buttons(closing)
@@ -49,7 +53,7 @@ async def test_an_article_that_solves_it_ends_without_a_ticket_and_is_counted(
     assert (article.opened_count, article.helped_count, article.not_helped_count) == (1, 1, 0)
     assert event.outcome is SuggestionOutcome.HELPED
     assert event.helped_article_id == "vpn-drops" and event.ticket_id is None
-    assert talk is None or talk.state == "idle"
+    assert talk is None or talk.step is Step.IDLE
     assert not [m for m in desk.chat(desk.room) if "#" in (m["plain_text"] or "")]
 
 
@@ -76,7 +80,8 @@ async def test_a_restart_in_the_middle_of_intake_continues_the_dialogue(
     assert "Urgency: I cannot work" in summary["plain_text"]
     created = await desk.press(RITA, summary, "Create", contains="ticket #1001")
     expected = priority_for(Level(2), Level(3))
-    assert f"priority {expected.value}" in created["plain_text"]
+    assert f"priority: {PRIORITY_WORDS[expected]}" in created["plain_text"]
+    assert expected.value not in created["plain_text"], "employees see words, not P1-P4"
 
     [ticket] = await all_tickets(db)
     assert ticket.title == "My VPN keeps dropping every few minutes"

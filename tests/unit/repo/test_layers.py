@@ -57,3 +57,31 @@ def test_domain_and_services_do_not_reach_up_into_the_conversation_engine(folder
 def test_ports_depend_on_the_domain_only() -> None:
     names = imports_of("core")["core/ports.py"]
     assert not [n for n in names if n.startswith(("core.intake", "core.services"))]
+
+
+def _named_messengers(path: Path) -> list[str]:
+    """String constants (docstrings aside) that name a messenger."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and ("telegram" in node.value.lower() or "slack" in node.value.lower())
+    ]
+
+
+def test_the_core_and_the_runner_name_no_messenger() -> None:
+    """Channels come from chatdesk/channels.py; nothing else picks one by name."""
+    files = [*sorted((REPO / "core").rglob("*.py")), REPO / "chatdesk" / "runner.py"]
+    files = [f for f in files if f.name != "settings.py"]  # each messenger's settings live there
+    named = {str(f.relative_to(REPO)): found for f in files if (found := _named_messengers(f))}
+    assert not named

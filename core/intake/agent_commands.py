@@ -1,0 +1,109 @@
+"""What the agents' commands do, in their rooms or in a private chat with the bot. Each is
+declared (name, arguments, help line) in :mod:`core.intake.desk_commands`."""
+
+from __future__ import annotations
+
+from core.domain.entities import Ticket
+from core.domain.enums import TicketStatus
+from core.domain.priority import parse_priority
+from core.errors import InvalidInput
+from core.intake.commands import Args
+from core.intake.turn import Turn
+from core.intake.views import ticket_for_agent, ticket_line
+from core.services import tickets, workflow
+from core.services.cards import status_label
+
+ACTIVE = [s for s in TicketStatus if s.is_active]
+LIST_LIMIT = 30
+KB_LIMIT = 5
+
+
+async def queue(turn: Turn, args: Args) -> None:
+    found = await turn.uow.tickets.search(statuses=ACTIVE, unassigned=True, limit=LIST_LIMIT)
+    if not found:
+        turn.say("The queue is empty.")
+        return
+    turn.say("Unassigned tickets:\n{lines}", lines=_lines(turn, found))
+
+
+async def mine(turn: Turn, args: Args) -> None:
+    found = await turn.uow.tickets.search(
+        statuses=ACTIVE, assignee_id=turn.person_id, limit=LIST_LIMIT
+    )
+    if not found:
+        turn.say("You have no active tickets.")
+        return
+    turn.say("Your tickets:\n{lines}", lines=_lines(turn, found))
+
+
+def _lines(turn: Turn, found: list[Ticket]) -> str:
+    return "\n".join(f"{ticket_line(turn.language, t)} · {t.priority.value}" for t in found)
+
+
+async def claim(turn: Turn, args: Args) -> None:
+    await workflow.claim(turn.uow, actor=turn.actor, number=args.ticket)
+    turn.say("You took ticket #{number}.", number=args.ticket)
+
+
+async def assign(turn: Turn, args: Args) -> None:
+    agent = await turn.uow.people.find(args.word)
+    if agent is None or not agent.is_agent:
+        raise InvalidInput("No agent matches {who}.", who=args.word)
+    await workflow.assign(turn.uow, actor=turn.actor, number=args.ticket, assignee_id=agent.id)
+    turn.say("Ticket #{number} is assigned to {name}.", number=args.ticket, name=agent.display_name)
+
+
+async def reply(turn: Turn, args: Args) -> None:
+    await tickets.reply(
+        turn.uow,
+        actor=turn.actor,
+        number=args.ticket,
+        body=args.text,
+        external_ref=turn.event.message_ref,
+    )
+    turn.say("Sent to the requester of ticket #{number}.", number=args.ticket)
+
+
+async def note(turn: Turn, args: Args) -> None:
+    await tickets.add_note(turn.uow, actor=turn.actor, number=args.ticket, body=args.text)
+    turn.say("Internal note added to ticket #{number}.", number=args.ticket)
+
+
+async def status(turn: Turn, args: Args) -> None:
+    target = TicketStatus(args.word)  # one of the declared choices
+    await workflow.change_status(turn.uow, actor=turn.actor, number=args.ticket, status=target)
+    label = status_label(turn.language, target)
+    turn.say("Ticket #{number} is now {status}.", number=args.ticket, status=label)
+
+
+async def priority(turn: Turn, args: Args) -> None:
+    value = parse_priority(args.word)
+    await workflow.set_priority(turn.uow, actor=turn.actor, number=args.ticket, priority=value)
+    turn.say("Ticket #{number} is now {status}.", number=args.ticket, status=value.value)
+
+
+async def resolve(turn: Turn, args: Args) -> None:
+    await workflow.resolve(turn.uow, actor=turn.actor, number=args.ticket, resolution=args.text)
+    turn.say("Ticket #{number} is resolved.", number=args.ticket)
+
+
+async def reopen(turn: Turn, args: Args) -> None:
+    await workflow.reopen(turn.uow, actor=turn.actor, number=args.ticket)
+    turn.say("Ticket #{number} is reopened.", number=args.ticket)
+
+
+async def ticket(turn: Turn, args: Args) -> None:
+    turn.send(await ticket_for_agent(turn, args.ticket))
+
+
+async def kb(turn: Turn, args: Args) -> None:
+    # Straight from the index: an agent's lookup is not an employee's question for the statistics.
+    lines = []
+    for hit in turn.kb.engine.suggest(args.text, limit=KB_LIMIT):
+        article = await turn.uow.articles.get(hit.article_id)
+        if article is not None:
+            lines.append(f"{article.title} ({article.id}, {hit.score:.2f})")
+    if not lines:
+        turn.say("No article matches.")
+        return
+    turn.say("Articles:\n{lines}", lines="\n".join(lines))

@@ -1,0 +1,65 @@
+"""What the employees' commands do in a private chat with the bot. Each is declared (name,
+arguments, help line) in :mod:`core.intake.desk_commands`."""
+
+from __future__ import annotations
+
+from core.button_data import Act
+from core.domain.conversation import Step
+from core.intake import selfhelp
+from core.intake.commands import Args
+from core.intake.turn import Turn
+from core.intake.views import ticket_for_requester, ticket_line
+from core.settings import SUPPORTED_LANGUAGES
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+MY_TICKETS_LIMIT = 20
+
+
+async def user_id(turn: Turn, args: Args) -> None:
+    # What an admin needs for `chatdesk agents add NAME --<channel> ID`.
+    turn.say(
+        "Your {channel} id is {id}.",
+        channel=turn.event.channel.capitalize(),
+        id=turn.event.user.external_id,
+    )
+
+
+async def language(turn: Turn, args: Args) -> None:
+    rows = tuple(
+        (turn.button(LANGUAGE_NAMES[code], Act.LANGUAGE, code),) for code in SUPPORTED_LANGUAGES
+    )
+    turn.say("Choose your language:", buttons=rows)
+
+
+async def cancel(turn: Turn, args: Args) -> None:
+    talk = await turn.conversation()
+    if talk.step is Step.IDLE:
+        turn.say("There is nothing to cancel.")
+        return
+    await selfhelp.abandon(turn, talk)
+    talk.reset()
+    turn.say("Cancelled. Write to me any time.")
+
+
+async def my_tickets(turn: Turn, args: Args) -> None:
+    mine = await turn.uow.tickets.search(requester_id=turn.person_id, limit=MY_TICKETS_LIMIT)
+    if not mine:
+        turn.say("You have no tickets yet.")
+        return
+    lines = [ticket_line(turn.language, t) for t in sorted(mine, key=lambda t: -t.number)]
+    turn.say("Your tickets:\n{lines}", lines="\n".join(lines))
+
+
+async def ticket(turn: Turn, args: Args) -> None:
+    turn.send(await ticket_for_requester(turn, args.ticket))
+
+
+async def new_request(turn: Turn, args: Args) -> None:
+    talk = await turn.conversation()
+    await selfhelp.abandon(turn, talk)
+    talk.reset()
+    if args.text:
+        await selfhelp.start(turn, args.text)
+    else:
+        talk.go(Step.ASKING)
+        turn.say("Describe your problem or question in a message.")
