@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("article_id", sa.String(length=100), nullable=False),
         sa.Column("normalized", sa.String(length=500), nullable=False),
         sa.Column("sample", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("people", sa.Integer(), nullable=False),
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
@@ -46,7 +46,7 @@ def upgrade() -> None:
             "candidate_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("person_key", sa.String(length=40), nullable=False),
-        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["candidate_id"],
