@@ -30,6 +30,8 @@ from core.intake.events import DeskConfig
 from core.intake.inbound import InboundProcessor
 from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
+from core.services.clock_sweep import ClockSweeper
+from core.services.clocks import ensure_defaults
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
@@ -72,6 +74,7 @@ async def run(settings: Settings) -> None:
     async with database.uow() as uow:
         await knowledge_base.load(uow, wait_for_model=False)
         await sync_agent_rooms(uow, config.agent_rooms)
+        await ensure_defaults(uow, timezone=settings.timezone)
         await uow.commit()
     log.info("knowledge base: %d published articles indexed", len(knowledge_base.engine))
 
@@ -91,6 +94,7 @@ async def run(settings: Settings) -> None:
         database.uow, kb=knowledge_base, config=config, after_commit=worker.kick
     )
     app = create_app(settings=settings, database=database, health=health)
+    clocks = ClockSweeper(database.uow, after_commit=worker.kick)
 
     host = ChannelHost(
         settings=settings,
@@ -117,6 +121,7 @@ async def run(settings: Settings) -> None:
     jobs = (
         ("outbox", worker.sweep, 1, timedelta(minutes=2)),
         ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
+        ("sla-clocks", clocks.sweep, settings.sla_sweep_seconds, timedelta(minutes=10)),
     )
     for name, work, seconds, stale_after in jobs:
         scheduler.add_job(

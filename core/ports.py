@@ -12,8 +12,9 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
+from core.domain.calendars import BusinessCalendar
 from core.domain.conversation import Conversation
 from core.domain.entities import (
     AuditEntry,
@@ -38,6 +39,8 @@ from core.domain.knowledge import (
     SuggestionEvent,
     UnansweredQuestion,
 )
+from core.domain.routing import RoutingRule
+from core.domain.sla import SlaPolicy
 from kb.semantic import StoredVector
 
 Entity = (
@@ -270,6 +273,66 @@ class AgentRoomRepository(Protocol):
         ...
 
 
+class SlaRepository(Protocol):
+    """Business calendars, SLA policies, automation options and the tickets whose clock is due."""
+
+    async def calendars(self) -> list[BusinessCalendar]:
+        """Every calendar, by name; the default one has ``is_default``."""
+        ...
+
+    async def save_calendar(self, calendar: BusinessCalendar) -> BusinessCalendar:
+        """Insert or replace by name (a new default unmarks the old one); the stored calendar."""
+        ...
+
+    async def delete_calendar(self, name: str) -> None: ...
+
+    async def policies(self) -> list[SlaPolicy]: ...
+
+    async def save_policy(self, policy: SlaPolicy) -> None:
+        """Insert or replace the policy for its scope (priority, type, category)."""
+        ...
+
+    async def delete_policy(self, policy_id: int) -> None: ...
+
+    async def options(self) -> dict[str, Any]:
+        """Desk-wide settings stored as JSON values by key (automation durations...)."""
+        ...
+
+    async def set_option(self, key: str, value: Any) -> None: ...
+
+    async def claim_due(self, *, now: datetime, limit: int) -> list[Ticket]:
+        """Tickets whose ``sla.next_at`` has come, oldest first, locked so that no other
+        instance takes them in the meantime (``SKIP LOCKED`` on PostgreSQL)."""
+        ...
+
+    async def active_ticket_ids(self, *, after_id: int, limit: int) -> list[int]:
+        """Ids of active tickets after ``after_id``, in order: a page to recompute."""
+        ...
+
+
+class RoutingRepository(Protocol):
+    async def rules(self) -> list[RoutingRule]:
+        """Every rule, in evaluation order."""
+        ...
+
+    async def save_rule(self, rule: RoutingRule) -> None:
+        """Insert or replace by name."""
+        ...
+
+    async def delete_rule(self, name: str) -> None: ...
+
+    async def active_ticket_counts(self, person_ids: Sequence[int]) -> dict[int, int]:
+        """How many active tickets each of these people has assigned (absent: none)."""
+        ...
+
+
+class JobRunRepository(Protocol):
+    async def claim(self, job: str, period: str, *, now: datetime) -> bool:
+        """Record that ``job`` ran for ``period``; False if some instance already did. Commit
+        it with the job's effects, so the job happens once per period however many run it."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and the repositories over it. The repositories are read-only properties,
     so an implementation may expose its own (narrower) repository types and still satisfy this."""
@@ -306,6 +369,15 @@ class UnitOfWork(Protocol):
 
     @property
     def rooms(self) -> AgentRoomRepository: ...
+
+    @property
+    def sla(self) -> SlaRepository: ...
+
+    @property
+    def routing(self) -> RoutingRepository: ...
+
+    @property
+    def jobs(self) -> JobRunRepository: ...
 
     @property
     def clock(self) -> Clock: ...

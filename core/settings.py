@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     health_channel_down_after: float = Field(default=120.0, gt=0)
     """Seconds a configured channel may fail before /healthz answers 503."""
 
+    sla_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """How often the clock sweep looks for SLA warnings, breaches and follow-ups that are due."""
+
     # Knowledge-base suggestions: the semantic signal (a multilingual sentence encoder shipped
     # with chatdesk) beside the lexical engine; off = the lexical engine alone.
     kb_semantic: bool = True

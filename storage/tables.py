@@ -18,10 +18,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import Composite, composite, registry
 
 from core.domain import entities as e
 from core.domain import knowledge as k
+from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.enums import (
     LinkKind,
     MessageKind,
@@ -39,6 +40,9 @@ from core.domain.knowledge import (
     SuggestionOutcome,
     UnansweredReason,
 )
+from core.domain.routing import MatchKind
+from core.domain.sla import Escalation, SlaState
+from core.domain.sla_clock import SlaClock
 from storage.types import IntEnumType, StrEnumType, UTCDateTime
 
 NAMING = {
@@ -74,6 +78,7 @@ people = Table(
     Column("support_line", IntEnumType(SupportLine)),
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UTCDateTime()),
+    Column("away_since", UTCDateTime()),
 )
 
 identities = Table(
@@ -97,6 +102,12 @@ groups = Table(
     Column("line", IntEnumType(SupportLine), nullable=False),
     Column("escalation_group_id", Id, ForeignKey("groups.id", ondelete="SET NULL")),
     Column("description", Text, nullable=False),
+    Column("calendar_id", Id, ForeignKey("calendars.id", ondelete="SET NULL")),
+    Column(
+        "assignment_mode", StrEnumType(AssignmentMode, 20), nullable=False, server_default="manual"
+    ),
+    Column("away_action", StrEnumType(AwayAction, 20), nullable=False, server_default="release"),
+    Column("last_assigned_id", Id, ForeignKey("people.id", ondelete="SET NULL")),
 )
 
 group_members = Table(
@@ -149,6 +160,20 @@ tickets = Table(
     Column("resolved_at", UTCDateTime()),
     Column("closed_at", UTCDateTime()),
     Column("rated_at", UTCDateTime()),
+    # The SLA clock (core.domain.sla_clock.SlaClock); sweeps read only sla_next_at.
+    Column("sla_policy_id", Id, ForeignKey("sla_policies.id", ondelete="SET NULL")),
+    Column("response_due_at", UTCDateTime()),
+    Column("response_warn_at", UTCDateTime()),
+    Column("response_state", StrEnumType(SlaState, 10)),
+    Column("resolution_due_at", UTCDateTime()),
+    Column("resolution_warn_at", UTCDateTime()),
+    Column("resolution_state", StrEnumType(SlaState, 10)),
+    Column("sla_paused_seconds", Float, nullable=False, server_default="0"),
+    Column("sla_paused_since", UTCDateTime()),
+    Column("sla_seen_status", StrEnumType(TicketStatus)),
+    Column("reminder_at", UTCDateTime()),
+    Column("auto_action_at", UTCDateTime()),
+    Column("sla_next_at", UTCDateTime(), index=True),
 )
 
 ticket_messages = Table(
@@ -374,6 +399,62 @@ agent_rooms = Table(
     Column("language", String(8), nullable=False),
 )
 
+calendars = Table(
+    "calendars",
+    metadata,
+    _pk(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False),
+    Column("hours", JSON, nullable=False),  # entries as core.domain.calendar_text writes them
+    Column("holidays", JSON, nullable=False),  # [{"date": "12-25", "name": "..."}]
+    Column("is_default", Boolean, nullable=False),
+)
+
+sla_policies = Table(
+    "sla_policies",
+    metadata,
+    _pk(),
+    Column("scope", String(120), nullable=False, unique=True),  # priority|type|category id
+    Column("priority", StrEnumType(Priority, 2), nullable=False),
+    Column("ticket_type", StrEnumType(TicketType)),
+    Column("category_id", Id, ForeignKey("categories.id", ondelete="CASCADE")),
+    Column("response", String(40), nullable=False),  # a WorkDuration as text: 30m, 1d 4h
+    Column("resolution", String(40), nullable=False),
+    Column("warn_share", Float, nullable=False),
+    Column("escalation", StrEnumType(Escalation, 20), nullable=False),
+)
+
+routing_rules = Table(
+    "routing_rules",
+    metadata,
+    _pk(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", StrEnumType(MatchKind, 10), nullable=False),
+    Column("pattern", Text, nullable=False),
+    Column("category_id", Id, ForeignKey("categories.id", ondelete="CASCADE")),
+    Column("group_id", Id, ForeignKey("groups.id", ondelete="CASCADE")),
+    Column("priority", StrEnumType(Priority, 2)),
+    Column("ticket_type", StrEnumType(TicketType)),
+    Column("stop_reply", Text),
+    Column("is_active", Boolean, nullable=False),
+)
+
+desk_options = Table(
+    "desk_options",
+    metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+
+job_runs = Table(  # a job that must run once per period (the daily digest) claims its row here
+    "job_runs",
+    metadata,
+    Column("job", String(50), primary_key=True),
+    Column("period", String(100), primary_key=True),
+    Column("ran_at", UTCDateTime(), nullable=False),
+)
+
 mapper_registry = registry(metadata=metadata)
 _MAPPED = False
 
@@ -400,5 +481,27 @@ def map_entities() -> None:
         (k.UnansweredQuestion, kb_unanswered),
         (k.PhrasingCandidate, kb_phrasing_candidates),
     ):
-        mapper_registry.map_imperatively(entity, table)
+        properties = {"sla": _sla_clock()} if entity is e.Ticket else {}
+        mapper_registry.map_imperatively(entity, table, properties=properties)
     _MAPPED = True
+
+
+def _sla_clock() -> Composite[SlaClock]:
+    """A ticket's SLA clock is one value over its columns, in SlaClock's field order."""
+    c = tickets.c
+    return composite(
+        SlaClock,
+        c.sla_policy_id,
+        c.response_due_at,
+        c.response_warn_at,
+        c.response_state,
+        c.resolution_due_at,
+        c.resolution_warn_at,
+        c.resolution_state,
+        c.sla_paused_seconds,
+        c.sla_paused_since,
+        c.sla_seen_status,
+        c.reminder_at,
+        c.auto_action_at,
+        c.sla_next_at,
+    )

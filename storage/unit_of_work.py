@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock, Entity, SystemClock, UnitOfWork
 from storage.database import create_engine, session_factory
+from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
 from storage.repositories import (
     SqlAgentRoomRepository,
     SqlArticleRepository,
@@ -51,6 +52,9 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
+        self.sla = SqlSlaRepository(self.session)
+        self.routing = SqlRoutingRepository(self.session)
+        self.jobs = SqlJobRunRepository(self.session)
         return self
 
     async def __aexit__(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.enums import (
     LinkKind,
     MessageKind,
@@ -21,6 +22,7 @@ from core.domain.enums import (
     TicketStatus,
     TicketType,
 )
+from core.domain.sla_clock import SlaClock
 
 
 @dataclass(eq=False)
@@ -34,6 +36,7 @@ class Person:
     support_line: SupportLine | None = None  # agents only
     is_active: bool = True
     created_at: datetime | None = None
+    away_since: datetime | None = None  # agents: away (not given new tickets) since then
     id: int | None = None
 
     def has_role(self, role: Role) -> bool:
@@ -42,6 +45,11 @@ class Person:
     @property
     def is_agent(self) -> bool:
         return self.has_role(Role.AGENT)
+
+    @property
+    def is_available(self) -> bool:
+        """An agent who may be given new tickets."""
+        return self.is_agent and self.away_since is None
 
 
 @dataclass(eq=False)
@@ -63,6 +71,10 @@ class Group:
     line: SupportLine = SupportLine.FIRST
     escalation_group_id: int | None = None  # where "escalate" sends its tickets
     description: str = ""
+    calendar_id: int | None = None  # its own business calendar; None: the desk's default
+    assignment_mode: AssignmentMode = AssignmentMode.MANUAL
+    away_action: AwayAction = AwayAction.RELEASE
+    last_assigned_id: int | None = None  # round-robin: who got the previous ticket
     id: int | None = None
 
 
@@ -114,6 +126,7 @@ class Ticket:
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     rated_at: datetime | None = None
+    sla: SlaClock = dataclasses.field(default_factory=SlaClock)  # deadlines and follow-ups
     id: int | None = None
 
 

@@ -12,9 +12,10 @@ from dataclasses import replace
 from core.button_data import Act, button
 from core.domain.entities import OutboxMessage, Ticket
 from core.i18n import gettext as _
-from core.messages import Attachment, Reply, Span, bold, fill, quote, reply_to_payload
+from core.messages import Attachment, Button, Reply, Span, bold, fill, quote, reply_to_payload
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
+from core.services.clocks import refresh_clock
 from core.services.context import name_of
 
 ReplyBuilder = Callable[[str], Reply]
@@ -74,8 +75,10 @@ async def tell_requester(uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder) -
 async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
     """Post or refresh the ticket's card in every agents' room (a no-op when none is set up).
 
-    Every use case that changes what a card shows calls this once, after its change.
+    Every use case that changes what a card shows calls this once, after its change. The card
+    shows the ticket's SLA clock, so the clock is brought up to date first.
     """
+    await refresh_clock(uow, ticket)
     rooms = await uow.rooms.all()
     if not rooms:
         return
@@ -180,11 +183,15 @@ def resolved(ticket: Ticket, resolution: str) -> ReplyBuilder:
         if resolution:
             spans += [Span("\n"), quote(resolution)]
         spans.append(Span("\n" + _(language, "How did we do? Rate the solution:")))
-        stars = tuple(button("★" * score, Act.RATE, ticket.number, score) for score in range(1, 6))
-        reopen = (button(_(language, "Not solved — reopen"), Act.REOPEN, ticket.number),)
-        return Reply(spans=tuple(spans), buttons=(stars, reopen))
+        return Reply(spans=tuple(spans), buttons=rating_buttons(ticket, language))
 
     return build
+
+
+def rating_buttons(ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
+    """One to five stars, and "not solved — reopen"."""
+    stars = tuple(button("★" * score, Act.RATE, ticket.number, score) for score in range(1, 6))
+    return stars, (button(_(language, "Not solved — reopen"), Act.REOPEN, ticket.number),)
 
 
 def _simple(message: str, ticket: Ticket, **plain: object) -> ReplyBuilder:

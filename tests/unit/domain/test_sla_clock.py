@@ -11,9 +11,9 @@ from core.domain.calendars import BusinessCalendar, always_open, office_hours
 from core.domain.durations import parse_duration
 from core.domain.entities import Ticket
 from core.domain.enums import Priority, TicketStatus, TicketType
+from core.domain.follow_ups import Automation
 from core.domain.sla import DEFAULT_POLICIES, SlaPolicy, SlaState, pick_policy
 from core.domain.sla_clock import (
-    Automation,
     ClockEvent,
     SlaClock,
     next_moment,
