@@ -24,6 +24,7 @@ from core.domain.entities import (
     Identity,
     OutboxMessage,
     Person,
+    StoredFile,
     Ticket,
     TicketAttachment,
     TicketLink,
@@ -55,6 +56,7 @@ Entity = (
     | TicketLink
     | AuditEntry
     | OutboxMessage
+    | StoredFile
     | Article
     | SuggestionEvent
     | UnansweredQuestion
@@ -257,6 +259,10 @@ class InviteRepository(Protocol):
         ...
 
 
+class StoredFileRepository(Protocol):
+    async def get(self, file_id: int) -> StoredFile | None: ...
+
+
 class AgentRoom(NamedTuple):
     """A chat where agents see ticket cards: a Telegram group, a Slack channel."""
 
@@ -369,6 +375,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rooms(self) -> AgentRoomRepository: ...
+
+    @property
+    def files(self) -> StoredFileRepository: ...
 
     @property
     def sla(self) -> SlaRepository: ...

@@ -21,6 +21,7 @@ from core.domain.entities import (
     Identity,
     OutboxMessage,
     Person,
+    StoredFile,
     Ticket,
     TicketAttachment,
     TicketLink,
@@ -516,3 +517,8 @@ class SqlAgentRoomRepository(_Repo):
             await self.session.execute(
                 t.agent_rooms.insert(), [room._asdict() for room in dict.fromkeys(rooms)]
             )
+
+
+class SqlStoredFileRepository(_Repo):
+    async def get(self, file_id: int) -> StoredFile | None:
+        return await self.session.get(StoredFile, file_id)

@@ -132,6 +132,7 @@ categories = Table(
     Column("labels", JSON, nullable=False),
     Column("sort_order", Integer, nullable=False),
     Column("is_active", Boolean, nullable=False),
+    Column("parent_id", Id, ForeignKey("categories.id", ondelete="SET NULL")),
 )
 
 tickets = Table(
@@ -204,6 +205,17 @@ ticket_attachments = Table(
     Column("name", String(255), nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("mime_type", String(127), nullable=False),
+    Column("created_at", UTCDateTime()),
+)
+
+stored_files = Table(
+    "stored_files",
+    metadata,
+    _pk(),
+    Column("name", String(255), nullable=False),
+    Column("mime_type", String(127), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
     Column("created_at", UTCDateTime()),
 )
 
@@ -474,6 +486,7 @@ def map_entities() -> None:
         (e.TicketMessage, ticket_messages),
         (e.TicketAttachment, ticket_attachments),
         (e.TicketLink, ticket_links),
+        (e.StoredFile, stored_files),
         (e.AuditEntry, audit_entries),
         (e.OutboxMessage, outbox),
         (k.Article, kb_articles),

@@ -23,6 +23,7 @@ from storage.repositories import (
     SqlKnowledgeLogRepository,
     SqlOutboxRepository,
     SqlPeopleRepository,
+    SqlStoredFileRepository,
     SqlTicketRepository,
 )
 from storage.tables import map_entities
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
+        self.files = SqlStoredFileRepository(self.session)
         self.sla = SqlSlaRepository(self.session)
         self.routing = SqlRoutingRepository(self.session)
         self.jobs = SqlJobRunRepository(self.session)

@@ -7,6 +7,7 @@ import logging
 import click
 
 from chatdesk.cli.agents import agents_group
+from chatdesk.cli.categories import categories_group
 from chatdesk.cli.kb import kb_group
 from chatdesk.cli.runtime import command_runner, open_database, safe_url
 from chatdesk.cli.sla import calendar_group, sla_group
@@ -63,5 +64,5 @@ async def demo_command(settings: Settings) -> None:
     click.echo(f"starter knowledge base: {starter.summary()}")
 
 
-for _group in (agents_group, tickets_group, kb_group, sla_group, calendar_group):
+for _group in (agents_group, categories_group, tickets_group, kb_group, sla_group, calendar_group):
     main.add_command(_group)

@@ -87,7 +87,11 @@ class GroupMember:
 
 @dataclass(eq=False)
 class Category:
-    """What a request is about; routes a new ticket to a group with a default type."""
+    """What a request is about; routes a new ticket to a group with a default type.
+
+    Categories form a tree (``parent_id``): "Hardware" → "Printers". An archived category is
+    offered to nobody, and tickets filed under it keep it.
+    """
 
     slug: str
     name: str
@@ -96,6 +100,7 @@ class Category:
     labels: dict[str, str] = dataclasses.field(default_factory=dict)  # name per language
     sort_order: int = 0
     is_active: bool = True
+    parent_id: int | None = None
     id: int | None = None
 
     def label(self, language: str) -> str:
@@ -153,6 +158,23 @@ class TicketAttachment:
     message_id: int | None = None
     created_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(eq=False)
+class StoredFile:
+    """A file chatdesk keeps itself, because no messenger holds it: a long text a person
+    pasted, kept as a ``.txt`` attachment. Attachments name it as channel ``STORED_FILES``
+    with the file's id as their reference."""
+
+    name: str
+    mime_type: str
+    content: bytes
+    size: int = 0
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+STORED_FILES = "chatdesk"  # the attachment "channel" of files chatdesk stores itself
 
 
 @dataclass(eq=False)

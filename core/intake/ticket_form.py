@@ -10,7 +10,7 @@ from core.domain.priority import PRIORITY_WORDS, priority_for
 from core.i18n import N_, gettext
 from core.intake.turn import Buttons, Turn
 from core.messages import Button, Reply, Span, bold
-from core.services import suggestions, tickets
+from core.services import categories, suggestions, tickets
 from core.services.context import TITLE_MAX
 
 IMPACTS = {1: N_("Just me"), 2: N_("My team"), 3: N_("Many people or the whole office")}
@@ -24,18 +24,25 @@ async def begin(turn: Turn, draft: Draft) -> None:
     await _ask_category(turn, talk)
 
 
-async def _ask_category(turn: Turn, talk: Conversation) -> None:
-    categories = await turn.uow.catalog.categories()
-    if not categories:
-        talk.draft.category_id = None
+async def _ask_category(turn: Turn, talk: Conversation, *, under: int | None = None) -> None:
+    """Offer the categories under ``under`` (the top ones for None) as buttons, with "Not sure";
+    go on to the next question when there are none (a leaf was chosen, or none exist)."""
+    talk.draft.category_id = under
+    options = categories.choices(await turn.uow.catalog.categories(), under)
+    if not options:
         _ask_impact(turn, talk)
         return
     talk.step = Step.CATEGORY
     rows: list[tuple[Button, ...]] = [
-        (button(c.label(turn.language), Act.CATEGORY, _id(c.id)),) for c in categories
+        (button(c.label(turn.language), Act.CATEGORY, _id(c.id)),) for c in options
     ]
     rows.append((turn.button("Not sure", Act.CATEGORY), turn.button("Cancel", Act.CANCEL)))
-    turn.say("Let's register a ticket. What is it about?", buttons=tuple(rows))
+    turn.say(
+        "Let's register a ticket. What is it about?"
+        if under is None
+        else "Which of these, more exactly?",
+        buttons=tuple(rows),
+    )
 
 
 def _ask_impact(turn: Turn, talk: Conversation) -> None:
@@ -65,7 +72,7 @@ def _ask_details(turn: Turn, talk: Conversation) -> None:
 async def ask_again(turn: Turn, talk: Conversation) -> None:
     """Ask the question of the step the draft stands at (after "continue the draft")."""
     if talk.step is Step.CATEGORY:
-        await _ask_category(turn, talk)
+        await _ask_category(turn, talk, under=talk.draft.category_id)
     elif talk.step is Step.IMPACT:
         _ask_impact(turn, talk)
     elif talk.step is Step.URGENCY:
@@ -86,14 +93,13 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
     talk = await turn.conversation()
     act, step, draft = pressed.act, talk.step, talk.draft
     if act is Act.CATEGORY and step is Step.CATEGORY:
-        if pressed.args:
-            category = await turn.uow.catalog.category_by_id(pressed.number())
-            if category is None or not category.is_active:
-                return False
-            draft.category_id = category.id
-        else:
-            draft.category_id = None  # "not sure": the desk sorts it out
-        _ask_impact(turn, talk)
+        if not pressed.args:  # "not sure": the level above (or none) stands; the desk sorts it out
+            _ask_impact(turn, talk)
+            return True
+        category = await turn.uow.catalog.category_by_id(pressed.number())
+        if category is None or not category.is_active or category.parent_id != draft.category_id:
+            return False  # archived meanwhile, or a button from another level
+        await _ask_category(turn, talk, under=category.id)
     elif act is Act.IMPACT and step is Step.IMPACT and pressed.number() in IMPACTS:
         draft.impact = pressed.number()
         _ask_urgency(turn, talk)

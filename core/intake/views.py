@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.domain.entities import Ticket
 from core.domain.enums import MessageKind
+from core.domain.priority import PRIORITY_WORDS
 from core.i18n import gettext as _
 from core.intake.turn import Turn
 from core.messages import Reply, Span, bold, italic, quote
@@ -44,7 +45,7 @@ async def _render(turn: Turn, ticket: Ticket, *, include_internal: bool) -> Repl
                 owner=await _owner(turn, ticket),
             )
             + "\n"
-            + _(lang, "Priority: {priority}", priority=ticket.priority.value)
+            + _(lang, "Priority: {priority}", priority=_priority(lang, ticket, include_internal))
         ),
     ]
     if include_internal:
@@ -70,3 +71,8 @@ async def _owner(turn: Turn, ticket: Ticket) -> str:
     if ticket.assignee_id is None:
         return _(turn.language, "unassigned")
     return await name_of(turn.uow, ticket.assignee_id)
+
+
+def _priority(language: str, ticket: Ticket, for_agents: bool) -> str:
+    """Agents read P1-P4; employees read plain words ("P4" reads as "you are last")."""
+    return ticket.priority.value if for_agents else _(language, PRIORITY_WORDS[ticket.priority])
