@@ -1,135 +1,119 @@
-"""The admin web app: server-rendered pages for people, a JSON API for programs."""
+"""The admin web app: server-rendered pages for people, a JSON API for programs.
+
+Nothing here is open to anonymous visitors except the sign-in page, the static assets and
+``/healthz``; the messenger webhooks the bots add to this app carry their own secrets. Pages
+redirect an anonymous visitor to the sign-in page; the API (``/api/v1``) answers 401.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
+from admin.deps import Forbidden, LoginRequired, Panel
 from admin.health import add_health_route
-from core.domain.enums import TicketStatus
-from core.domain.numbers import parse_ticket_number
+from admin.i18n import translator
+from admin.routes import auth, tickets
+from admin.routes import settings as settings_routes
+from admin.routes.api import build_api
+from admin.security import SECURITY_HEADERS
+from admin.templating import language_of, redirect, render
+from core.services.knowledge_index import KnowledgeBase
 from core.settings import Settings
 from core.supervision import HealthRegistry
-from storage import read_models as queries
 from storage.unit_of_work import Database
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_BODY = 1024 * 1024  # forms and JSON; the knowledge-base import route allows more
 
 
 def create_app(
-    *, settings: Settings, database: Database, health: HealthRegistry | None = None
+    *,
+    settings: Settings,
+    database: Database,
+    knowledge: KnowledgeBase | None = None,
+    after_commit: Callable[[], None] | None = None,
+    health: HealthRegistry | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="chatdesk admin", version="0.1.0")
-    app.state.settings = settings
-    app.state.database = database
+    """``knowledge``: the running process's suggestion index, so an article saved in the panel
+    is suggested at once. ``after_commit``: called after each change (wakes the outbox).
+    ``health``: what ``/healthz`` reports on (channels, background workers)."""
+    app = FastAPI(
+        title="chatdesk admin",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        max_body_size=MAX_BODY,
+    )
+    panel = Panel(
+        settings=settings,
+        database=database,
+        knowledge=knowledge or KnowledgeBase(),
+        after_commit=after_commit or (lambda: None),
+    )
+    app.state.panel = panel
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/api/v1", build_api(panel))
+    app.include_router(auth.router)
+    app.include_router(tickets.router)
+    app.include_router(settings_routes.router)
+    _install_page_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path != "/healthz" and not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     add_health_route(
         app,
         database=database,
         registry=health or HealthRegistry(),
         down_after=timedelta(seconds=settings.health_channel_down_after),
     )
-
-    async def _ticket_detail(raw: str) -> queries.TicketDetail:
-        """The ticket a URL names; 404 for one that does not exist or cannot (¹⁰⁰¹, 25 digits)."""
-        number = parse_ticket_number(raw)
-        found = None
-        if number is not None:
-            async with database.uow() as uow:
-                found = await queries.ticket_detail(uow, number)
-        if found is None:
-            raise HTTPException(404, f"There is no ticket #{raw[:40]}.")
-        return found
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def dashboard(request: Request) -> Any:
-        async with database.uow() as uow:
-            counts = await queries.status_counts(uow)
-            rows = await queries.recent_tickets(uow)
-        return TEMPLATES.TemplateResponse(
-            request,
-            "dashboard.html",
-            {
-                "counts": counts,
-                "statuses": list(TicketStatus),
-                "rows": rows,
-                "telegram": settings.telegram_enabled,
-                "slack": settings.slack_enabled,
-            },
-        )
-
-    @app.get("/tickets/{number}", response_class=HTMLResponse, include_in_schema=False)
-    async def ticket_page(request: Request, number: str) -> Any:
-        found = await _ticket_detail(number)
-        row, messages, audit, names = found
-        return TEMPLATES.TemplateResponse(
-            request,
-            "ticket.html",
-            {
-                "row": row,
-                "messages": messages,
-                "audit": audit,
-                "names": names,
-                "describe": queries.describe_change,
-            },
-        )
-
-    @app.get("/api/tickets")
-    async def api_tickets(limit: int = 50) -> list[dict[str, Any]]:
-        async with database.uow() as uow:
-            rows = await queries.recent_tickets(uow, limit=max(1, min(limit, 500)))
-        return [_ticket_json(row) for row in rows]
-
-    @app.get("/api/tickets/{number}")
-    async def api_ticket(number: str) -> dict[str, Any]:
-        found = await _ticket_detail(number)
-        row, messages, audit, names = found
-        return {
-            **_ticket_json(row),
-            "description": row.ticket.description,
-            "messages": [
-                {
-                    "author": names.get(m.author_id or 0),
-                    "kind": m.kind.value,
-                    "body": m.body,
-                    "channel": m.channel,
-                    "created_at": m.created_at,
-                }
-                for m in messages
-            ],
-            "audit": [
-                {
-                    "action": a.action,
-                    "actor": names.get(a.actor_id or 0),
-                    "field": a.field,
-                    "old": a.old_value,
-                    "new": a.new_value,
-                    "channel": a.channel,
-                    "at": a.created_at,
-                }
-                for a in audit
-            ],
-        }
-
     return app
 
 
-def _ticket_json(row: queries.TicketRow) -> dict[str, Any]:
-    ticket = row.ticket
-    return {
-        "number": ticket.number,
-        "title": ticket.title,
-        "status": ticket.status.value,
-        "priority": ticket.priority.value,
-        "type": ticket.type.value,
-        "requester": row.requester,
-        "assignee": row.assignee,
-        "channel": ticket.origin_channel,
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "rating": ticket.rating_score,
-    }
+def _install_page_handlers(app: FastAPI) -> None:
+    async def login_required(request: Request, _: Exception) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(f"/login?next={quote(target, safe='')}")
+
+    async def forbidden(request: Request, error: Exception) -> Response:
+        assert isinstance(error, Forbidden)
+        _ = translator(language_of(request))
+        return render(
+            request, "forbidden.html", {"reason": _(error.message, **error.params)}, status_code=403
+        )
+
+    async def not_understood(request: Request, _: Exception) -> Response:
+        return render(request, "not_found.html", {"what": None, "bad": True}, status_code=400)
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if error.status_code == 404:
+            return render(request, "not_found.html", {"what": None}, status_code=404)
+        return Response(
+            str(error.detail),
+            status_code=error.status_code,
+            media_type="text/plain",
+            headers=error.headers,
+        )
+
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(RequestValidationError, not_understood)
+    app.add_exception_handler(HTTPException, http_error)

@@ -22,6 +22,7 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
+from admin.security import check_bind
 from chatdesk.channels import agent_rooms, configured
 from core.channels import Channel, ChannelHost
 from core.domain.conversation import IdleLimits
@@ -63,6 +64,7 @@ class _Server(uvicorn.Server):
 
 
 async def run(settings: Settings) -> None:
+    check_bind(settings)
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
     knowledge_base = KnowledgeBase(
@@ -93,7 +95,13 @@ async def run(settings: Settings) -> None:
     processor = InboundProcessor(
         database.uow, kb=knowledge_base, config=config, after_commit=worker.kick
     )
-    app = create_app(settings=settings, database=database, health=health)
+    app = create_app(
+        settings=settings,
+        database=database,
+        knowledge=knowledge_base,
+        after_commit=worker.kick,
+        health=health,
+    )
     clocks = ClockSweeper(database.uow, after_commit=worker.kick)
 
     host = ChannelHost(

@@ -19,16 +19,22 @@ DOMAIN = "chatdesk"
 
 
 @cache
-def _translations(language: str) -> NullTranslations:
-    po_path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def load_catalog(locales_dir: Path, domain: str, language: str) -> NullTranslations:
+    """The ``<locales_dir>/<language>/LC_MESSAGES/<domain>.po`` catalog, compiled in memory
+    (an empty one when the file is missing). The admin panel keeps its own catalog this way."""
+    po_path = locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
     if not po_path.is_file():
         return NullTranslations()
     with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language, domain=DOMAIN)
+        catalog = read_po(po_file, locale=language, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+    return Translations(fp=buffer, domain=domain)
+
+
+def _translations(language: str) -> NullTranslations:
+    return load_catalog(LOCALES_DIR, DOMAIN, language)
 
 
 def gettext(language: str | None, message: str, **values: object) -> str:

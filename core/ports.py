@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol
 
+from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.calendars import BusinessCalendar
 from core.domain.conversation import Conversation
 from core.domain.entities import (
@@ -60,6 +61,9 @@ Entity = (
     | Article
     | SuggestionEvent
     | UnansweredQuestion
+    | WebAccount
+    | WebSession
+    | ApiToken
     | PhrasingCandidate
 )
 
@@ -279,6 +283,44 @@ class AgentRoomRepository(Protocol):
         ...
 
 
+class AccountRepository(Protocol):
+    """Admin-panel sign-in accounts, their sessions and API tokens."""
+
+    async def by_email(self, email: str) -> WebAccount | None:
+        """The account with this e-mail (compared case-insensitively)."""
+        ...
+
+    async def get(self, account_id: int) -> WebAccount | None: ...
+
+    async def for_person(self, person_id: int) -> WebAccount | None: ...
+
+    async def all(self) -> list[WebAccount]:
+        """Every account, by e-mail."""
+        ...
+
+    async def count(self) -> int: ...
+
+    async def web_session(self, token_hash: str) -> WebSession | None: ...
+
+    async def end_session(self, token_hash: str) -> None: ...
+
+    async def end_sessions(self, account_id: int) -> int:
+        """Sign the account out everywhere; how many sessions ended."""
+        ...
+
+    async def end_idle_sessions(self, *, seen_before: datetime) -> int:
+        """Delete sessions not used since ``seen_before``; how many."""
+        ...
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    async def token(self, token_id: int) -> ApiToken | None: ...
+
+    async def tokens(self, *, person_id: int | None = None) -> list[ApiToken]:
+        """API tokens (of one person, or all), newest first, revoked ones included."""
+        ...
+
+
 class SlaRepository(Protocol):
     """Business calendars, SLA policies, automation options and the tickets whose clock is due."""
 
@@ -375,6 +417,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rooms(self) -> AgentRoomRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
 
     @property
     def files(self) -> StoredFileRepository: ...

@@ -15,6 +15,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./chatdesk.db"
 PUBLIC_TELEGRAM_API = "https://api.telegram.org"
 PUBLIC_SLACK_API = "https://slack.com/api/"
 SUPPORTED_LANGUAGES = ("en", "ru")
+DEFAULT_SECRET_KEY = "change-me"  # chatdesk run refuses a non-loopback address while it is set
 
 
 class Settings(BaseSettings):
@@ -25,9 +26,10 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "UTC"
     default_language: str = "en"
-    secret_key: SecretStr = SecretStr("change-me")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     admin_host: str = "127.0.0.1"
     admin_port: int = Field(default=8000, ge=1, le=65535)
+    admin_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     # How long the bot waits for an answer before the next message starts anew.
     draft_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -17,9 +21,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Composite, composite, registry
 
+from core.domain import accounts as a
 from core.domain import entities as e
 from core.domain import knowledge as k
 from core.domain.assignment import AssignmentMode, AwayAction
@@ -147,7 +153,7 @@ tickets = Table(
     Column("category_id", Id, ForeignKey("categories.id", ondelete="SET NULL")),
     Column("priority", StrEnumType(Priority, 2), nullable=False),
     Column("status", StrEnumType(TicketStatus), nullable=False, index=True),
-    Column("assignee_id", Id, ForeignKey("people.id"), index=True),
+    Column("assignee_id", Id, ForeignKey("people.id")),
     Column("group_id", Id, ForeignKey("groups.id", ondelete="SET NULL")),
     Column("line", IntEnumType(SupportLine), nullable=False),
     Column("origin_channel", String(20), nullable=False),
@@ -161,6 +167,13 @@ tickets = Table(
     Column("resolved_at", UTCDateTime()),
     Column("closed_at", UTCDateTime()),
     Column("rated_at", UTCDateTime()),
+    # The ticket list's orders, each able to stop after one page (id: index-only page lookups).
+    Index("ix_tickets_updated_at_number_id", "updated_at", "number", "id"),
+    Index("ix_tickets_created_at_number_id", "created_at", "number", "id"),
+    Index("ix_tickets_priority_created_at_number", "priority", "created_at", "number"),
+    # "my tickets" and "my group's queue", newest first, without reading the other rows.
+    Index("ix_tickets_assignee_id_updated_at", "assignee_id", "updated_at", "number", "id"),
+    Index("ix_tickets_group_id_updated_at", "group_id", "updated_at", "number", "id"),
     # The SLA clock (core.domain.sla_clock.SlaClock); sweeps read only sla_next_at.
     Column("sla_policy_id", Id, ForeignKey("sla_policies.id", ondelete="SET NULL")),
     Column("response_due_at", UTCDateTime()),
@@ -411,6 +424,86 @@ agent_rooms = Table(
     Column("language", String(8), nullable=False),
 )
 
+web_accounts = Table(
+    "web_accounts",
+    metadata,
+    _pk(),
+    Column(
+        "person_id",
+        Id,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("last_failed_at", UTCDateTime()),
+    Column("last_login_at", UTCDateTime()),
+    Column("password_changed_at", UTCDateTime()),
+    Column("created_at", UTCDateTime()),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "account_id",
+        Id,
+        ForeignKey("web_accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _pk(),
+    Column("name", String(100), nullable=False),
+    Column(
+        "person_id", Id, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UTCDateTime()),
+    Column("last_used_at", UTCDateTime()),
+    Column("revoked_at", UTCDateTime()),
+)
+
+# PostgreSQL only: trigram indexes turn "contains" search (ILIKE '%text%') into index lookups.
+POSTGRES_ONLY = {"dialects": ("postgresql",)}
+for _column in (tickets.c.title, tickets.c.description):
+    Index(
+        f"ix_tickets_{_column.name}_trgm",
+        _column,
+        postgresql_using="gin",
+        postgresql_ops={_column.name: "gin_trgm_ops"},
+        info=POSTGRES_ONLY,
+    ).ddl_if(dialect="postgresql")
+event.listen(
+    metadata,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+)
+
+
+def include_object_for(dialect: str) -> Callable[..., bool]:
+    """Alembic's ``include_object`` for one database: leaves out the objects that exist only on
+    other databases (so comparing models with a SQLite schema ignores PostgreSQL's indexes)."""
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        dialects = getattr(obj, "info", {}).get("dialects")
+        return dialects is None or dialect in dialects
+
+    return include
+
+
 calendars = Table(
     "calendars",
     metadata,
@@ -492,6 +585,9 @@ def map_entities() -> None:
         (k.Article, kb_articles),
         (k.SuggestionEvent, kb_suggestion_events),
         (k.UnansweredQuestion, kb_unanswered),
+        (a.WebAccount, web_accounts),
+        (a.WebSession, web_sessions),
+        (a.ApiToken, api_tokens),
         (k.PhrasingCandidate, kb_phrasing_candidates),
     ):
         properties = {"sla": _sla_clock()} if entity is e.Ticket else {}

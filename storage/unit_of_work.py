@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock, Entity, SystemClock, UnitOfWork
+from storage.account_repository import SqlAccountRepository
 from storage.database import create_engine, session_factory
 from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
 from storage.repositories import (
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
+        self.accounts = SqlAccountRepository(self.session)
         self.files = SqlStoredFileRepository(self.session)
         self.sla = SqlSlaRepository(self.session)
         self.routing = SqlRoutingRepository(self.session)

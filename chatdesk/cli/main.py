@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from chatdesk.cli.admin import DEMO_ADMIN, admin_group, create_demo_admin
 from chatdesk.cli.agents import agents_group
 from chatdesk.cli.categories import categories_group
 from chatdesk.cli.kb import kb_group
@@ -59,10 +60,24 @@ async def demo_command(settings: Settings) -> None:
     async with open_database(settings) as database:
         created = await load_demo(database)
         starter = await load_starter_kb(database)
+        password = await create_demo_admin(database)
     summary = ", ".join(f"{count} {what}" for what, count in created.items())
     click.echo(f"demo data loaded ({summary} new)")
     click.echo(f"starter knowledge base: {starter.summary()}")
+    if password:
+        click.echo(
+            f"admin panel: sign in as {DEMO_ADMIN} with password {password} (shown once; "
+            "change it with chatdesk admin set-password)"
+        )
 
 
-for _group in (agents_group, categories_group, tickets_group, kb_group, sla_group, calendar_group):
+for _group in (
+    agents_group,
+    categories_group,
+    tickets_group,
+    kb_group,
+    sla_group,
+    calendar_group,
+    admin_group,
+):
     main.add_command(_group)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from core.settings import Settings
 from storage.database import create_engine
-from storage.tables import metadata
+from storage.tables import include_object_for, metadata
 from storage.types import IntEnumType, StrEnumType, UTCDateTime
 
 config = context.config
@@ -38,6 +38,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=_render_item,
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
     )
 
 

@@ -37,7 +37,9 @@ def test_demo_is_idempotent_and_tickets_can_be_listed(
     assert first.returncode == 0, first.stderr
     assert "4 tickets new" in first.stdout
     assert "starter knowledge base: 50 added, 0 updated, 0 unchanged, 0 kept" in first.stdout
+    assert "sign in as admin@example.com with password " in first.stdout
     second = _run(["demo"], cli_env, tmp_path)
+    assert "with password" not in second.stdout, "the demo account is made (and shown) once"
     assert (
         second.returncode == 0
         and "0 groups, 0 categories, 0 agents, 0 tickets new" in second.stdout
@@ -163,7 +165,7 @@ def test_run_serves_the_admin_page_within_a_minute(tmp_path: Path) -> None:
                         f"chatdesk run exited early:\n{process.stdout.read() if process.stdout else ''}"
                     )
                 time.sleep(0.2)
-        assert "<h1>Tickets</h1>" in body
+        assert "<h1>Sign in</h1>" in body, "the panel asks who you are first"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
             assert b'"status":"ok"' in response.read()
     finally:

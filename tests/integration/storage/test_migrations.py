@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from storage import migrate
 from storage.database import create_engine
-from storage.tables import metadata
+from storage.tables import include_object_for, metadata
 
 
 async def _tables(url: str) -> set[str]:
@@ -24,7 +24,13 @@ async def _drift(url: str) -> list[object]:
     engine = create_engine(url)
 
     def compare(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": include_object_for(connection.dialect.name),
+            },
+        )
         return list(compare_metadata(context, metadata))
 
     async with engine.connect() as connection:

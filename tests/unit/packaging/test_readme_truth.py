@@ -39,7 +39,7 @@ def _commands_named() -> set[str]:
     """`chatdesk a b` as written in code, up to the first argument."""
     found = set()
     for line in re.findall(r"(?:^|\s|/)chatdesk ([a-z][a-z -]*)", _code(), re.MULTILINE):
-        words = [w for w in line.split() if re.fullmatch(r"[a-z]+", w)]
+        words = [w for w in line.split() if re.fullmatch(r"[a-z]+(?:-[a-z]+)*", w)]
         if words:
             found.add(" ".join(words[:2]))
     return found

@@ -1,0 +1,1 @@
+"""The admin app's routers, one per area."""

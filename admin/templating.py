@@ -1,0 +1,92 @@
+"""Rendering pages: Jinja2 with autoescaping, the viewer's language, their CSRF token, times in
+the desk's time zone, and one-shot notices after a redirect ("Reply sent.")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from admin.deps import Panel
+from admin.i18n import negotiate, translator
+from core.services.accounts import Visitor
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+FLASH_COOKIE = "chatdesk_flash"
+# A notice is a key into this table, never text from the request, so a forged cookie shows
+# nothing it should not.
+NOTICES = {
+    "signed_out": "You are signed out.",
+    "replied": "Reply sent. The requester receives it in their messenger.",
+    "noted": "Internal note added.",
+    "assigned": "Assignee changed.",
+    "priority": "Priority changed.",
+    "status": "Status changed.",
+    "saved": "Saved.",
+    "revoked": "The API token is revoked.",
+}
+
+
+def visitor_of(request: Request) -> Visitor | None:
+    found: Visitor | None = getattr(request.state, "visitor", None)
+    return found
+
+
+def language_of(request: Request) -> str:
+    visitor = visitor_of(request)
+    if visitor is not None:
+        return visitor.person.language
+    panel: Panel = request.app.state.panel
+    return negotiate(request.headers.get("accept-language"), panel.settings.default_language)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    panel: Panel = request.app.state.panel
+    visitor = visitor_of(request)
+    language = language_of(request)
+    zone = panel.settings.zone
+    notice_key = request.cookies.get(FLASH_COOKIE, "")
+
+    def when(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+        return moment.astimezone(zone).strftime(pattern) if moment else "—"
+
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "visitor": visitor,
+            "csrf": visitor.session.csrf_token if visitor else "",
+            "lang": language,
+            "_": translator(language),
+            "when": when,
+            "notice": NOTICES.get(notice_key),
+            **(context or {}),
+        },
+        status_code=status_code,
+        headers=headers,
+    )
+    if notice_key:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(url: str, *, notice: str | None = None) -> RedirectResponse:
+    """303 See Other (a form's POST becomes a GET), optionally with a notice for the next page."""
+    response = RedirectResponse(url, status_code=303)
+    if notice is not None:
+        assert notice in NOTICES, notice
+        response.set_cookie(
+            FLASH_COOKIE, notice, max_age=60, path="/", httponly=True, samesite="lax"
+        )
+    return response

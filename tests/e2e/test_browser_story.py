@@ -1,0 +1,92 @@
+"""The panel in a real browser against a real `chatdesk run`, with the employee on the other
+side in a (fake) Telegram: what an agent and an admin actually do, click by click."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import shot
+from tests.e2e.harness import AGENT, Account, RunningDesk
+from tests.fakes.telegram_objects import TgUser
+
+EMPLOYEE = TgUser(id=90001, first_name="Erin", language_code="en")
+
+
+def sign_in(page: Page, account: Account, *, screenshot: str | None = None) -> None:
+    page.goto("/tickets?status=active")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("E-mail").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Tickets", exact=True)).to_be_visible()
+
+
+def open_ticket_over_telegram(desk: RunningDesk, user: TgUser, text: str) -> int:
+    desk.say(user, "/start", contains="Hello")
+    asked = desk.say(user, text, contains="What is it about?")
+    impact = desk.press(user, asked, "Network and VPN", contains="Who is affected?")
+    urgency = desk.press(user, impact, "Just me", contains="How urgent")
+    details = desk.press(user, urgency, "Today, please", contains="Done")
+    summary = desk.press(user, details, "Done", contains="Please check your request")
+    created = desk.press(user, summary, "Create", contains="registered as ticket")
+    found = re.search(r"#(\d+)", created["plain_text"])
+    assert found, created
+    return int(found.group(1))
+
+
+def test_an_agent_answers_from_the_ticket_page_and_the_employee_gets_it(
+    desk: RunningDesk, page: Page
+) -> None:
+    number = open_ticket_over_telegram(desk, EMPLOYEE, "The office Wi-Fi drops every hour")
+
+    sign_in(page, AGENT, screenshot="01-sign-in")
+    row = page.get_by_role("row").filter(has_text="The office Wi-Fi drops every hour")
+    expect(row).to_contain_text("Erin")
+    shot(page, "02-ticket-list")
+    page.get_by_label("Search").fill("wi-fi drops")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name=f"#{number}")).to_be_visible()
+    page.get_by_role("link", name=f"#{number}").click()
+    expect(page.get_by_role("heading", name=re.compile(f"#{number}"))).to_be_visible()
+
+    page.get_by_role("button", name="Assign to me").click()
+    expect(page.get_by_role("status")).to_contain_text("Assignee changed.")
+    before = len(desk.chat(EMPLOYEE))
+    page.get_by_label("Reply to the requester").fill("Please forget the network and rejoin it.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_role("status")).to_contain_text("Reply sent.")
+    page.get_by_label("Internal note").fill("Access point 3 is old; replace next week.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".message.internal")).to_contain_text("Access point 3 is old")
+    shot(page, "03-ticket-page")
+
+    received = desk.wait_message(
+        EMPLOYEE.id, after=before, contains="Please forget the network and rejoin it."
+    )
+    assert "Alice Agent" in received["plain_text"]
+    assert all("Access point 3" not in m["plain_text"] for m in desk.chat(EMPLOYEE))
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+    page.goto(f"/tickets/{number}")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Ftickets%2F"))
+
+
+def test_keyboard_only_on_a_narrow_screen(desk: RunningDesk, page: Page) -> None:
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/login")
+    page.keyboard.type(AGENT.email)  # the e-mail field has focus on arrival
+    page.keyboard.press("Tab")
+    page.keyboard.type(AGENT.password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.goto("/tickets?status=active")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "the page itself does not scroll sideways (wide tables scroll inside)"
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    shot(page, "04-ticket-list-narrow")
