@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from admin.deps import Forbidden, LoginRequired, Panel
 from admin.health import add_health_route
 from admin.i18n import translator
-from admin.routes import auth, tickets
+from admin.routes import auth, kb, kb_review, tickets
 from admin.routes import settings as settings_routes
 from admin.routes.api import build_api
 from admin.security import SECURITY_HEADERS
@@ -65,6 +65,8 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(tickets.router)
     app.include_router(settings_routes.router)
+    app.include_router(kb_review.router)
+    app.include_router(kb.router)
     _install_page_handlers(app)
 
     @app.middleware("http")

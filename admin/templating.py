@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from admin.deps import Panel
 from admin.i18n import negotiate, translator
+from core.domain.enums import Role
 from core.services.accounts import Visitor
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -28,6 +29,12 @@ NOTICES = {
     "status": "Status changed.",
     "saved": "Saved.",
     "revoked": "The API token is revoked.",
+    "proposed": "Your change is proposed; a supervisor will apply it.",
+    "applied": "The proposed change is applied.",
+    "discarded": "The proposed change is discarded.",
+    "dismissed": "The question is taken off the log.",
+    "phrasing": "The question is now a phrasing of the article.",
+    "imported": "Import finished.",
 }
 
 
@@ -67,6 +74,8 @@ def render(
         {
             "visitor": visitor,
             "csrf": visitor.session.csrf_token if visitor else "",
+            "supervisor": bool(visitor and visitor.person.has_role(Role.SUPERVISOR)),
+            "admin": bool(visitor and visitor.person.has_role(Role.ADMIN)),
             "lang": language,
             "_": translator(language),
             "when": when,

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, NamedTuple, Protocol
 
 from core.domain.accounts import ApiToken, WebAccount, WebSession
+from core.domain.article_versions import ArticleVersion
 from core.domain.calendars import BusinessCalendar
 from core.domain.conversation import Conversation
 from core.domain.entities import (
@@ -64,6 +65,7 @@ Entity = (
     | WebAccount
     | WebSession
     | ApiToken
+    | ArticleVersion
     | PhrasingCandidate
 )
 
@@ -223,6 +225,7 @@ class KnowledgeLogRepository(Protocol):
         """Groups by how often they were asked."""
         ...
 
+    async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None: ...
     async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
         """Every phrasing candidate of an article (any status), locked for update."""
         ...
@@ -280,6 +283,24 @@ class AgentRoomRepository(Protocol):
 
     async def replace(self, rooms: Sequence[AgentRoom]) -> None:
         """Make the stored rooms exactly ``rooms`` (synced from settings at start-up)."""
+        ...
+
+
+class ArticleVersionRepository(Protocol):
+    """The history of knowledge-base articles (and the proposals among it)."""
+
+    async def latest_number(self, article_id: str) -> int:
+        """The highest version number of the article (0 when it has none)."""
+        ...
+
+    async def of_article(self, article_id: str) -> list[ArticleVersion]:
+        """Every version of the article, newest first."""
+        ...
+
+    async def get(self, article_id: str, number: int) -> ArticleVersion | None: ...
+
+    async def proposals(self, *, limit: int = 100) -> list[ArticleVersion]:
+        """Open proposals of every article, oldest first."""
         ...
 
 
@@ -417,6 +438,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rooms(self) -> AgentRoomRepository: ...
+
+    @property
+    def article_versions(self) -> ArticleVersionRepository: ...
 
     @property
     def accounts(self) -> AccountRepository: ...

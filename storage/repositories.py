@@ -415,6 +415,9 @@ class SqlKnowledgeLogRepository(_Repo):
         ).limit(limit)
         return list((await self.session.execute(query)).scalars())
 
+    async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None:
+        return await self.session.get(UnansweredQuestion, group_id)
+
     async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
         c = t.kb_phrasing_candidates.c
         query = select(PhrasingCandidate).where(c.article_id == article_id).order_by(c.id)

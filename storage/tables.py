@@ -26,8 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Composite, composite, registry
 
 from core.domain import accounts as a
+from core.domain import article_versions as v
 from core.domain import entities as e
 from core.domain import knowledge as k
+from core.domain.article_versions import VersionState
 from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.enums import (
     LinkKind,
@@ -424,6 +426,32 @@ agent_rooms = Table(
     Column("language", String(8), nullable=False),
 )
 
+kb_article_versions = Table(
+    "kb_article_versions",
+    metadata,
+    _pk(),
+    Column(
+        "article_id",
+        String(100),
+        ForeignKey("kb_articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("number", Integer, nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("category", String(50), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("phrasings", JSON, nullable=False),
+    Column("status", StrEnumType(ArticleStatus, 16), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("state", StrEnumType(VersionState, 10), nullable=False, index=True),
+    Column("author_id", Id, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("author_name", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("article_id", "number", name="uq_kb_article_versions_article_id_number"),
+)
+
 web_accounts = Table(
     "web_accounts",
     metadata,
@@ -585,6 +613,7 @@ def map_entities() -> None:
         (k.Article, kb_articles),
         (k.SuggestionEvent, kb_suggestion_events),
         (k.UnansweredQuestion, kb_unanswered),
+        (v.ArticleVersion, kb_article_versions),
         (a.WebAccount, web_accounts),
         (a.WebSession, web_sessions),
         (a.ApiToken, api_tokens),

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock, Entity, SystemClock, UnitOfWork
 from storage.account_repository import SqlAccountRepository
+from storage.article_version_repository import SqlArticleVersionRepository
 from storage.database import create_engine, session_factory
 from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
 from storage.repositories import (
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(self.session)
         self.rooms = SqlAgentRoomRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
+        self.article_versions = SqlArticleVersionRepository(self.session)
         self.files = SqlStoredFileRepository(self.session)
         self.sla = SqlSlaRepository(self.session)
         self.routing = SqlRoutingRepository(self.session)

@@ -7,10 +7,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from core.domain.article_versions import action_for, may_save_directly
 from core.domain.enums import Role
 from core.domain.knowledge import Article, ArticleStatus
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.ports import UnitOfWork
+from core.services import article_versions
 from core.services.context import Actor, clean_text, require_role
 from core.services.knowledge_index import KnowledgeBase, article_file
 from kb.markdown_files import (
@@ -31,10 +33,20 @@ CONTENT_FIELDS = (
 async def save_article(
     uow: UnitOfWork, kb: KnowledgeBase, *, actor: Actor, article: Article
 ) -> Article:
-    """Create or update an article (admins). The index follows at once."""
-    require_role(actor, Role.ADMIN, doing="edit knowledge-base articles")
-    _validate(article)
+    """Create or update an article. Supervisors and admins edit anything; agents write drafts
+    (their change to a published article is a proposal: ``article_proposals``). The index
+    follows at once; the article's history records the version."""
+    require_role(actor, Role.AGENT, doing="edit knowledge-base articles")
+    validate_article(article)
     stored = await uow.articles.get(article.id)
+    before = stored.status if stored else None
+    if not may_save_directly(
+        supervisor=actor.person.has_role(Role.SUPERVISOR), before=before, after=article.status
+    ):
+        raise PermissionDenied(
+            "Agents write drafts; publishing, archiving and editing published articles is for "
+            "supervisors (your change can be proposed instead)."
+        )
     now = uow.clock.now()
     if stored is None:
         article.created_at = article.updated_at = now
@@ -46,6 +58,9 @@ async def save_article(
             setattr(stored, name, getattr(article, name))
         stored.updated_at = now
     await uow.flush()
+    await article_versions.record(
+        uow, actor=actor, after=stored, action=action_for(before, stored.status)
+    )
     kb.refresh(stored)
     return stored
 
@@ -54,7 +69,7 @@ async def add_phrasing(
     uow: UnitOfWork, kb: KnowledgeBase, *, actor: Actor, article_id: str, phrasing: str
 ) -> Article:
     """Teach an article a question people ask for it (e.g. one it helped with)."""
-    require_role(actor, Role.ADMIN, doing="edit knowledge-base articles")
+    require_role(actor, Role.SUPERVISOR, doing="add phrasings to articles")
     text = clean_text(phrasing, what="phrasing", limit=PHRASING_MAX)
     article = await uow.articles.get(article_id)
     if article is None:
@@ -63,6 +78,7 @@ async def add_phrasing(
         raise InvalidInput("Article '{id}' already has that phrasing.", id=article_id)
     article.phrasings = [*article.phrasings, text]
     article.updated_at = uow.clock.now()
+    await article_versions.record(uow, actor=actor, after=article, action="phrasing added")
     kb.refresh(article)
     return article
 
@@ -115,7 +131,8 @@ async def export_articles(uow: UnitOfWork) -> list[tuple[str, str]]:
     return [(f"{a.id}.md", render_article_file(article_file(a))) for a in await uow.articles.all()]
 
 
-def _validate(article: Article) -> None:
+def validate_article(article: Article) -> None:
+    """Refuse an article that cannot be stored (bad id, language, empty title or body)."""
     if not _SLUG.match(article.id) or len(article.id) > 100:
         raise InvalidInput(
             "Article id '{id}' must be kebab-case (a-z, 0-9, -), at most 100 characters.",

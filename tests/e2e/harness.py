@@ -25,7 +25,7 @@ from storage import migrate
 from storage.unit_of_work import Database
 from tests.fakes.telegram_objects import TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.integration.telegram.desk import button
+from tests.integration.telegram.desk import button, buttons
 
 REPO = Path(__file__).resolve().parents[2]
 AGENTS_CHAT = -1001000000077
@@ -147,20 +147,32 @@ class RunningDesk:
         return self.fake.messages_in(user.id)
 
     def wait_message(
-        self, chat_id: int, *, after: int, contains: str = "", timeout: float = 20
+        self,
+        chat_id: int,
+        *,
+        after: int,
+        contains: str = "",
+        with_buttons: bool = False,
+        timeout: float = 20,
     ) -> dict[str, Any]:
         def found() -> dict[str, Any] | None:
             for message in self.fake.messages_in(chat_id)[after:]:
-                if contains in (message.get("plain_text") or ""):
+                if contains in (message.get("plain_text") or "") and (
+                    not with_buttons or buttons(message)
+                ):
                     return message
             return None
 
         return self.loop.run(self.fake.wait_for(found, timeout=timeout), timeout=timeout + 5)
 
-    def say(self, user: TgUser, text: str, *, contains: str = "") -> dict[str, Any]:
+    def say(
+        self, user: TgUser, text: str, *, contains: str = "", with_buttons: bool = False
+    ) -> dict[str, Any]:
         before = len(self.chat(user))
         self.loop.run(self.fake.user_sends_text(user, text))
-        return self.wait_message(user.id, after=before, contains=contains)
+        return self.wait_message(
+            user.id, after=before, contains=contains, with_buttons=with_buttons
+        )
 
     def press(
         self, user: TgUser, message: dict[str, Any], label: str, *, contains: str = ""

@@ -8,10 +8,16 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.harness import AGENT, Account, RunningDesk
+from tests.e2e.harness import ADMIN, AGENT, Account, RunningDesk
 from tests.fakes.telegram_objects import TgUser
+from tests.integration.telegram.desk import buttons
 
 EMPLOYEE = TgUser(id=90001, first_name="Erin", language_code="en")
+READER = TgUser(id=90002, first_name="Rosa", language_code="en")
+VISITOR = TgUser(id=90003, first_name="Viktor", language_code="en")
+ARTICLE_TITLE = "Wi-Fi for guests"
+ASKED = "what is the guest wifi password"
+UNANSWERED = "the client from acme needs internet in the meeting room"
 
 
 def sign_in(page: Page, account: Account, *, screenshot: str | None = None) -> None:
@@ -90,3 +96,59 @@ def test_keyboard_only_on_a_narrow_screen(desk: RunningDesk, page: Page) -> None
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     shot(page, "04-ticket-list-narrow")
+
+
+def test_curate_an_article_test_it_publish_it_and_answer_an_unanswered_question(
+    desk: RunningDesk, page: Page
+) -> None:
+    sign_in(page, ADMIN)
+    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("link", name="New article").click()
+    page.get_by_label("Id (kebab-case").fill("guest-wifi")
+    page.get_by_label("Title").fill(ARTICLE_TITLE)
+    page.get_by_label("Tags").fill("wifi, guests")
+    page.get_by_label("Text (Markdown)").fill(
+        "Guests use the **ChatdeskGuest** network.\n\nThe password is on the reception desk."
+    )
+    expect(page.locator("#preview strong")).to_have_text("ChatdeskGuest")  # live preview
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved.")
+
+    # "Test a question" in the editor runs against the live index with this draft in it
+    page.get_by_label("Question").fill(ASKED)
+    first = page.locator("#trial-result .ranked li").first
+    expect(first).to_contain_text(ARTICLE_TITLE)
+    expect(first).to_contain_text("this article")
+    expect(page.locator("#trial-result .verdict")).to_contain_text("The bot would answer")
+    shot(page, "05-article-editor-test")
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", name=ARTICLE_TITLE)).to_contain_text("published")
+    page.goto(f"/kb/test?q={ASKED.replace(' ', '+')}")
+    expect(page.locator(".ranked li").first).to_contain_text(ARTICLE_TITLE)
+    shot(page, "06-test-a-question")
+
+    # the same question in the messenger gets the article as a suggestion, at once
+    desk.say(READER, "/start", contains="Hello")
+    suggested = desk.say(READER, ASKED, with_buttons=True)
+    assert ARTICLE_TITLE in buttons(suggested), suggested
+
+    # a question nobody can answer lands in the unanswered log...
+    asked = desk.say(VISITOR, UNANSWERED, contains="What is it about?")
+    assert "Cancel" in buttons(asked)
+    desk.say(VISITOR, "/cancel", contains="Cancelled")
+    page.goto("/kb/unanswered")
+    row = page.get_by_role("row").filter(has_text=UNANSWERED)
+    expect(row).to_be_visible()
+    shot(page, "07-unanswered-log")
+    # ...becomes a phrasing of the article (tested first)...
+    row.get_by_role("link", name="Add as a phrasing of…").click()
+    page.get_by_label("Article id").fill("guest-wifi")
+    page.get_by_role("button", name="Test with this article").click()
+    expect(page.locator(".picked .verdict")).to_contain_text("The bot would answer")
+    shot(page, "08-phrasing-picker")
+    page.get_by_role("button", name=f"Add the phrasing to “{ARTICLE_TITLE}”").click()
+    expect(page.get_by_role("status")).to_contain_text("now a phrasing")
+    # ...and is then answered
+    answered = desk.say(VISITOR, UNANSWERED, with_buttons=True)
+    assert ARTICLE_TITLE in buttons(answered), answered

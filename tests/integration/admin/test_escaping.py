@@ -4,10 +4,14 @@ names) is shown as text on every page, never run."""
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 from markupsafe import escape
 
 from core.domain.enums import Role
-from core.services import tickets, workflow
+from core.domain.knowledge import Article, ArticleStatus
+from core.services import suggestions, tickets, workflow
+from core.services.article_curation import save_article
+from core.services.context import operator
 from storage.unit_of_work import Database
 from tests.integration.admin.panel import PanelUser, signed_in
 from tests.support.desk import make_person, open_ticket
@@ -59,6 +63,45 @@ async def test_payloads_are_escaped_on_every_page_that_shows_them(
             f"{what} {payload}" for what in ("Help", "Body", "Reply", "Note", "Eve", "Mallory")
         ]
         pages[f"/tickets?q={payload}"] = [payload]  # echoed in the search box
+    for url, shows in pages.items():
+        answer = await client.get(url)
+        assert answer.status_code == 200, url
+        assert_inert(answer.text, shows=shows)
+
+
+async def test_payloads_in_articles_and_questions_are_escaped_on_knowledge_base_pages(
+    app: FastAPI, client: httpx.AsyncClient, db: Database, admin_user: PanelUser
+) -> None:
+    kb = app.state.panel.knowledge
+    async with db.uow() as uow:
+        for number, payload in enumerate(PAYLOADS):
+            await save_article(
+                uow,
+                kb,
+                actor=operator(),
+                article=Article(
+                    id=f"article-{number}",
+                    title=f"Help {payload}",
+                    body=f"Body {payload}",
+                    language="en",
+                    category=f"cat {payload}",
+                    tags=[f"tag {payload}"],
+                    phrasings=[f"help vpn {payload}"],
+                    status=ArticleStatus.PUBLISHED,
+                ),
+            )
+            await suggestions.suggest(uow, kb, question=f"zzqx {payload} qqzz", channel="telegram")
+        await uow.commit()
+        groups = await uow.knowledge_log.unanswered()
+    await signed_in(client, admin_user)
+    pages: dict[str, list[str]] = {"/kb": [f"Help {p}" for p in PAYLOADS]}
+    pages["/kb/unanswered"] = [g.sample for g in groups]
+    for number, payload in enumerate(PAYLOADS):
+        pages[f"/kb/articles/article-{number}"] = [f"Help {payload}", f"tag {payload}"]
+        pages[f"/kb/articles/article-{number}/versions/1"] = [f"+title: Help {payload}"[:12]]
+        pages[f"/kb/test?q=help vpn {payload}"] = [f"help vpn {payload}"]
+    for group in groups:
+        pages[f"/kb/unanswered/{group.id}"] = [group.sample]
     for url, shows in pages.items():
         answer = await client.get(url)
         assert answer.status_code == 200, url

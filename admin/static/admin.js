@@ -1,0 +1,69 @@
+// chatdesk admin: small progressive enhancements (every form also works without script).
+// Served from /static (CSP: script-src 'self'); the server sanitises every HTML it returns.
+"use strict";
+
+function csrfOf(form) {
+  const field = form.querySelector('input[name="csrf_token"]');
+  return field ? field.value : "";
+}
+
+function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+async function postForm(url, data, csrf) {
+  const response = await fetch(url, {
+    method: "POST",
+    body: data,
+    headers: { "X-CSRF-Token": csrf },
+    credentials: "same-origin",
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.text();
+}
+
+// Live Markdown preview: <textarea data-preview="#target"> in a form with a CSRF token.
+for (const area of document.querySelectorAll("textarea[data-preview]")) {
+  const target = document.querySelector(area.dataset.preview);
+  const form = area.form;
+  if (!target || !form) continue;
+  const refresh = debounce(async () => {
+    const data = new FormData();
+    data.append("body", area.value);
+    try {
+      target.innerHTML = await postForm("/kb/preview", data, csrfOf(form));
+    } catch (error) {
+      console.warn(error);
+    }
+  }, 300);
+  area.addEventListener("input", refresh);
+}
+
+// Live "test a question" against the article in the editor (saved or not).
+for (const trial of document.querySelectorAll("form[data-trial-of]")) {
+  const article = document.querySelector(trial.dataset.trialOf);
+  const target = document.querySelector(trial.dataset.target);
+  if (!article || !target) continue;
+  const run = async () => {
+    const data = new FormData(article);
+    data.delete("csrf_token");
+    data.delete("intent");
+    data.append("question", trial.querySelector('[name="question"]').value);
+    try {
+      target.innerHTML = await postForm(trial.action, data, csrfOf(trial));
+    } catch (error) {
+      console.warn(error);
+    }
+  };
+  const later = debounce(run, 400);
+  trial.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  trial.querySelector('[name="question"]').addEventListener("input", later);
+  article.addEventListener("input", later);
+}
