@@ -155,6 +155,7 @@ async def run(settings: Settings) -> None:
         await server.serve()
     finally:
         scheduler.shutdown(wait=False)
+        await worker.stop()  # lets a sweep in flight finish while the channels still send
         for channel in reversed(channels):
             await channel.stop()
         await supervisor.stop()

@@ -154,15 +154,20 @@ class HistoryRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def claim_due(self, *, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Pending messages whose time has come, locked so that no other worker takes them."""
+        """Pending messages whose time has come and that may go now, oldest first, locked so
+        that no other worker takes them.
+
+        Per recipient (channel and recipient), a message may go only if every older pending
+        message to the same recipient goes with it in this claim: none is waiting for a retry,
+        leased by another worker, or left out by ``limit``. So a recipient's messages leave in
+        the order they were queued, and other recipients never wait for it.
+        """
         ...
 
     async def get(self, message_id: int) -> OutboxMessage | None: ...
 
-    async def postpone_recipient(
-        self, *, channel: str, recipient: str, after_id: int, until: datetime
-    ) -> None:
-        """Hold back later pending messages to the same recipient, so order is kept."""
+    async def renew_leases(self, message_ids: Collection[int], *, until: datetime) -> None:
+        """Keep pending messages being sent leased until ``until``."""
         ...
 
     async def last_refs(self, edit_keys: Collection[str]) -> dict[str, tuple[int, str]]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -229,31 +230,71 @@ class SqlHistoryRepository(_Repo):
 
 class SqlOutboxRepository(_Repo):
     async def claim_due(self, *, now: datetime, limit: int) -> list[OutboxMessage]:
+        outbox, older = t.outbox, t.outbox.alias("older")
+        pending = OutboxState.PENDING.value
+        waits_behind = (
+            select(older.c.id)
+            .where(
+                older.c.channel == outbox.c.channel,
+                older.c.recipient == outbox.c.recipient,
+                older.c.state == pending,
+                older.c.id < outbox.c.id,
+                older.c.next_attempt_at > now,
+            )
+            .exists()
+        )
         query = (
             select(OutboxMessage)
-            .where(t.outbox.c.state == OutboxState.PENDING.value, t.outbox.c.next_attempt_at <= now)
-            .order_by(t.outbox.c.next_attempt_at, t.outbox.c.id)
+            .where(outbox.c.state == pending, outbox.c.next_attempt_at <= now, ~waits_behind)
+            .order_by(outbox.c.id)
             .limit(limit)
         )
-        if self.is_postgres:
-            # Several chatdesk instances may sweep at once; each takes rows nobody else holds.
-            query = query.with_for_update(skip_locked=True)
-        return list((await self.session.execute(query)).scalars())
+        if not self.is_postgres:
+            # SQLite runs one writing transaction at a time (BEGIN IMMEDIATE), and the claimer
+            # commits the leases before anyone else reads: the query above is the whole rule.
+            return list((await self.session.execute(query)).scalars())
+        # Several instances may sweep at once; each takes rows nobody else holds.
+        claimed = list(
+            (await self.session.execute(query.with_for_update(skip_locked=True))).scalars()
+        )
+        return await self._unbroken_runs(claimed) if claimed else claimed
+
+    async def _unbroken_runs(self, claimed: list[OutboxMessage]) -> list[OutboxMessage]:
+        """Keep, per recipient, only the claimed rows that start at its oldest pending row and
+        follow it with no gap. A gap is a row another worker has locked but not yet leased (its
+        claim is in flight, so it still looks due to us): it must go first."""
+        outbox = t.outbox
+        recipients = {(m.channel, m.recipient) for m in claimed}
+        query = (
+            select(outbox.c.channel, outbox.c.recipient, outbox.c.id)
+            .where(
+                outbox.c.state == OutboxState.PENDING.value,
+                tuple_(outbox.c.channel, outbox.c.recipient).in_(list(recipients)),
+                outbox.c.id <= max(m.id for m in claimed if m.id is not None),
+            )
+            .order_by(outbox.c.id)
+        )
+        queued: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for channel, recipient, message_id in await self.session.execute(query):
+            queued[(channel, recipient)].append(message_id)
+        mine = {m.id for m in claimed}
+        keep: set[int] = set()
+        for ids in queued.values():
+            for message_id in ids:
+                if message_id not in mine:
+                    break
+                keep.add(message_id)
+        return [m for m in claimed if m.id in keep]
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
 
-    async def postpone_recipient(
-        self, *, channel: str, recipient: str, after_id: int, until: datetime
-    ) -> None:
+    async def renew_leases(self, message_ids: Collection[int], *, until: datetime) -> None:
         await self.session.execute(
             update(t.outbox)
             .where(
-                t.outbox.c.channel == channel,
-                t.outbox.c.recipient == recipient,
-                t.outbox.c.id > after_id,
+                t.outbox.c.id.in_(list(message_ids)),
                 t.outbox.c.state == OutboxState.PENDING.value,
-                t.outbox.c.next_attempt_at < until,
             )
             .values(next_attempt_at=until)
         )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Composite, composite, registry
 
@@ -282,6 +283,16 @@ outbox = Table(
     Column("reply_to_key", String(100)),
     Index("ix_outbox_due", "state", "next_attempt_at"),
     Index("ix_outbox_edit_key", "edit_key"),
+    # The order rule: "does an older pending message to this recipient wait?" reads only these.
+    Index(
+        "ix_outbox_pending_recipient",
+        "channel",
+        "recipient",
+        "id",
+        "next_attempt_at",
+        postgresql_where=text("state = 'pending'"),
+        sqlite_where=text("state = 'pending'"),
+    ),
 )
 
 processed_events = Table(

@@ -2,36 +2,46 @@
 
 A sweep leases due rows in one short transaction (pushing their next attempt a lease ahead,
 and reading the references of the messages they edit or reply to), sends them with no
-transaction open, and records all their outcomes in one more short transaction. A crash
-before that leaves the rows due again when their lease runs out, so nothing is lost; two
-instances never take the same row (the lease, and ``SKIP LOCKED`` on PostgreSQL).
+transaction open, and records all their outcomes in one more short transaction.
+
+Order: a row is taken only when no older undelivered row to the same recipient waits (see
+:meth:`core.ports.OutboxRepository.claim_due`), so nothing overtakes a message that is being
+retried, however long ago it was queued; other recipients are not held back.
+
+Leases are short (:data:`LEASE`) and renewed while the sends run, so a slow send keeps its
+rows, and a crash leaves them due again within seconds: a restarted instance (or any other)
+resumes them at once. Nothing is lost (at least once), and two instances never send the same
+row at the same time (the lease, and ``SKIP LOCKED`` on PostgreSQL).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from core.domain.entities import OutboxMessage
 from core.domain.enums import OutboxState
 from core.messages import PermanentFailure, RetryLater, Sender, reply_from_payload
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.supervision import Backoff
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=3)
+"""How long a claimed row stays ours without renewal: after a crash, the wait before resending."""
 MAX_FAILED_ATTEMPTS = 20  # with the backoff below: about an hour and a half of trying
 UNCONFIGURED_CHANNEL_DELAY = timedelta(minutes=5)
+RETRY = Backoff(initial=2.0, maximum=300.0)
 
 
 def backoff(attempts: int) -> timedelta:
-    """2 s, 4 s, 8 s … capped at 5 minutes, with ±20 % jitter so retries do not stampede."""
-    base = min(2.0 ** max(attempts, 1), 300.0)
-    return timedelta(seconds=base * random.uniform(0.8, 1.2))
+    """After the n-th failed attempt: up to 2 s, 4 s, 8 s … capped at 5 minutes, jittered."""
+    return timedelta(seconds=RETRY.delay(max(attempts, 1) - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,47 +62,92 @@ class OutboxWorker:
         *,
         batch: int = 100,
         parallel: int = 8,
+        lease: timedelta = LEASE,
+        renew_every: float | None = None,
     ) -> None:
+        """``renew_every``: seconds between lease renewals while sending (a third of the lease
+        by default, so a renewal may be late twice before the lease runs out)."""
         self._uow = uow_factory
         self._senders = senders  # shared: channels register their sender as they start
         self._batch = batch
+        self._lease = lease
+        self._renew_every = renew_every or lease.total_seconds() / 3
         self._parallel = asyncio.Semaphore(parallel)
         self._running = asyncio.Lock()
         self._again = False
         self._tasks: set[asyncio.Task[SweepResult]] = set()  # keep kicked sweeps referenced
+        self._sweeping: asyncio.Task[Any] | None = None  # whichever task runs a sweep now
+        self._stopped = False
+
+    @property
+    def busy(self) -> bool:
+        """A sweep is running now."""
+        return self._running.locked()
 
     def kick(self) -> None:
         """Sweep now; if a sweep is running, it makes one more pass when it ends."""
+        if self._stopped:
+            return
         if self._running.locked():
             self._again = True
             return
         task = asyncio.get_running_loop().create_task(self.sweep())
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._kicked_sweep_done)
+
+    def _kicked_sweep_done(self, task: asyncio.Task[SweepResult]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # The scheduled sweep reports to /healthz; a kicked one only needs its traceback.
+            log.error("outbox sweep failed", exc_info=error)
 
     async def sweep(self) -> SweepResult:
+        if self._stopped:
+            return SweepResult()
         if self._running.locked():
             self._again = True
             return SweepResult()
         async with self._running:
-            total = SweepResult()
-            while True:
-                self._again = False
-                result, claimed = await self._sweep_once()
-                total = SweepResult(
-                    total.sent + result.sent,
-                    total.retried + result.retried,
-                    total.failed + result.failed,
-                )
-                if claimed < self._batch and not self._again:
-                    return total
+            self._sweeping = asyncio.current_task()
+            try:
+                return await self._sweep_until_done()
+            finally:
+                self._sweeping = None
+
+    async def stop(self, *, grace: float = 5.0) -> None:
+        """Take no more work; let the sweep in flight finish for up to ``grace`` seconds, then
+        cancel it. A cancelled sweep records nothing: its rows stay leased and are sent again
+        once the lease runs out (at least once), as after a crash."""
+        self._stopped = True
+        try:
+            async with asyncio.timeout(grace), self._running:
+                return  # no sweep left running
+        except TimeoutError:
+            pass
+        late = [task for task in (self._sweeping, *self._tasks) if task is not None]
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+
+    async def _sweep_until_done(self) -> SweepResult:
+        total = SweepResult()
+        while True:
+            self._again = False
+            result, claimed = await self._sweep_once()
+            total = SweepResult(
+                total.sent + result.sent,
+                total.retried + result.retried,
+                total.failed + result.failed,
+            )
+            if claimed < self._batch and not self._again:
+                return total
 
     async def _sweep_once(self) -> tuple[SweepResult, int]:
         async with self._uow() as uow:
             now = uow.clock.now()
             due = await uow.outbox.claim_due(now=now, limit=self._batch)
             for message in due:
-                message.next_attempt_at = now + LEASE
+                message.next_attempt_at = now + self._lease
             keys = {key for message in due for key in _lookup_keys(message)}
             known = await uow.outbox.last_refs(keys) if keys else {}
             await uow.commit()
@@ -102,12 +157,33 @@ class OutboxWorker:
         for message in due:
             by_recipient.setdefault((message.channel, message.recipient), []).append(message)
         sweep = _Sweep(now, known)
-        outcomes = await asyncio.gather(
-            *(self._deliver_in_order(batch, sweep) for batch in by_recipient.values())
-        )
+        renewing = asyncio.get_running_loop().create_task(self._keep_leased(due))
+        try:
+            outcomes = await asyncio.gather(
+                *(self._deliver_in_order(batch, sweep) for batch in by_recipient.values())
+            )
+        finally:
+            # Stop before recording: a late renewal would overwrite the retry times recorded.
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
         await self._record(sweep)
         result = SweepResult(*(sum(o[i] for o in outcomes) for i in range(3)))
         return result, len(due)
+
+    async def _keep_leased(self, messages: Sequence[OutboxMessage]) -> None:
+        """Push the lease of rows being sent ahead, until cancelled."""
+        ids = [message.id for message in messages if message.id is not None]
+        while True:
+            await asyncio.sleep(self._renew_every)
+            try:
+                async with self._uow() as uow:
+                    await uow.outbox.renew_leases(ids, until=uow.clock.now() + self._lease)
+                    await uow.commit()
+            except Exception:  # noqa: BLE001 - the next renewal may work; recording will tell
+                log.warning(
+                    "could not renew the lease of %d outbox messages", len(ids), exc_info=True
+                )
 
     async def _deliver_in_order(
         self, messages: list[OutboxMessage], sweep: _Sweep
@@ -186,17 +262,12 @@ class OutboxWorker:
     async def _postpone_rest(
         self, uow: UnitOfWork, failed: OutboxMessage, rest: list[OutboxMessage]
     ) -> None:
-        assert failed.id is not None and failed.next_attempt_at is not None
-        for leased in rest:  # ours until the lease ends: hand them back to wait behind `failed`
+        """Hand back the rows leased behind ``failed``: they wait for it anyway (the order rule
+        in ``claim_due``), and due no earlier, sweeps need not look at them meanwhile."""
+        for leased in rest:
             row = await uow.outbox.get(leased.id)  # type: ignore[arg-type]
             if row is not None:
                 row.next_attempt_at = failed.next_attempt_at
-        await uow.outbox.postpone_recipient(
-            channel=failed.channel,
-            recipient=failed.recipient,
-            after_id=failed.id,
-            until=failed.next_attempt_at,
-        )
 
 
 def _lookup_keys(message: OutboxMessage) -> list[str]:

@@ -42,14 +42,14 @@ class Fault:
 class FaultPlan:
     def __init__(self) -> None:
         self.queued: dict[str, list[Fault]] = {}
-        self.down = False
+        self.down: set[str] | bool = False  # True: every method; a set: those methods
         self.injected: list[tuple[str, Fault]] = []  # what was actually served, in order
 
     def add(self, method: str, fault: Fault, times: int) -> None:
         self.queued.setdefault(method, []).extend([fault] * times)
 
     def take(self, method: str) -> Fault | None:
-        if self.down:
+        if self.down is True or (isinstance(self.down, set) and method in self.down):
             fault: Fault | None = Fault(drop="reset")
         else:
             waiting = self.queued.get(method)

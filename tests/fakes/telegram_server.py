@@ -285,9 +285,10 @@ class FakeTelegramServer:
         connection closes: the client times out first. The call has no effect."""
         self.faults.add(self._by_lower.get(method.lower(), method), Fault(hang=seconds), times)
 
-    def go_down(self) -> None:
-        """Every call from now on has its connection reset, until :meth:`come_back`."""
-        self.faults.down = True
+    def go_down(self, *methods: str) -> None:
+        """Every call (of ``methods``, when named) from now on has its connection reset, until
+        :meth:`come_back`."""
+        self.faults.down = {self._by_lower.get(m.lower(), m) for m in methods} if methods else True
 
     def come_back(self) -> None:
         self.faults.down = False

@@ -95,10 +95,23 @@ class TelegramDesk:
             await self.worker.sweep()
 
     async def stop(self) -> None:
+        await self.worker.stop(grace=2)  # the sweep in flight ends and records what it sent
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
+        if self.channel is not None:
+            await self.channel.stop()
+            self.channel = None
+
+    async def crash(self) -> None:
+        """What kill -9 leaves behind: sends in flight are abandoned and nothing is recorded."""
+        await self.worker.stop(grace=0)
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
         if self.channel is not None:
             await self.channel.stop()
             self.channel = None
