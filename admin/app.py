@@ -22,7 +22,7 @@ from admin.health import add_health_route
 from admin.i18n import translator
 from admin.routes import auth, kb, kb_review, tickets
 from admin.routes import settings as settings_routes
-from admin.routes.api import build_api
+from admin.routes.api import build_api, problem
 from admin.security import SECURITY_HEADERS
 from admin.templating import language_of, redirect, render
 from core.services.knowledge_index import KnowledgeBase
@@ -106,6 +106,9 @@ def _install_page_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
+        if request.url.path.startswith("/api/"):
+            # a path the API's mount cannot even match (a newline in it): still a problem document
+            return problem(error.status_code, "Not Found" if error.status_code == 404 else "Error")
         if error.status_code == 404:
             return render(request, "not_found.html", {"what": None}, status_code=404)
         return Response(

@@ -128,7 +128,7 @@ def _install_problem_handlers(api: FastAPI) -> None:
 
 
 def build_api(panel: Panel) -> FastAPI:
-    from admin.routes import api_tickets
+    from admin.routes import api_kb, api_people, api_tickets
 
     api = FastAPI(
         title="chatdesk API",
@@ -144,6 +144,8 @@ def build_api(panel: Panel) -> FastAPI:
     api.state.panel = panel
     _install_problem_handlers(api)
     api.include_router(api_tickets.router)
+    api.include_router(api_kb.router)
+    api.include_router(api_people.router)
     return api
 
 

@@ -146,3 +146,12 @@ async def test_pages_send_protective_headers(
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["cache-control"] == "no-store"
+
+
+async def test_an_api_path_outside_every_route_is_a_problem_document(
+    client: httpx.AsyncClient,
+) -> None:
+    for path in ("/api/v1/tickets/%0A/status", "/api/v2/tickets", "/api/nothing"):
+        answer = await client.get(path)
+        assert answer.status_code == 404, path
+        assert answer.headers["content-type"] == "application/problem+json", path
