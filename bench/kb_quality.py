@@ -1,17 +1,21 @@
-"""Suggestion quality on a labelled question set: chatdesk's engine next to two
-baselines (BM25 via bm25s with Snowball stemming over title + tags + body, and
-rapidfuzz WRatio over titles alone).
+"""Suggestion quality on every labelled question set: chatdesk's engine (fused,
+as shipped; the lexical signal alone, i.e. CHATDESK_KB_SEMANTIC=off; the
+semantic signal alone) next to two baselines (BM25 via bm25s with Snowball
+stemming over title + tags + body, and rapidfuzz WRatio over titles alone).
 
-Baselines have no notion of "out of scope", so they reject a question when its
-top score is below the score that keeps 95 % of in-scope top-1 scores.
+The articles are the dataset's, with ``X-ru`` linked to ``X`` as its
+translation (see bench/kb_sets.py).  The semantic signal alone and the
+baselines have no notion of "out of scope" of their own, so they reject a
+question when its top score is below the score that keeps 95 % of in-scope
+top-1 scores of that set.
 
-    .venv/bin/python bench/kb_quality.py [--questions dev.jsonl] [--articles DIR]
+    .venv/bin/python bench/kb_quality.py [--sets dev extra check frozen] [--by-language]
+    .venv/bin/python bench/kb_quality.py --questions FILE.jsonl   # one file instead
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,24 +26,40 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.kb_sets import load_articles, load_questions, load_sets  # noqa: E402
 from kb.documents import ArticleText  # noqa: E402
+from kb.encoder import Encoder, load_default_encoder  # noqa: E402
 from kb.engine import SuggestionEngine  # noqa: E402
 from kb.evaluation import Evaluation, evaluate  # noqa: E402
-from kb.markdown_files import article_text, parse_article_file  # noqa: E402
 from kb.normalize import tokenize  # noqa: E402
+from kb.semantic import vector_text  # noqa: E402
 from kb.stemming import stem  # noqa: E402
 
-DATASET = ROOT.parent / "shared" / "kb-dataset"
 Scored = list[tuple[str, float]]
 
 
-def load(questions: Path, articles: Path) -> tuple[list[dict[str, Any]], list[ArticleText]]:
-    qs = [json.loads(line) for line in questions.read_text("utf-8").splitlines() if line.strip()]
-    docs = [
-        article_text(parse_article_file(p.read_text("utf-8")))
-        for p in sorted(articles.glob("*.md"))
-    ]
-    return qs, docs
+def semantic_ranker(articles: Sequence[ArticleText], encoder: Encoder) -> Callable[[str], Scored]:
+    """The semantic signal alone: cosine with the article vectors, best of each
+    translation group, shown in the asker's language as the engine does."""
+    vectors = encoder.encode([vector_text(a) for a in articles])
+    lexical = SuggestionEngine(articles)  # for the asker's language only
+
+    def rank(text: str) -> Scored:
+        cosines = vectors @ encoder.encode([text])[0]
+        asker = lexical.analyse(text).language
+        best: dict[str, tuple[float, str]] = {}
+        for article, cosine in zip(articles, cosines.tolist(), strict=True):
+            score, shown = best.get(article.group, (-1.0, ""))
+            mine = article.language == asker
+            if cosine > score:
+                score = cosine
+            if not shown or mine:
+                shown = article.id
+            best[article.group] = (score, shown)
+        ranked = sorted(best.values(), reverse=True)[:3]
+        return [(shown, score) for score, shown in ranked]
+
+    return rank
 
 
 def bm25_ranker(articles: Sequence[ArticleText]) -> Callable[[str], Scored]:
@@ -98,27 +118,41 @@ def report(name: str, result: Evaluation) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=DATASET / "dev.jsonl")
-    parser.add_argument("--articles", type=Path, default=DATASET / "articles")
+    parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen"])
+    parser.add_argument("--questions", type=Path, help="evaluate this JSONL file instead")
     parser.add_argument("--by-language", action="store_true", help="per-language breakdown")
     args = parser.parse_args(argv)
-    questions, articles = load(args.questions, args.articles)
-    print(f"{len(articles)} articles, {len(questions)} questions\n")
-    engine = SuggestionEngine(articles)
-    systems: list[tuple[str, Callable[[str], Sequence[Any]]]] = [
-        ("chatdesk engine", engine.suggest),
-        ("BM25 (bm25s+Snowball)", with_threshold(bm25_ranker(articles), questions)),
-        ("rapidfuzz WRatio/title", with_threshold(wratio_ranker(articles), questions)),
-    ]
-    for name, suggest in systems:
-        result = evaluate(questions, suggest)
-        report(name, result)
-        if args.by_language:
-            for lang, m in result.by_language.items():
-                print(
-                    f"    {lang:<6} hit@1 {m.hit_at_1:.3f}  hit@3 {m.hit_at_3:.3f}  "
-                    f"MRR {m.mrr:.3f}  OOS {m.oos_rejection:.3f}  (n={m.n}, oos={m.n_oos})"
-                )
+    articles = load_articles()
+    if args.questions:
+        sets = {args.questions.stem: load_questions(args.questions)}
+    else:
+        sets = {name: qs for name, qs in load_sets().items() if name in args.sets}
+    encoder = load_default_encoder()
+    fused = SuggestionEngine(articles, encoder=encoder)
+    lexical = SuggestionEngine(articles)
+    semantic = semantic_ranker(articles, encoder)
+    bm25, wratio = bm25_ranker(articles), wratio_ranker(articles)
+    print(f"{len(articles)} articles ({sum(a.translation_of is not None for a in articles)} "
+          f"linked as translations)")  # fmt: skip
+    for set_name, questions in sets.items():
+        n_oos = sum(q["expected"] is None for q in questions)
+        print(f"\n## {set_name}: {len(questions)} questions ({n_oos} out of scope)")
+        systems: list[tuple[str, Callable[[str], Sequence[Any]]]] = [
+            ("chatdesk fused", fused.suggest),
+            ("chatdesk lexical", lexical.suggest),
+            ("semantic signal alone", with_threshold(semantic, questions)),
+            ("BM25 (bm25s+Snowball)", with_threshold(bm25, questions)),
+            ("rapidfuzz WRatio/title", with_threshold(wratio, questions)),
+        ]
+        for name, suggest in systems:
+            result = evaluate(questions, suggest)
+            report(name, result)
+            if args.by_language:
+                for lang, m in result.by_language.items():
+                    print(
+                        f"    {lang:<6} hit@1 {m.hit_at_1:.3f}  hit@3 {m.hit_at_3:.3f}  "
+                        f"MRR {m.mrr:.3f}  OOS {m.oos_rejection:.3f}  (n={m.n}, oos={m.n_oos})"
+                    )
     return 0
 
 

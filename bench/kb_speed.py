@@ -8,8 +8,10 @@ Every size runs in fresh processes, so nothing is warm that a freshly started
 service would not have warm, and peak RSS belongs to that size alone:
 
 * build s: wall time of ``SuggestionEngine(articles)`` (cold caches);
-* p50/p95/max ms: ``suggest()`` latency over --queries dev questions, after
-  20 warm-up questions;
+* p50/p95/max ms: ``suggest()`` wall-clock latency over --queries dev
+  questions, after 20 warm-up questions; cpu p50/p95: the CPU time the
+  question took on its one thread (equal to the wall time on an idle machine;
+  on a shared busy one the wall time also counts waiting for a core);
 * index MB: memory the engine keeps (tracemalloc, in a second process that
   builds the same engine with tracing on; includes the analysis caches the
   build fills); build peak MB: the most tracemalloc saw at once during build;
@@ -17,7 +19,22 @@ service would not have warm, and peak RSS belongs to that size alone:
   process (Python, libraries and the articles themselves included; the
   "before" column is the RSS just before the build).
 
+``--semantic`` adds the semantic signal (everything included: the question is
+encoded and scored against every article vector):
+
+* ``cold``: the build encodes every article (what a first start without a
+  vector cache costs);
+* ``cached``: the build takes every vector from the per-version cache (what
+  every later start costs: the database keeps a vector per article version).
+  The cache is filled with random unit vectors under the articles' real
+  version keys, since encoding 100k articles first would take minutes; lookup
+  and scoring cost the same whatever the vectors hold.
+
+The model is loaded before the build and the timings (its ~1 s load and
+~120 MB are reported apart, as "model MB").
+
     .venv/bin/python bench/kb_speed.py [--sizes 1000 10000 100000] [--queries 300]
+    .venv/bin/python bench/kb_speed.py --semantic cached
 """
 
 from __future__ import annotations
@@ -39,11 +56,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
+from bench.kb_sets import DATASET  # noqa: E402
 from kb.documents import ArticleText  # noqa: E402
+from kb.encoder import Encoder, load_default_encoder  # noqa: E402
 from kb.engine import SuggestionEngine  # noqa: E402
 from kb.markdown_files import article_text, parse_article_file  # noqa: E402
+from kb.semantic import StoredVector, vector_key, vector_text  # noqa: E402
+from kb.vectors import quantize  # noqa: E402
 
-DATASET = ROOT.parent / "shared" / "kb-dataset"
 BRANDS = ("Zentrix", "Orvala", "Kestrel", "Nimbus", "Quorra", "Helix", "Talon", "Vireo",
           "Pylon", "Marlin", "Corvid", "Lumen")  # fmt: skip
 
@@ -93,40 +115,74 @@ def load(articles: Path, questions: Path) -> tuple[list[ArticleText], list[str]]
     return base, [json.loads(line)["q"] for line in lines if line.strip()]
 
 
+def stand_in_cache(articles: list[ArticleText], encoder: Encoder) -> dict[str, StoredVector]:
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((len(articles), encoder.dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rows, scales = quantize(vectors)
+    return {
+        vector_key(encoder.name, vector_text(a)): StoredVector(row.tobytes(), float(scale))
+        for a, row, scale in zip(articles, rows, scales, strict=True)
+    }
+
+
+def build(articles: list[ArticleText], mode: str) -> tuple[SuggestionEngine, float, float]:
+    """The engine, its build time, and the RSS the model took (0 without one)."""
+    encoder: Encoder | None = None
+    cache = None
+    model_mb = 0.0
+    if mode != "off":
+        before = rss_mb()
+        encoder = load_default_encoder()
+        model_mb = rss_mb() - before
+        cache = stand_in_cache(articles, encoder) if mode == "cached" else None
+    gc.collect()
+    started = time.perf_counter()
+    engine = SuggestionEngine(articles, encoder=encoder, vectors=cache)
+    return engine, time.perf_counter() - started, model_mb
+
+
 def measure_speed(
-    articles: list[ArticleText], questions: list[str], n_queries: int
+    articles: list[ArticleText], questions: list[str], n_queries: int, mode: str
 ) -> dict[str, Any]:
     queries = [questions[i % len(questions)] for i in range(n_queries)]
     gc.collect()
     before = rss_mb()
-    started = time.perf_counter()
-    engine = SuggestionEngine(articles)
-    build = time.perf_counter() - started
+    engine, build_s, model_mb = build(articles, mode)
+    assert engine.semantic_ready == (mode != "off")
     after = rss_mb()
     for q in questions[:20]:  # warm-up, as a live bot would be
         engine.suggest(q)
     latencies = []
+    cpu = []
     for q in queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         engine.suggest(q)
+        cpu.append((time.thread_time() - c0) * 1000)
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
+    cpu.sort()
     return {
-        "build": build,
+        "build": build_s,
+        "model": model_mb,
         "p50": statistics.median(latencies),
         "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
         "max": latencies[-1],
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": cpu[min(len(cpu) - 1, int(0.95 * len(cpu)))],
         "rss_before": before,
         "rss_after": after,
         "peak_rss": peak_rss_mb(),
     }
 
 
-def measure_memory(articles: list[ArticleText]) -> dict[str, Any]:
+def measure_memory(articles: list[ArticleText], mode: str) -> dict[str, Any]:
+    encoder = load_default_encoder() if mode != "off" else None
+    cache = stand_in_cache(articles, encoder) if encoder is not None else None
     gc.collect()
     tracemalloc.start()
     base, _ = tracemalloc.get_traced_memory()
-    engine = SuggestionEngine(articles)
+    engine = SuggestionEngine(articles, encoder=encoder, vectors=cache)
     gc.collect()
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -138,9 +194,9 @@ def worker(args: argparse.Namespace) -> int:
     base, questions = load(args.articles, args.questions)
     articles = grow(base, args.size)
     if args.worker == "speed":
-        result = measure_speed(articles, questions, args.queries)
+        result = measure_speed(articles, questions, args.queries, args.semantic)
     else:
-        result = measure_memory(articles)
+        result = measure_memory(articles, args.semantic)
     print(json.dumps(result))
     return 0
 
@@ -148,7 +204,7 @@ def worker(args: argparse.Namespace) -> int:
 def run_worker(kind: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", kind, "--size", str(size),
                "--queries", str(args.queries), "--articles", str(args.articles),
-               "--questions", str(args.questions)]  # fmt: skip
+               "--questions", str(args.questions), "--semantic", args.semantic]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -161,15 +217,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, default=DATASET / "articles")
     parser.add_argument("--questions", type=Path, default=DATASET / "dev.jsonl")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--semantic", choices=["off", "cold", "cached"], default="off")
     parser.add_argument("--worker", choices=["speed", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args)
 
+    print(f"semantic signal: {args.semantic}")
     print(f"{'articles':>9} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
           f"{'index MB':>9} {'build peak MB':>14} {'RSS before/after MB':>20} "
-          f"{'peak RSS MB':>12}")  # fmt: skip
+          f"{'peak RSS MB':>12} {'model MB':>9} {'cpu p50':>8} {'cpu p95':>8}")  # fmt: skip
     for size in args.sizes:
         speed = run_worker("speed", size, args)
         memory = {"index": float("nan"), "build_peak": float("nan")}
@@ -179,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{size:>9} {speed['build']:>8.2f} {speed['p50']:>7.2f} {speed['p95']:>7.2f} "
             f"{speed['max']:>7.2f} {memory['index']:>9.0f} {memory['build_peak']:>14.0f} "
-            f"{rss:>20} {speed['peak_rss']:>12.0f}",
+            f"{rss:>20} {speed['peak_rss']:>12.0f} {speed['model']:>9.0f} "
+            f"{speed['cpu_p50']:>8.2f} {speed['cpu_p95']:>8.2f}",
             flush=True,
         )
     return 0

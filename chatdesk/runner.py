@@ -37,6 +37,7 @@ from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.settings import Settings
 from core.supervision import HealthRegistry, Supervisor
+from kb.encoder import EncoderLoader
 from storage import migrate
 from storage.unit_of_work import Database
 
@@ -66,10 +67,14 @@ async def run(settings: Settings) -> None:
     check_bind(settings)
     await migrate.upgrade(settings.database_url)
     database = Database(settings.database_url)
-    knowledge_base = KnowledgeBase()
+    knowledge_base = KnowledgeBase(
+        model=EncoderLoader() if settings.kb_semantic else None,
+        learn_after=settings.kb_learn_after,
+    )
+    knowledge_base.start_model()  # in the background: suggestions are lexical until it is ready
     config = desk_config(settings)
     async with database.uow() as uow:
-        await knowledge_base.load(uow)
+        await knowledge_base.load(uow, wait_for_model=False)
         await sync_agent_rooms(uow, config.agent_rooms)
         await ensure_defaults(uow, timezone=settings.timezone)
         await uow.commit()
@@ -118,6 +123,7 @@ async def run(settings: Settings) -> None:
     async def sync_knowledge() -> None:
         async with database.uow() as uow:
             await knowledge_base.sync(uow)
+            await uow.commit()  # the vectors it encoded
 
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     jobs = (

@@ -8,7 +8,7 @@ all land in one transaction (or none of them do).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -33,9 +33,18 @@ from core.domain.entities import (
     TicketMessage,
 )
 from core.domain.enums import Role, TicketStatus
-from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from core.domain.knowledge import (
+    Article,
+    ArticleStatus,
+    CandidateStatus,
+    ConfirmationSource,
+    PhrasingCandidate,
+    SuggestionEvent,
+    UnansweredQuestion,
+)
 from core.domain.routing import RoutingRule
 from core.domain.sla import SlaPolicy
+from kb.semantic import StoredVector
 
 Entity = (
     Person
@@ -57,6 +66,7 @@ Entity = (
     | WebSession
     | ApiToken
     | ArticleVersion
+    | PhrasingCandidate
 )
 
 
@@ -196,6 +206,16 @@ class ArticleRepository(Protocol):
         """Add one to ``counter`` (suggested/opened/helped/not_helped) of each article, atomically."""
         ...
 
+    async def vectors(self, *, model: str) -> dict[str, StoredVector]:
+        """The cached semantic vectors made by ``model``, by version key."""
+        ...
+
+    async def keep_vectors(
+        self, *, model: str, vectors: Mapping[str, tuple[str, StoredVector]], at: datetime
+    ) -> None:
+        """Cache article id -> (version key, vector), replacing each article's older one."""
+        ...
+
 
 class KnowledgeLogRepository(Protocol):
     async def event(self, event_id: int, *, for_update: bool = False) -> SuggestionEvent | None: ...
@@ -213,6 +233,25 @@ class KnowledgeLogRepository(Protocol):
         ...
 
     async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None: ...
+    async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
+        """Every phrasing candidate of an article (any status), locked for update."""
+        ...
+
+    async def candidate(self, candidate_id: int) -> PhrasingCandidate | None:
+        """One candidate, locked for update."""
+        ...
+
+    async def candidates(
+        self, *, status: CandidateStatus | None = None, limit: int = 100
+    ) -> list[PhrasingCandidate]:
+        """Candidates, most confirmed first."""
+        ...
+
+    async def add_vote(
+        self, candidate_id: int, *, person_key: str, source: ConfirmationSource, at: datetime
+    ) -> bool:
+        """Record that a person confirmed a candidate; False when they already had."""
+        ...
 
 
 class ConversationRepository(Protocol):

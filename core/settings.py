@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     sla_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
     """How often the clock sweep looks for SLA warnings, breaches and follow-ups that are due."""
 
+    # Knowledge-base suggestions: the semantic signal (a multilingual sentence encoder shipped
+    # with chatdesk) beside the lexical engine; off = the lexical engine alone.
+    kb_semantic: bool = True
+    # A question this many different people confirmed an article answered becomes its phrasing.
+    kb_learn_after: int = Field(default=3, ge=1, le=1000)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -34,6 +34,7 @@ class QueryAnalysis:
     unknown: list[str] = field(default_factory=list)
     russian_votes: int = 0
     english_votes: int = 0
+    repaired: str = ""  # the words after transliteration and typo repair ("" when none changed)
 
     @property
     def language(self) -> str | None:
@@ -177,6 +178,8 @@ class Analyzer:
                 result.english_votes += 1
             repaired.append(corrected)
 
+        if repaired != tokens:
+            result.repaired = " ".join(repaired)
         self._collect(repaired, fuzzy, unknown, result)
         return result
 

@@ -20,3 +20,11 @@ class ArticleText:
     category: str = ""
     tags: tuple[str, ...] = ()
     phrasings: tuple[str, ...] = ()  # alternative questions people ask for it
+    # The id of the article this one translates; articles linked this way (directly or
+    # through the same original) form one translation group, suggested once.
+    translation_of: str | None = None
+
+    @property
+    def group(self) -> str:
+        """The id that names this article's translation group."""
+        return self.translation_of or self.id

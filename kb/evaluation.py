@@ -8,10 +8,12 @@ returning ranked article ids (or objects with an ``article_id``) for a text.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-__all__ = ["Metrics", "Evaluation", "evaluate", "ranked_ids"]
+from kb.documents import ArticleText
+
+__all__ = ["Metrics", "Evaluation", "evaluate", "link_suffix_translations", "ranked_ids"]
 
 
 class _HasArticleId(Protocol):
@@ -95,3 +97,22 @@ def evaluate(questions: Iterable[Mapping[str, Any]], suggest: SuggestFn) -> Eval
         by_language={lang: t.metrics() for lang, t in sorted(per_language.items())},
         misses=tuple(misses),
     )
+
+
+def link_suffix_translations(
+    articles: Iterable[ArticleText], suffix: str = "-ru"
+) -> list[ArticleText]:
+    """Articles with ``translation_of`` set on each ``X<suffix>`` whose ``X`` exists.
+
+    The shared KB dataset predates ``translation_of`` and names twins by this
+    rule; evaluation uses a copy linked this way (articles that already carry a
+    link keep it).
+    """
+    items = list(articles)
+    ids = {a.id for a in items}
+    return [
+        replace(a, translation_of=a.id.removesuffix(suffix))
+        if a.translation_of is None and a.id.endswith(suffix) and a.id.removesuffix(suffix) in ids
+        else a
+        for a in items
+    ]

@@ -12,8 +12,9 @@ the one of the dataset's ``articles/*.md``::
     ---
     Body in Markdown...
 
-Optional keys: ``phrasings`` (a list of alternative questions) and ``status``
-(draft | published | archived); they are written only when not default.
+Optional keys: ``translation_of`` (the id of the article this one translates),
+``phrasings`` (a list of alternative questions) and ``status`` (draft |
+published | archived); they are written only when not default.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ __all__ = ["ArticleFile", "ArticleFormatError", "STATUSES", "article_text", "par
 STATUSES = ("draft", "published", "archived")
 _FENCE = "---"
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_KEYS = ("id", "title", "lang", "category", "tags", "phrasings", "status")
+_KEYS = ("id", "title", "lang", "category", "tags", "translation_of", "phrasings", "status")
 _REQUIRED = ("id", "title", "lang", "category")
 _FLOW_UNSAFE = set(",[]{}")
 
@@ -48,6 +49,7 @@ class ArticleFile:
     body: str
     phrasings: tuple[str, ...] = ()
     status: str = "published"
+    translation_of: str | None = None
 
 
 class ArticleFormatError(ValueError):
@@ -108,6 +110,15 @@ def parse_article_file(text: str) -> ArticleFile:
         raise ArticleFormatError(f"unknown status {status!r} (expected {', '.join(STATUSES)})")
     if not body.strip():
         raise ArticleFormatError("empty body")
+    translation_of = meta.get("translation_of")
+    if translation_of is not None:
+        translation_of = str(translation_of)
+        if not _ID_RE.match(translation_of):
+            raise ArticleFormatError(
+                f"translation_of must be an article id (kebab-case), got {translation_of!r}"
+            )
+        if translation_of == article_id:
+            raise ArticleFormatError("translation_of names the article itself")
     return ArticleFile(
         id=article_id,
         title=str(meta["title"]),
@@ -117,6 +128,7 @@ def parse_article_file(text: str) -> ArticleFile:
         body=body,
         phrasings=_text_list(meta, "phrasings"),
         status=status,
+        translation_of=translation_of,
     )
 
 
@@ -149,6 +161,8 @@ def render_article_file(article: ArticleFile) -> str:
         f"category: {_scalar(article.category)}",
         f"tags: [{tags}]",
     ]
+    if article.translation_of:
+        lines.append(f"translation_of: {article.translation_of}")
     if article.phrasings:
         lines.append("phrasings:")
         lines.extend(f"  - {_scalar(p)}" for p in article.phrasings)
@@ -168,4 +182,5 @@ def article_text(article: ArticleFile) -> ArticleText:
         category=article.category,
         tags=article.tags,
         phrasings=article.phrasings,
+        translation_of=article.translation_of,
     )

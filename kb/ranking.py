@@ -14,7 +14,6 @@ from kb.index import InvertedIndex
 __all__ = ["Candidate", "DocInfo", "rank", "scope_confidence"]
 
 SAME_LANGUAGE_BOOST = 1.08
-PAIR_SIMILARITY = 0.35  # key-term Jaccard above which two articles are translations
 SENTENCE_DISCOUNT = 0.85
 # An answer sharing a single term with the question is thin evidence that the
 # question is in scope: each question term beyond the second adds this much to
@@ -43,10 +42,6 @@ class Candidate:
     support: int = 0  # distinct question terms the document contains
     said: int = 0  # distinct question terms and unknown words
     language: str = ""
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _coverage(
@@ -99,8 +94,6 @@ def rank(
         )
         cand.confidence = _confidence(cand, best_bm25)
         out.append(cand)
-    if asker:
-        _inherit_from_translations(out, docs, asker)
     # Sort on the uncapped score, so two candidates that both reach the 1.0 cap
     # keep their real order; the reported confidence is capped.
     keys = {id(c): c.confidence for c in out}
@@ -132,30 +125,3 @@ def scope_confidence(c: Candidate) -> float:
     if c.support == 1 and c.said > 2:
         return c.confidence / (1.0 + THIN_SUPPORT_PENALTY * (c.said - 2))
     return c.confidence
-
-
-def _inherit_from_translations(
-    out: list[Candidate], docs: Mapping[int, DocInfo], asker: str
-) -> None:
-    """A candidate in the asker's language that translates another candidate
-    (same category, largely the same key terms) gets at least that one's score:
-    the asker should read the topic in their own language, whichever version of
-    it the question happened to match best."""
-    own = [c for c in out if c.language == asker]
-    if not own:
-        return
-    for cand in out:
-        if cand.language == asker:
-            continue
-        doc = docs[cand.slot]
-        best: Candidate | None = None
-        best_similarity = PAIR_SIMILARITY
-        for other in own:
-            other_doc = docs[other.slot]
-            if other_doc.category != doc.category:
-                continue
-            similarity = _jaccard(other_doc.key_terms, doc.key_terms)
-            if similarity >= best_similarity:
-                best, best_similarity = other, similarity
-        if best is not None and best.confidence < cand.confidence:
-            best.confidence = cand.confidence

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,8 +29,17 @@ from core.domain.entities import (
     TicketMessage,
 )
 from core.domain.enums import MessageKind, OutboxState, Role, TicketStatus
-from core.domain.knowledge import Article, ArticleStatus, SuggestionEvent, UnansweredQuestion
+from core.domain.knowledge import (
+    Article,
+    ArticleStatus,
+    CandidateStatus,
+    ConfirmationSource,
+    PhrasingCandidate,
+    SuggestionEvent,
+    UnansweredQuestion,
+)
 from core.ports import AgentRoom
+from kb.semantic import StoredVector
 from storage import tables as t
 
 FIRST_TICKET_NUMBER = 1001
@@ -391,6 +400,38 @@ class SqlArticleRepository(_Repo):
             .values({column: column + 1})
         )
 
+    async def vectors(self, *, model: str) -> dict[str, StoredVector]:
+        table = t.kb_article_vectors
+        rows = await self.session.execute(
+            select(table.c.version_key, table.c.data, table.c.scale).where(table.c.model == model)
+        )
+        return {key: StoredVector(bytes(data), float(scale)) for key, data, scale in rows.all()}
+
+    async def keep_vectors(
+        self, *, model: str, vectors: Mapping[str, tuple[str, StoredVector]], at: datetime
+    ) -> None:
+        if not vectors:
+            return
+        table = t.kb_article_vectors
+        ids = list(vectors)
+        for start in range(0, len(ids), 500):  # bounded IN lists and statement sizes
+            chunk = ids[start : start + 500]
+            await self.session.execute(delete(table).where(table.c.article_id.in_(chunk)))
+            await self.session.execute(
+                insert(table),
+                [
+                    {
+                        "article_id": a,
+                        "model": model,
+                        "version_key": vectors[a][0],
+                        "data": vectors[a][1].data,
+                        "scale": vectors[a][1].scale,
+                        "updated_at": at,
+                    }
+                    for a in chunk
+                ],  # fmt: skip
+            )
+
 
 class SqlKnowledgeLogRepository(_Repo):
     async def event(self, event_id: int, *, for_update: bool = False) -> SuggestionEvent | None:
@@ -424,6 +465,34 @@ class SqlKnowledgeLogRepository(_Repo):
 
     async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None:
         return await self.session.get(UnansweredQuestion, group_id)
+
+    async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
+        c = t.kb_phrasing_candidates.c
+        query = select(PhrasingCandidate).where(c.article_id == article_id).order_by(c.id)
+        return list((await self.session.execute(query.with_for_update())).scalars())
+
+    async def candidate(self, candidate_id: int) -> PhrasingCandidate | None:
+        query = select(PhrasingCandidate).where(t.kb_phrasing_candidates.c.id == candidate_id)
+        return (await self.session.execute(query.with_for_update())).scalar_one_or_none()
+
+    async def candidates(
+        self, *, status: CandidateStatus | None = None, limit: int = 100
+    ) -> list[PhrasingCandidate]:
+        c = t.kb_phrasing_candidates.c
+        query = select(PhrasingCandidate)
+        if status is not None:
+            query = query.where(c.status == status.value)
+        query = query.order_by(c.people.desc(), c.last_seen.desc(), c.id).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+    async def add_vote(
+        self, candidate_id: int, *, person_key: str, source: ConfirmationSource, at: datetime
+    ) -> bool:
+        values = {"candidate_id": candidate_id, "person_key": person_key, "source": source.value,
+                  "created_at": at}  # fmt: skip
+        statement = _upsert_ignore(self.is_postgres, t.kb_phrasing_votes, values)
+        result = await self.session.execute(statement.returning(t.kb_phrasing_votes.c.candidate_id))
+        return result.first() is not None
 
 
 class SqlConversationRepository(_Repo):

@@ -42,7 +42,13 @@ from core.domain.enums import (
     TicketStatus,
     TicketType,
 )
-from core.domain.knowledge import ArticleStatus, SuggestionOutcome, UnansweredReason
+from core.domain.knowledge import (
+    ArticleStatus,
+    CandidateStatus,
+    ConfirmationSource,
+    SuggestionOutcome,
+    UnansweredReason,
+)
 from core.domain.routing import MatchKind
 from core.domain.sla import Escalation, SlaState
 from core.domain.sla_clock import SlaClock
@@ -308,6 +314,7 @@ kb_articles = Table(
     Column("tags", JSON, nullable=False),
     Column("phrasings", JSON, nullable=False),
     Column("status", StrEnumType(ArticleStatus, 16), nullable=False, index=True),
+    Column("translation_of", String(100), index=True),
     Column("author", String(200)),
     Column("created_at", UTCDateTime()),
     Column("updated_at", UTCDateTime()),
@@ -315,6 +322,19 @@ kb_articles = Table(
     Column("opened_count", Integer, nullable=False),
     Column("helped_count", Integer, nullable=False),
     Column("not_helped_count", Integer, nullable=False),
+)
+
+# The semantic vector of each article's current version (int8 bytes and their scale), so a start
+# or a CLI call encodes only new and edited articles. ``version_key`` hashes the model and text.
+kb_article_vectors = Table(
+    "kb_article_vectors",
+    metadata,
+    Column("article_id", String(100), primary_key=True),
+    Column("model", String(40), nullable=False),
+    Column("version_key", String(40), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("scale", Float, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 # Which version of each shipped starter article was loaded, so a later load can tell an admin's
@@ -342,6 +362,36 @@ kb_suggestion_events = Table(
     Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime(), nullable=False, index=True),
     Column("answered_at", UTCDateTime()),
+)
+
+kb_phrasing_candidates = Table(
+    "kb_phrasing_candidates",
+    metadata,
+    _pk(),
+    Column("article_id", String(100), nullable=False, index=True),
+    Column("normalized", String(500), nullable=False),
+    Column("sample", Text, nullable=False),
+    Column("status", StrEnumType(CandidateStatus, 16), nullable=False, index=True),
+    Column("people", Integer, nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Column("decided_at", UTCDateTime()),
+    Column("decided_by", String(200)),
+)
+
+# Who confirmed a candidate, so that one person confirming twice counts once.
+kb_phrasing_votes = Table(
+    "kb_phrasing_votes",
+    metadata,
+    Column(
+        "candidate_id",
+        Id,
+        ForeignKey("kb_phrasing_candidates.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_key", String(40), primary_key=True),
+    Column("source", StrEnumType(ConfirmationSource, 16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 kb_unanswered = Table(
@@ -578,6 +628,7 @@ def map_entities() -> None:
         (a.WebAccount, web_accounts),
         (a.WebSession, web_sessions),
         (a.ApiToken, api_tokens),
+        (k.PhrasingCandidate, kb_phrasing_candidates),
     ):
         properties = {"sla": _sla_clock()} if entity is e.Ticket else {}
         mapper_registry.map_imperatively(entity, table, properties=properties)

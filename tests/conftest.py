@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from kb.encoder import Encoder, load_default_encoder
 from storage.tables import metadata
 from storage.unit_of_work import Database
 from tests.support.clock import FakeClock
@@ -128,3 +129,10 @@ async def db(db_url: str, backend: str, clock: FakeClock) -> AsyncIterator[Datab
             await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     yield database
     await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    """The knowledge base's sentence encoder, loaded once per test session (~1 s, ~120 MB).
+    It ships with chatdesk as a runtime dependency, so failing to load it fails the test."""
+    return load_default_encoder()

@@ -9,12 +9,14 @@ from typing import Any
 import click
 
 from chatdesk.cli.runtime import command_runner, open_database
-from core.domain.knowledge import ArticleStatus
+from core.domain.knowledge import ArticleStatus, CandidateStatus
 from core.errors import ChatdeskError, InvalidInput
-from core.services import article_curation, knowledge_index
+from core.services import article_curation, knowledge_index, phrasing_learning
 from core.services.context import operator
 from core.settings import Settings
+from kb.encoder import EncoderLoader
 from kb.evaluation import evaluate
+from storage.kb_read_models import phrasing_candidates, translation_group
 from storage.unit_of_work import Database
 
 MAX_FILE_BYTES = 1_000_000
@@ -69,10 +71,14 @@ async def kb_export(settings: Settings, path: Path) -> None:
     click.echo(f"{len(files)} articles written to {path}")
 
 
-async def _loaded(database: Database) -> knowledge_index.KnowledgeBase:
-    kb = knowledge_index.KnowledgeBase()
+async def _loaded(database: Database, settings: Settings) -> knowledge_index.KnowledgeBase:
+    """The index as the bot has it (with the semantic model unless it is switched off); the
+    vectors it had to encode are stored, so the next command reuses them."""
+    model = EncoderLoader() if settings.kb_semantic else None
+    kb = knowledge_index.KnowledgeBase(model=model)
     async with database.uow() as uow:
         await kb.load(uow)
+        await uow.commit()
     return kb
 
 
@@ -104,7 +110,7 @@ async def kb_suggest(
 ) -> None:
     """Show the articles the bot would suggest for TEXT."""
     async with open_database(settings) as database:
-        kb = await _loaded(database)
+        kb = await _loaded(database, settings)
         hits = kb.engine.suggest(text, language=lang, limit=limit)
         async with database.uow() as uow:
             rows = [(hit, await uow.articles.get(hit.article_id)) for hit in hits]
@@ -130,13 +136,70 @@ async def kb_suggest(
 
 
 @kb_group.command("eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.argument(
+    "questions",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--by-language", is_flag=True, help="Add a row per language under each set.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object per set, one per line."
+)
 @command_runner
-async def kb_eval(settings: Settings, questions: Path, as_json: bool) -> None:
-    """Measure suggestions on a JSONL question file ({"q", "lang", "expected"} per line)."""
+async def kb_eval(
+    settings: Settings, questions: tuple[Path, ...], by_language: bool, as_json: bool
+) -> None:
+    """Measure suggestions on JSONL question files ({"q", "lang", "expected"} per line), one
+    table row per file."""
+    sets = {path.stem: _read_questions(path) for path in questions}
+    async with open_database(settings) as database:
+        kb = await _loaded(database, settings)
+    if len(kb.engine) == 0:
+        raise ChatdeskError(
+            "the knowledge base has no published articles: run `chatdesk kb import PATH` first"
+        )
+    results = {
+        name: evaluate(items, lambda q: kb.engine.suggest(q, limit=3))
+        for name, items in sets.items()
+    }
+    if as_json:
+        for name, result in results.items():
+            overall = result.overall
+            click.echo(
+                json.dumps(
+                    {
+                        "set": name,
+                        **vars_of(overall),
+                        "n": overall.n + overall.n_oos,
+                        "n_in_scope": overall.n,
+                        "n_out_of_scope": overall.n_oos,
+                        "semantic": kb.engine.semantic_ready,
+                        "by_language": {lang: vars_of(m) for lang, m in result.by_language.items()},
+                    }
+                )
+            )
+        return
+    width = max(8, *(len(name) for name in results))
+    click.echo(
+        f"{'set':<{width}} {'questions':>9} {'in scope':>8} {'out':>4} {'hit@1':>6} {'hit@3':>6} "
+        f"{'MRR':>6} {'OOS rejection':>13}"
+    )
+    for name, result in results.items():
+        rows = [(name, result.overall)]
+        if by_language:
+            rows += [(f"  {lang}", m) for lang, m in result.by_language.items()]
+        for label, m in rows:
+            click.echo(
+                f"{label:<{width}} {m.n + m.n_oos:>9} {m.n:>8} {m.n_oos:>4} {m.hit_at_1:>6.3f} "
+                f"{m.hit_at_3:>6.3f} {m.mrr:>6.3f} {m.oos_rejection:>13.3f}"
+            )
+    click.echo(f"engine: {_engine_kind(kb, settings)}")
+
+
+def _read_questions(path: Path) -> list[dict[str, Any]]:
     items = []
-    for number, line in enumerate(questions.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -148,44 +211,17 @@ async def kb_eval(settings: Settings, questions: Path, as_json: bool) -> None:
             ):
                 raise ValueError("needs the keys q and expected")
         except ValueError as exc:
-            raise InvalidInput(f"{questions.name} line {number}: {exc}") from None
+            raise InvalidInput(f"{path.name} line {number}: {exc}") from None
         items.append(item)
-    async with open_database(settings) as database:
-        kb = await _loaded(database)
-    if len(kb.engine) == 0:
-        raise ChatdeskError(
-            "the knowledge base has no published articles: run `chatdesk kb import PATH` first"
-        )
-    result = evaluate(items, lambda q: kb.engine.suggest(q, limit=3))
-    overall = result.overall
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "hit_at_1": overall.hit_at_1,
-                    "hit_at_3": overall.hit_at_3,
-                    "mrr": overall.mrr,
-                    "oos_rejection": overall.oos_rejection,
-                    "n": overall.n + overall.n_oos,
-                    "n_in_scope": overall.n,
-                    "n_out_of_scope": overall.n_oos,
-                    "by_language": {lang: vars_of(m) for lang, m in result.by_language.items()},
-                }
-            )
-        )
-        return
-    click.echo(
-        f"questions: {overall.n + overall.n_oos} ({overall.n} with an expected article, {overall.n_oos} out of scope)"
-    )
-    click.echo(
-        f"hit@1 {overall.hit_at_1:.3f}   hit@3 {overall.hit_at_3:.3f}   MRR {overall.mrr:.3f}   "
-        f"out-of-scope rejection {overall.oos_rejection:.3f}"
-    )
-    for lang, m in result.by_language.items():
-        click.echo(
-            f"  {lang:<6} n={m.n:<4} hit@1 {m.hit_at_1:.3f}  hit@3 {m.hit_at_3:.3f}  MRR {m.mrr:.3f}  "
-            f"oos {m.oos_rejection:.3f} (of {m.n_oos})"
-        )
+    return items
+
+
+def _engine_kind(kb: knowledge_index.KnowledgeBase, settings: Settings) -> str:
+    if kb.engine.semantic_ready:
+        return "lexical + semantic signals"
+    if not settings.kb_semantic:
+        return "lexical only (CHATDESK_KB_SEMANTIC=off)"
+    return "lexical only (the semantic model could not be loaded; see the log)"
 
 
 def vars_of(metrics: Any) -> dict[str, Any]:
@@ -220,18 +256,91 @@ async def kb_show(settings: Settings, article_id: str) -> None:
     """Show one article as it is stored."""
     async with open_database(settings) as database, database.uow() as uow:
         article = await uow.articles.get(article_id)
+        group = await translation_group(uow, article_id)
     if article is None:
         raise ChatdeskError(f"There is no article {article_id!r}.")
     click.echo(
         f"{article.title}\n{article.id} · {article.language} · {article.category} · {article.status.value}"
         f" · tags: {', '.join(article.tags) or '-'}"
     )
+    if len(group) > 1 or article.translation_of:
+        names = [f"{m.id} ({m.language}{', original' if m.is_original else ''})" for m in group]
+        missing = (
+            [] if any(m.is_original for m in group) else [f"{article.translation_of} (missing)"]
+        )
+        click.echo("translations: " + ", ".join(missing + names))
     if article.phrasings:
         click.echo("phrasings: " + " | ".join(article.phrasings))
     click.echo(
         f"shown {article.suggested_count}, opened {article.opened_count}, helped {article.helped_count}, "
         f"not helped {article.not_helped_count}\n\n{article.body}"
     )
+
+
+@kb_group.group("learn", invoke_without_command=True)
+@click.option(
+    "--status",
+    type=click.Choice([*(s.value for s in CandidateStatus), "all"]),
+    default="pending",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.pass_context
+def learn(ctx: click.Context, status: str, limit: int) -> None:
+    """Questions articles answered ("this solved it", or an agent sent the article): phrasings
+    the articles may learn, most confirmed first. Accept or reject them by number."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(learn_list, status=status, limit=limit)
+
+
+@command_runner
+async def learn_list(settings: Settings, status: str, limit: int) -> None:
+    wanted = None if status == "all" else CandidateStatus(status)
+    async with open_database(settings) as database, database.uow() as uow:
+        rows = await phrasing_candidates(uow, status=wanted, limit=limit)
+    if not rows:
+        click.echo(f"no {'' if wanted is None else wanted.value + ' '}phrasing candidates")
+        return
+    click.echo(
+        f"added automatically once {settings.kb_learn_after} different people confirm one "
+        "(CHATDESK_KB_LEARN_AFTER)"
+    )
+    for row in rows:
+        c = row.candidate
+        click.echo(
+            f"{c.id:>5}  {c.people:>3} people  {c.status.value:<8}  {c.article_id:<28} "
+            f"{c.sample[:80]}"
+        )
+
+
+@learn.command("accept")
+@click.argument("candidate_id", type=int)
+@command_runner
+async def learn_accept(settings: Settings, candidate_id: int) -> None:
+    """Add candidate CANDIDATE_ID to its article's phrasings."""
+    await _decide(settings, candidate_id, accept=True)
+
+
+@learn.command("reject")
+@click.argument("candidate_id", type=int)
+@command_runner
+async def learn_reject(settings: Settings, candidate_id: int) -> None:
+    """Never add candidate CANDIDATE_ID, however many people confirm it."""
+    await _decide(settings, candidate_id, accept=False)
+
+
+async def _decide(settings: Settings, candidate_id: int, *, accept: bool) -> None:
+    async with open_database(settings) as database, database.uow() as uow:
+        candidate = await phrasing_learning.decide(
+            uow,
+            knowledge_index.KnowledgeBase(),
+            actor=operator(),
+            candidate_id=candidate_id,
+            accept=accept,
+        )
+        await uow.commit()
+    verb = "added to" if accept else "rejected for"
+    click.echo(f"{candidate.sample!r} {verb} {candidate.article_id}")
 
 
 @kb_group.group("phrasings")

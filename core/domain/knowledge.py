@@ -37,6 +37,9 @@ class Article:
     tags: list[str] = dataclasses.field(default_factory=list)
     phrasings: list[str] = dataclasses.field(default_factory=list)
     status: ArticleStatus = ArticleStatus.PUBLISHED
+    # The id of the article this one translates: a translation group is suggested once, in the
+    # asker's language when it has a member in it.
+    translation_of: str | None = None
     author: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -76,4 +79,34 @@ class UnansweredQuestion:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     resolved: bool = False  # an admin covered it with an article, or dismissed it
+    id: int | None = None
+
+
+class CandidateStatus(StrEnum):
+    PENDING = "pending"  # collecting confirmations; a curator may decide early
+    ACCEPTED = "accepted"  # added to the article's phrasings (by a curator or automatically)
+    REJECTED = "rejected"  # a curator said no: never added, however many confirm it
+
+
+class ConfirmationSource(StrEnum):
+    HELPED = "helped"  # the asker pressed "this solved it" on a suggestion
+    AGENT_LINK = "agent_link"  # an agent answered the requester's ticket with the article
+
+
+@dataclass(eq=False)
+class PhrasingCandidate:
+    """A question people asked that an article answered: a phrasing the article may learn.
+
+    Near-identical questions for one article are one candidate; ``people`` counts the distinct
+    people who confirmed it (a "this solved it", or an agent sending them the article)."""
+
+    article_id: str
+    normalized: str
+    sample: str
+    status: CandidateStatus = CandidateStatus.PENDING
+    people: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None  # a curator's name, or "automatic"
     id: int | None = None

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from core.domain.entities import Ticket
 from core.domain.enums import TicketStatus
+from core.domain.knowledge import ArticleStatus, ConfirmationSource
 from core.domain.priority import parse_priority
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.intake.commands import Args
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_agent, ticket_line
-from core.services import tickets, workflow
+from core.services import phrasing_learning, tickets, workflow
 from core.services.cards import status_label
 
 ACTIVE = [s for s in TicketStatus if s.is_active]
 LIST_LIMIT = 30
 KB_LIMIT = 5
+MESSAGE_LIMIT = 20_000  # the longest ticket message
 
 
 async def queue(turn: Turn, args: Args) -> None:
@@ -94,6 +96,38 @@ async def reopen(turn: Turn, args: Args) -> None:
 
 async def ticket(turn: Turn, args: Args) -> None:
     turn.send(await ticket_for_agent(turn, args.ticket))
+
+
+async def send(turn: Turn, args: Args) -> None:
+    """Answer a ticket with an article: the requester gets it as the agent's reply, and the
+    ticket's question counts as the requester confirming the article answers it (a candidate
+    phrasing of the article, as a "this solved it" would)."""
+    article = await turn.uow.articles.get(args.word)
+    if article is None or article.status != ArticleStatus.PUBLISHED:
+        raise NotFound("There is no article '{id}'.", id=args.word)
+    ticket = await turn.uow.tickets.get(args.ticket)
+    if ticket is None:
+        raise NotFound("There is no ticket #{number}.", number=args.ticket)
+    await tickets.reply(
+        turn.uow,
+        actor=turn.actor,
+        number=args.ticket,
+        body=f"{article.title}\n\n{article.body.strip()}"[:MESSAGE_LIMIT],
+        external_ref=turn.event.message_ref,
+    )
+    await phrasing_learning.confirm(
+        turn.uow,
+        article_id=article.id,
+        question=ticket.title,
+        person=phrasing_learning.person_key(person_id=ticket.requester_id),
+        source=ConfirmationSource.AGENT_LINK,
+        learn_after=turn.kb.learn_after,
+    )
+    turn.say(
+        "Sent “{title}” to the requester of ticket #{number}.",
+        title=article.title,
+        number=args.ticket,
+    )
 
 
 async def kb(turn: Turn, args: Args) -> None:

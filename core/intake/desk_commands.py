@@ -112,6 +112,13 @@ COMMANDS = CommandRegistry(
             agent.kb,
             (Param(N_("question"), ParamKind.TEXT),),
         ),
+        Command(
+            "send",
+            AGENT,
+            N_("Send the requester a knowledge-base article"),
+            agent.send,
+            (TICKET, Param(N_("article"), ParamKind.WORD)),
+        ),
         Command("help", AGENT, N_("Agent commands"), agent_help),
     ]
 )

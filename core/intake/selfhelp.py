@@ -68,6 +68,7 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
             outcome=SuggestionOutcome.HELPED,
             article_id=article_id,
             rejected=shown.rejected,
+            learn_after=turn.kb.learn_after,
         )
         talk.reset()
         turn.say("Glad it helped! Write to me any time you need something else.")

@@ -24,6 +24,10 @@ from kb.markdown_files import (
 
 PHRASING_MAX = 500
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# What an article says (as opposed to its counters): what an edit replaces and an import compares.
+CONTENT_FIELDS = (
+    "title", "body", "language", "category", "tags", "phrasings", "status", "translation_of",
+)  # fmt: skip
 
 
 async def save_article(
@@ -50,7 +54,7 @@ async def save_article(
         uow.add(article)
         stored = article
     else:
-        for name in ("title", "body", "language", "category", "tags", "phrasings", "status"):
+        for name in CONTENT_FIELDS:
             setattr(stored, name, getattr(article, name))
         stored.updated_at = now
     await uow.flush()
@@ -141,6 +145,14 @@ def validate_article(article: Article) -> None:
             "Unsupported article language '{language}'; use en or ru.", language=article.language
         )
     article.status = ArticleStatus(article.status)
+    if article.translation_of is not None and (
+        article.translation_of == article.id or not _SLUG.match(article.translation_of)
+    ):
+        raise InvalidInput(
+            "Article '{id}' cannot be a translation of '{other}'.",
+            id=article.id,
+            other=article.translation_of,
+        )
 
 
 def _from_file(item: ArticleFile) -> Article:
@@ -157,9 +169,9 @@ def _from_file(item: ArticleFile) -> Article:
         tags=list(item.tags),
         phrasings=list(item.phrasings),
         status=status,
+        translation_of=item.translation_of,
     )
 
 
 def _same(stored: Article, incoming: Article) -> bool:
-    fields = ("title", "body", "language", "category", "tags", "phrasings", "status")
-    return all(getattr(stored, f) == getattr(incoming, f) for f in fields)
+    return all(getattr(stored, f) == getattr(incoming, f) for f in CONTENT_FIELDS)

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from core.domain.knowledge import (
     Article,
     ArticleStatus,
+    ConfirmationSource,
     SuggestionEvent,
     SuggestionOutcome,
     UnansweredQuestion,
@@ -22,6 +23,7 @@ from core.domain.knowledge import (
 )
 from core.errors import InvalidInput, NotFound
 from core.ports import UnitOfWork
+from core.services import phrasing_learning
 from core.services.knowledge_index import KnowledgeBase
 from kb.normalize import normalize
 
@@ -96,6 +98,7 @@ async def record_outcome(
     article_id: str | None = None,
     ticket_id: int | None = None,
     rejected: Sequence[str] = (),
+    learn_after: int = phrasing_learning.LEARN_AFTER,
 ) -> None:
     """The person's answer to a suggestion. Only the first answer counts toward the statistics;
     a later escalation still links the ticket.
@@ -104,6 +107,9 @@ async def record_outcome(
     ``rejected`` every article the person saw and found not helpful. Each of those counts one
     "not helped", whatever the final answer. A negative answer naming no article at all counts
     every suggested article.
+
+    "This solved it" makes the question a candidate phrasing of the article that helped (added
+    once ``learn_after`` different people confirmed it); a negative answer never does.
     """
     event = await uow.knowledge_log.event(event_id, for_update=True)
     if event is None:
@@ -127,8 +133,18 @@ async def record_outcome(
     event.outcome, event.answered_at = outcome, now
     if outcome == SuggestionOutcome.HELPED:
         event.helped_article_id = article_id
-        await uow.articles.bump([article_id] if article_id else event.article_ids[:1], "helped")
+        helped = article_id or (event.article_ids[0] if event.article_ids else None)
+        await uow.articles.bump([helped] if helped else [], "helped")
         not_helped = [a for a in dict.fromkeys(rejected) if a != article_id]
+        if helped is not None:
+            await phrasing_learning.confirm(
+                uow,
+                article_id=helped,
+                question=event.question,
+                person=phrasing_learning.person_key(person_id=event.person_id, event_id=event.id),
+                source=ConfirmationSource.HELPED,
+                learn_after=learn_after,
+            )
     else:
         not_helped = list(dict.fromkeys(named)) or event.article_ids
         await _log_unanswered(uow, event.question, event.language, UnansweredReason.NOT_HELPED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.domain.enums import Priority
 from core.ports import AgentRoom
+from storage.kb_read_models import phrasing_candidates
 from storage.unit_of_work import Database
 from tests.integration.intake.harness import ROOM, Desk, articles, buttons
 from tests.support.desk import make_groups
@@ -48,6 +49,18 @@ async def test_card_buttons_and_commands(db: Database, channel: str) -> None:
     assert "check the USB hub" not in own.texts()[0]
     assert (await alice.command("/mine", private=False)).texts() == ["You have no active tickets."]
     assert "VPN" in (await alice.command("/kb vpn keeps dropping", private=False)).texts()[0]
+    sent = await alice.command("/send 1001 printer-offline", private=False)
+    assert sent.texts() == ["Sent “Printer shows offline” to the requester of ticket #1001."]
+    assert "Printer shows offline\n\nTurn the printer off and on." in rita.inbox()[-1]
+    async with db.uow() as uow:
+        (row,) = await phrasing_candidates(uow)
+    assert (row.candidate.article_id, row.candidate.sample, row.candidate.people) == (
+        "printer-offline",
+        "Keyboard is missing keys",
+        1,
+    )
+    unknown = await alice.command("/send 1001 no-such-article", private=False)
+    assert unknown.texts() == ["There is no article 'no-such-article'."]
     bad = await alice.command("/claim abc", private=False)
     assert bad.texts() == [f"Usage: {desk.hint('claim N')}"]
     missing = await alice.command("/claim 4242", private=False)

@@ -1,4 +1,6 @@
-"""Shared fixtures: the knowledge-base dataset (skipped cleanly when absent)."""
+"""Shared fixtures: the knowledge-base dataset (skipped cleanly when absent), with the
+translation links it lacks added by its naming rule (the sentence encoder, ``encoder``, is a
+session fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from typing import Any
 import pytest
 
 from kb.documents import ArticleText
+from kb.encoder import Encoder
 from kb.engine import SuggestionEngine
+from kb.evaluation import link_suffix_translations
 from kb.markdown_files import article_text, parse_article_file
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -39,7 +43,10 @@ def article_files(dataset: Path) -> dict[Path, str]:
 
 @pytest.fixture(scope="session")
 def articles(article_files: dict[Path, str]) -> list[ArticleText]:
-    return [article_text(parse_article_file(text)) for text in article_files.values()]
+    """The dataset's articles, each ``X-ru`` linked to ``X`` as its translation."""
+    return link_suffix_translations(
+        article_text(parse_article_file(text)) for text in article_files.values()
+    )
 
 
 @pytest.fixture(scope="session")
@@ -50,5 +57,13 @@ def dev_questions(dataset: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def kb_engine(articles: list[ArticleText]) -> SuggestionEngine:
-    """Read-only engine over the whole dataset (tests that mutate build their own)."""
+    """Read-only lexical engine over the whole dataset (tests that mutate build their own)."""
     return SuggestionEngine(articles)
+
+
+@pytest.fixture(scope="session")
+def kb_fused_engine(articles: list[ArticleText], encoder: Encoder) -> SuggestionEngine:
+    """Read-only engine with the semantic signal, as shipped."""
+    engine = SuggestionEngine(articles, encoder=encoder)
+    assert engine.semantic_ready
+    return engine

@@ -49,17 +49,21 @@ def test_optional_keys_round_trip_and_are_written_only_when_set() -> None:
     article = parse_article_file(GOOD)
     assert "phrasings" not in render_article_file(article)
     assert "status" not in render_article_file(article)
+    assert "translation_of" not in render_article_file(article)
     extended = replace(
         article,
         title="VPN: how to connect",
         phrasings=("vpn not working", "how: to connect?", "yes"),
         status="draft",
         tags=("a,b", "plain"),
+        translation_of="vpn-connect-en",
     )
     text = render_article_file(extended)
     assert "phrasings:\n  - vpn not working\n" in text
     assert "status: draft" in text
+    assert 'tags: ["a,b", plain]\ntranslation_of: vpn-connect-en\n' in text
     assert parse_article_file(text) == extended
+    assert render_article_file(parse_article_file(text)) == text
 
 
 @pytest.mark.parametrize(
@@ -77,6 +81,14 @@ def test_optional_keys_round_trip_and_are_written_only_when_set() -> None:
         (GOOD.replace("category: network", "category: network\nowner: me"), "unknown front"),
         (GOOD.replace("Body text.\n", ""), "empty body"),
         ("---\n- a\n- b\n---\nbody\n", "mapping"),
+        (
+            GOOD.replace("category: network", "category: network\ntranslation_of: Bad Id"),
+            "translation_of must be an article id",
+        ),
+        (
+            GOOD.replace("category: network", "category: network\ntranslation_of: vpn-connect"),
+            "names the article itself",
+        ),
     ],
 )
 def test_bad_files_are_rejected_with_a_clear_message(text: str, message: str) -> None:

@@ -1,0 +1,46 @@
+"""The labelled question sets and the dataset articles, as the kb benches read them.
+
+Articles come from the shared dataset with translation links added by the
+dataset's naming rule (``X-ru`` translates ``X``), since the dataset predates
+``translation_of``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from kb.documents import ArticleText
+from kb.evaluation import link_suffix_translations
+from kb.markdown_files import article_text, parse_article_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASET = Path(os.environ.get("CHATDESK_KB_DATASET", ROOT.parent / "shared" / "kb-dataset"))
+DATA = ROOT / "tests" / "data"
+
+# name -> file; "frozen" was committed (12d9e8c) before any issue-8 tuning.
+SETS = {
+    "dev": DATASET / "dev.jsonl",
+    "extra": DATA / "kb_questions_extra.jsonl",
+    "check": DATA / "kb_questions_oos_check.jsonl",
+    "frozen": DATA / "kb_questions_frozen.jsonl",
+}
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_sets(dataset: Path = DATASET) -> dict[str, list[dict[str, Any]]]:
+    paths = {**SETS, "dev": dataset / "dev.jsonl"}
+    return {name: load_questions(path) for name, path in paths.items()}
+
+
+def load_articles(dataset: Path = DATASET) -> list[ArticleText]:
+    files = sorted((dataset / "articles").glob("*.md"))
+    return link_suffix_translations(
+        article_text(parse_article_file(p.read_text("utf-8"))) for p in files
+    )
