@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
-from core.domain.knowledge import ArticleStatus
+from core.domain.knowledge import Article, ArticleStatus
 from storage import tables as t
 
 PAGE_SIZE = 50
@@ -151,3 +151,16 @@ async def tickets_after_shown(session: AsyncSession, article_id: str) -> int:
         ).bindparams(article_id=article_id)
     query = select(func.count()).where(events.c.ticket_id.is_not(None), shown)
     return int((await session.execute(query)).scalar_one())
+
+
+async def translations(session: AsyncSession, article: Article) -> list[tuple[str, str, str]]:
+    """(id, language, title) of the article's translations: what it translates and what
+    translates it (or its original)."""
+    c = t.kb_articles.c
+    root = article.translation_of or article.id
+    query = (
+        select(c.id, c.language, c.title)
+        .where(or_(c.id == root, c.translation_of == root), c.id != article.id)
+        .order_by(c.language, c.id)
+    )
+    return [(row.id, row.language, row.title) for row in await session.execute(query)]

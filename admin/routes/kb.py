@@ -24,9 +24,14 @@ from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.article_versions import ArticleVersion, VersionState
 from core.domain.enums import Role
-from core.domain.knowledge import Article, ArticleStatus
+from core.domain.knowledge import Article, ArticleStatus, CandidateStatus
 from core.errors import ChatdeskError, InvalidInput, NotFound
-from core.services import article_proposals, article_versions, knowledge_review
+from core.services import (
+    article_proposals,
+    article_versions,
+    knowledge_review,
+    phrasing_learning,
+)
 from core.services.accounts import Visitor
 from core.services.article_curation import save_article
 from core.settings import SUPPORTED_LANGUAGES
@@ -90,6 +95,7 @@ def article_from_form(
     tags: str,
     phrasings: str,
     status: ArticleStatus,
+    translation_of: str = "",
 ) -> Article:
     return Article(
         id=article_id.strip().lower(),
@@ -100,6 +106,7 @@ def article_from_form(
         tags=[t.strip() for t in tags.split(",") if t.strip()],
         phrasings=[p.strip() for p in phrasings.splitlines() if p.strip()],
         status=status,
+        translation_of=translation_of.strip().lower() or None,
     )
 
 
@@ -116,6 +123,12 @@ async def _editor(
     versions = [] if is_new else await uow.article_versions.of_article(article.id)
     tickets_after = 0 if is_new else await article_list.tickets_after_shown(uow.session, article.id)
     _, categories = await article_list.facets(uow.session)
+    translations = [] if is_new else await article_list.translations(uow.session, article)
+    candidates = [
+        c
+        for c in ([] if is_new else await uow.knowledge_log.candidates_for(article.id))
+        if c.status == CandidateStatus.PENDING
+    ]
     return render(
         request,
         "kb_edit.html",
@@ -131,6 +144,8 @@ async def _editor(
             "tickets_after": tickets_after,
             "preview": markdown.render(article.body),
             "unanswered_id": unanswered_id,
+            "translations": translations,
+            "candidates": candidates,
         },
         status_code=status_code,
     )
@@ -216,6 +231,7 @@ async def create_article(
     category: Short = "",
     tags: Short = "",
     phrasings: Text = "",
+    translation_of: Short = "",
     intent: Short = "draft",
     unanswered_id: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
@@ -228,6 +244,7 @@ async def create_article(
         tags=tags,
         phrasings=phrasings,
         status=INTENTS.get(intent, ArticleStatus.DRAFT),
+        translation_of=translation_of,
     )
     return await _save(
         request,
@@ -254,6 +271,7 @@ async def update_article(
     category: Short = "",
     tags: Short = "",
     phrasings: Text = "",
+    translation_of: Short = "",
     intent: Short = "save",
 ) -> Response:
     stored = await _load(uow, article_id)
@@ -267,6 +285,7 @@ async def update_article(
         tags=tags,
         phrasings=phrasings,
         status=status,
+        translation_of=translation_of,
     )
     return await _save(
         request, panel, uow, visitor, article, is_new=False, intent=intent, unanswered_id=None
@@ -342,3 +361,40 @@ async def decide_proposal(
     return redirect(
         f"/kb/articles/{article_id}", notice="applied" if decision == "apply" else "discarded"
     )
+
+
+@router.post(
+    "/articles/{article_id}/candidates/{candidate_id}/{decision}",
+    dependencies=[role_at_least(Role.SUPERVISOR)],
+)
+async def decide_candidate(
+    request: Request,
+    panel: PanelDep,
+    uow: UowDep,
+    visitor: VisitorDep,
+    article_id: str,
+    candidate_id: int,
+    decision: str,
+) -> Response:
+    """Accept a phrasing people's questions suggested (the article learns it now) or reject it."""
+    try:
+        await phrasing_learning.decide(
+            uow,
+            panel.knowledge,
+            actor=actor_of(visitor),
+            candidate_id=candidate_id,
+            accept=decision == "accept",
+        )
+    except ChatdeskError as refused:
+        await uow.rollback()
+        found = await _load(uow, article_id)
+        return await _editor(
+            request,
+            uow,
+            article=found,
+            is_new=False,
+            error=error_text(refused, visitor.person.language),
+            status_code=http_status(refused),
+        )
+    await uow.commit()
+    return redirect(f"/kb/articles/{article_id}", notice="saved")

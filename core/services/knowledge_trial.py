@@ -17,6 +17,7 @@ from core.domain.knowledge import Article
 from core.ports import UnitOfWork
 from core.services.knowledge_index import KnowledgeBase, indexed
 from kb.engine import SuggestionEngine
+from kb.fusion import fuse
 from kb.normalize import tokenize
 
 QUESTION_MAX = 2_000
@@ -27,8 +28,12 @@ PHRASING_SHOWN = 60  # token-set similarity (0-100) from which the closest phras
 @dataclass(frozen=True, slots=True)
 class TrialRow:
     article_id: str
-    score: float
+    score: float  # the rank the engine orders by (words and meaning fused)
     shown: bool  # the bot would show it
+    in_scope: float = 0.0  # how sure the engine is the question is about this at all
+    lexical: float = 0.0  # the words' evidence
+    semantic: float | None = None  # the meaning's (cosine), when the model is in use
+    via_translation: str | None = None  # the translation that matched, when not this one
     key_words: list[str] = field(default_factory=list)  # question words in title/tags/phrasings
     body_words: list[str] = field(default_factory=list)  # question words only in the body
     phrasing: str | None = None
@@ -97,9 +102,13 @@ async def try_question(
     if draft is not None:
         engine.upsert(indexed(draft))
     try:
+        params = engine.fusion
         analysis = engine.analyse(text) if text else None
-        candidates = engine.candidates(text, language=language) if text else []
-        shown = {s.article_id: s.score for s in engine.suggest(text, language=language)}
+        asker, groups = engine.evidence(text, language=language) if text else (language, [])
+        ranked = sorted((fuse(g, params) for g in groups), key=lambda g: (-g.rank, g.group))
+        lexical = {c.article_id: c.confidence for c in engine.candidates(text, language=language)}
+        shown = {s.article_id for s in engine.suggest(text, language=language)}
+        semantic = engine.semantic_ready
     finally:
         if draft is not None:
             if stored is not None:
@@ -107,31 +116,42 @@ async def try_question(
             else:
                 engine.remove(draft.id)
     words = _words_by_term(engine, text) if text else {}
-    ranked = candidates[:ROWS]
-    articles = {a.id: a for a in [await uow.articles.get(c.article_id) for c in ranked] if a}
+    top = ranked[:ROWS]
+    articles = {a.id: a for a in [await uow.articles.get(g.article_id) for g in top] if a}
     if draft is not None:
         articles[draft.id] = draft
     rows = []
-    for candidate in ranked:
+    for group in top:
         key_words, body_words, phrasing, similarity = _explain(
-            engine, text, words, articles.get(candidate.article_id)
+            engine, text, words, articles.get(group.article_id)
+        )
+        best_member = max(
+            (i for i in lexical if i == group.article_id or i == group.group),
+            key=lexical.__getitem__,
+            default=None,
         )
         rows.append(
             TrialRow(
-                article_id=candidate.article_id,
-                score=round(candidate.confidence, 3),
-                shown=candidate.article_id in shown,
+                article_id=group.article_id,
+                score=round(group.rank, 3),
+                shown=group.article_id in shown,
+                in_scope=round(group.in_scope, 3),
+                lexical=round(group.lexical, 3),
+                semantic=round(group.semantic, 3) if semantic else None,
+                via_translation=best_member
+                if best_member not in (None, group.article_id)
+                else None,
                 key_words=key_words,
                 body_words=body_words,
                 phrasing=phrasing,
                 phrasing_similarity=similarity,
-                is_trial=draft is not None and candidate.article_id == draft.id,
+                is_trial=draft is not None and group.article_id == draft.id,
             )
         )
     return Trial(
         question=text,
-        language=language or (analysis.language if analysis else None),
-        threshold=engine.threshold,
+        language=asker or (analysis.language if analysis else None),
+        threshold=params.threshold,
         answers=bool(shown),
         rows=rows,
         unknown_words=sorted(set(analysis.unknown)) if analysis else [],

@@ -81,7 +81,7 @@ async def decide(
     uow: UnitOfWork, kb: KnowledgeBase, *, actor: Actor, candidate_id: int, accept: bool
 ) -> PhrasingCandidate:
     """A curator accepts (adds the phrasing now) or rejects (never adds it) a candidate."""
-    require_role(actor, Role.ADMIN, doing="curate knowledge-base phrasings")
+    require_role(actor, Role.SUPERVISOR, doing="curate knowledge-base phrasings")
     candidate = await uow.knowledge_log.candidate(candidate_id)
     if candidate is None:
         raise NotFound("There is no phrasing candidate {id}.", id=candidate_id)

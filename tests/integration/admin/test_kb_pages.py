@@ -9,6 +9,8 @@ import re
 import httpx
 from fastapi import FastAPI
 
+from core.domain.knowledge import ConfirmationSource
+from core.services import phrasing_learning
 from core.services.knowledge_index import KnowledgeBase
 from storage.unit_of_work import Database
 from tests.integration.admin.panel import PanelUser, make_user, signed_in
@@ -152,3 +154,44 @@ async def test_the_preview_renders_markdown_and_strips_script(
     )
     without_token = await client.post("/kb/preview", data={"body": body})
     assert without_token.status_code == 403
+
+
+async def test_translations_are_linked_and_learned_phrasings_can_be_accepted(
+    app: FastAPI, client: httpx.AsyncClient, db: Database
+) -> None:
+    chief = await make_user(db, "sam@example.com", role="supervisor")
+    csrf = await signed_in(client, chief)
+    await _publish(client, csrf)
+    russian = await _publish(
+        client,
+        csrf,
+        article_id="vpn-reconnect-ru",
+        title="VPN постоянно отключается",
+        language="ru",
+        body="Откройте **VPN-клиент** и выберите протокол TCP.",
+        phrasings="",
+        translation_of="vpn-reconnect",
+    )
+    assert russian.status_code == 303
+    page = await client.get("/kb/articles/vpn-reconnect")
+    assert 'href="/kb/articles/vpn-reconnect-ru"' in page.text, "the translation is linked"
+    async with db.uow() as uow:
+        candidate = await phrasing_learning.confirm(
+            uow,
+            article_id="vpn-reconnect",
+            question="the tunnel to the office keeps falling over",
+            person="person:77",
+            source=ConfirmationSource.HELPED,
+        )
+        await uow.commit()
+    assert candidate is not None
+    page = await client.get("/kb/articles/vpn-reconnect")
+    assert "the tunnel to the office keeps falling over" in page.text
+    accepted = await client.post(
+        f"/kb/articles/vpn-reconnect/candidates/{candidate.id}/accept", data={"csrf_token": csrf}
+    )
+    assert accepted.status_code == 303
+    async with db.uow() as uow:
+        article = await uow.articles.get("vpn-reconnect")
+    assert article is not None
+    assert "the tunnel to the office keeps falling over" in article.phrasings
