@@ -113,8 +113,15 @@ class SlackSender:
         reply_to_ref: str | None = None,
     ) -> str:
         messages = render_reply(reply)
+        if reply.picture is not None:
+            log.info(
+                "slack: picture %s not sent (pictures are not sent on Slack yet)",
+                reply.picture.name,
+            )
         if not messages:
-            raise PermanentFailure("empty reply: nothing to show on Slack")
+            raise PermanentFailure(
+                "empty reply: nothing to show on Slack (pictures are not sent yet)"
+            )
         if recipient.startswith(EPHEMERAL + ":"):
             return await self._ephemeral(recipient, messages)
         if edit_message_ref is not None:
