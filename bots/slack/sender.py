@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.blocks import SlackMessage, render_reply
-from core.messages import PermanentFailure, Reply, RetryLater
+from core.messages import PermanentFailure, Picture, Reply, RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,22 @@ class SlackSender:
             await self._post_all(recipient, rest, thread_ts=edit_message_ref)
             return edit_message_ref
         refs = await self._post_all(recipient, messages, thread_ts=reply_to_ref)
+        if reply.picture is not None:
+            await self._upload(recipient, reply.picture, thread_ts=reply_to_ref)
         return refs[0]
+
+    async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> None:
+        """An image made here (the weekly report), shared in the conversation."""
+        await call(
+            self.client.files_upload_v2(
+                channel=channel,
+                content=picture.data,
+                filename=picture.name,
+                title=picture.name,
+                thread_ts=thread_ts,
+            ),
+            channel=channel,
+        )
 
     async def _post_all(
         self, channel: str, messages: list[SlackMessage], *, thread_ts: str | None
