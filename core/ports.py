@@ -100,9 +100,12 @@ class TicketRepository(Protocol):
         requester_id: int | None = None,
         assignee_id: int | None = None,
         unassigned: bool = False,
+        by_deadline: bool = False,
         limit: int = 50,
     ) -> list[Ticket]:
-        """Tickets matching every given filter, most urgent first, then oldest first."""
+        """Tickets matching every given filter, most urgent first, then oldest first;
+        ``by_deadline``: within a priority, the earliest running SLA deadline first (tickets
+        with none last)."""
         ...
 
     async def get_by_id(self, ticket_id: int) -> Ticket | None: ...

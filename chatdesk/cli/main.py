@@ -10,6 +10,7 @@ from chatdesk.cli.admin import DEMO_ADMIN, admin_group, create_demo_admin
 from chatdesk.cli.agents import agents_group
 from chatdesk.cli.categories import categories_group
 from chatdesk.cli.kb import kb_group
+from chatdesk.cli.routing import routing_group
 from chatdesk.cli.runtime import command_runner, open_database, safe_url
 from chatdesk.cli.sla import calendar_group, sla_group
 from chatdesk.cli.tickets import tickets_group
@@ -78,6 +79,7 @@ for _group in (
     kb_group,
     sla_group,
     calendar_group,
+    routing_group,
     admin_group,
 ):
     main.add_command(_group)
