@@ -11,7 +11,7 @@ from core.errors import InvalidInput, NotFound
 from core.intake.commands import Args
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_agent, ticket_line
-from core.services import auto_assignment, phrasing_learning, tickets, workflow
+from core.services import auto_assignment, phrasing_learning, tickets, weekly_report, workflow
 from core.services.cards import status_label
 from core.services.clocks import desk_zone
 from core.services.time_left import soonest
@@ -174,3 +174,9 @@ async def away(turn: Turn, args: Args) -> None:
 async def back(turn: Turn, args: Args) -> None:
     await auto_assignment.come_back(turn.uow, actor=turn.actor)
     turn.say("Welcome back: new tickets can be assigned to you again.")
+
+
+async def report(turn: Turn, args: Args) -> None:
+    """Last week's summary picture, here and now (the rooms also get it every Monday)."""
+    this, before = await weekly_report.latest_weeks(turn.uow, timezone=turn.config.timezone)
+    turn.send(weekly_report.weekly_reply(this, before, turn.language))
