@@ -18,6 +18,7 @@ from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.article_versions import ArticleVersion
 from core.domain.calendars import BusinessCalendar
 from core.domain.conversation import Conversation
+from core.domain.digest import DigestDay, DigestFigures
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -388,6 +389,11 @@ class SlaRepository(Protocol):
 
     async def active_ticket_ids(self, *, after_id: int, limit: int) -> list[int]:
         """Ids of active tickets after ``after_id``, in order: a page to recompute."""
+        ...
+
+    async def digest_figures(self, *, now: datetime, day: DigestDay) -> DigestFigures:
+        """The daily digest's counts: active tickets now (open, unassigned, due before
+        ``day.day_end``, breached) and the previous working day's resolved, closed and ratings."""
         ...
 
 

@@ -117,12 +117,12 @@ class SqlTicketRepository(_Repo):
             query = query.where(t.tickets.c.assignee_id.is_(None))
         order: list[ColumnElement[Any]] = [t.tickets.c.priority]
         if by_deadline:
-            order.append(_earliest_running_due().nulls_last())
+            order.append(earliest_running_due().nulls_last())
         query = query.order_by(*order, t.tickets.c.created_at, t.tickets.c.number).limit(limit)
         return list((await self.session.execute(query)).scalars())
 
 
-def _earliest_running_due() -> ColumnElement[Any]:
+def earliest_running_due() -> ColumnElement[Any]:
     """The earlier of the response and resolution due times whose target still runs (ok,
     warning, breached), as core.services.time_left.earliest_due reads it; NULL when none."""
     running = [SlaState.OK.value, SlaState.WARNING.value, SlaState.BREACHED.value]

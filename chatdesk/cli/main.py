@@ -9,6 +9,7 @@ import click
 from chatdesk.cli.admin import DEMO_ADMIN, admin_group, create_demo_admin
 from chatdesk.cli.agents import agents_group
 from chatdesk.cli.categories import categories_group
+from chatdesk.cli.config import config_group
 from chatdesk.cli.kb import kb_group
 from chatdesk.cli.report import report_command
 from chatdesk.cli.routing import routing_group
@@ -81,6 +82,7 @@ for _group in (
     sla_group,
     calendar_group,
     routing_group,
+    config_group,
     admin_group,
     report_command,
 ):
