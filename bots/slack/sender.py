@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.blocks import SlackMessage, render_reply
-from core.messages import PermanentFailure, Reply, RetryLater
+from core.messages import PermanentFailure, Picture, Reply, RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +113,15 @@ class SlackSender:
         reply_to_ref: str | None = None,
     ) -> str:
         messages = render_reply(reply)
+        if reply.picture is not None:
+            log.info(
+                "slack: picture %s not sent (pictures are not sent on Slack yet)",
+                reply.picture.name,
+            )
         if not messages:
-            raise PermanentFailure("empty reply: nothing to show on Slack")
+            raise PermanentFailure(
+                "empty reply: nothing to show on Slack (pictures are not sent yet)"
+            )
         if recipient.startswith(EPHEMERAL + ":"):
             return await self._ephemeral(recipient, messages)
         if edit_message_ref is not None:
@@ -129,7 +136,22 @@ class SlackSender:
             await self._post_all(recipient, rest, thread_ts=edit_message_ref)
             return edit_message_ref
         refs = await self._post_all(recipient, messages, thread_ts=reply_to_ref)
+        if reply.picture is not None:
+            await self._upload(recipient, reply.picture, thread_ts=reply_to_ref)
         return refs[0]
+
+    async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> None:
+        """An image made here (the weekly report), shared in the conversation."""
+        await call(
+            self.client.files_upload_v2(
+                channel=channel,
+                content=picture.data,
+                filename=picture.name,
+                title=picture.name,
+                thread_ts=thread_ts,
+            ),
+            channel=channel,
+        )
 
     async def _post_all(
         self, channel: str, messages: list[SlackMessage], *, thread_ts: str | None
