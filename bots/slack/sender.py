@@ -113,18 +113,19 @@ class SlackSender:
         reply_to_ref: str | None = None,
     ) -> str:
         messages = render_reply(reply)
-        if reply.picture is not None:
-            log.info(
-                "slack: picture %s not sent (pictures are not sent on Slack yet)",
-                reply.picture.name,
-            )
-        if not messages:
-            raise PermanentFailure(
-                "empty reply: nothing to show on Slack (pictures are not sent yet)"
-            )
+        if not messages and reply.picture is None:
+            raise PermanentFailure("empty reply: nothing to show on Slack")
         if recipient.startswith(EPHEMERAL + ":"):
+            if reply.picture is not None:
+                log.info(
+                    "slack: picture %s not sent: Slack has no ephemeral files", reply.picture.name
+                )
+            if not messages:
+                raise PermanentFailure("empty reply: a picture cannot be shown to one person")
             return await self._ephemeral(recipient, messages)
         if edit_message_ref is not None:
+            if not messages:
+                raise PermanentFailure("nothing to edit the message to")
             first, *rest = messages
             await call(
                 self.client.chat_update(
@@ -137,12 +138,12 @@ class SlackSender:
             return edit_message_ref
         refs = await self._post_all(recipient, messages, thread_ts=reply_to_ref)
         if reply.picture is not None:
-            await self._upload(recipient, reply.picture, thread_ts=reply_to_ref)
+            refs.append(await self._upload(recipient, reply.picture, thread_ts=reply_to_ref))
         return refs[0]
 
-    async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> None:
-        """An image made here (the weekly report), shared in the conversation."""
-        await call(
+    async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> str:
+        """An image made here (the weekly report), shared in the conversation; its file id."""
+        data = await call(
             self.client.files_upload_v2(
                 channel=channel,
                 content=picture.data,
@@ -152,6 +153,8 @@ class SlackSender:
             ),
             channel=channel,
         )
+        files = data.get("files") or [{}]
+        return str(files[0].get("id") or "")
 
     async def _post_all(
         self, channel: str, messages: list[SlackMessage], *, thread_ts: str | None
