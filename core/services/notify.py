@@ -25,8 +25,9 @@ from core.messages import (
 )
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
-from core.services.clocks import refresh_clock
+from core.services.clocks import desk_zone, refresh_clock
 from core.services.context import name_of
+from core.services.time_left import sla_lines
 
 ReplyBuilder = Callable[[str], Reply]
 """Builds a reply in the recipient's language."""
@@ -109,12 +110,14 @@ async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
     requester = await name_of(uow, ticket.requester_id)
     assignee = await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None
     attachments = len(await uow.history.attachments(ticket.id))
+    zone = await desk_zone(uow, ticket.group_id)
     for room in rooms:
         facts = CardFacts(
             requester=requester,
             assignee=assignee,
             category=category.label(room.language) if category else None,
             attachments=attachments,
+            deadlines=tuple(sla_lines(room.language, ticket.sla, zone=zone, now=uow.clock.now())),
         )
         queue_reply(
             uow,
