@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, exists, func, literal_column, or_, select
 from sqlalchemy.sql import Select
 
 from core.domain.calendars import BusinessCalendar, office_hours, pick_calendar
@@ -138,8 +138,11 @@ async def _open_now(
 
 
 def _ticket_select() -> Select[Any]:
+    # A literal, not a parameter: the planner matches it to the partial index
+    # ix_audit_entries_reopened only when it can see the value.
     reopened = exists().where(
-        t.audit_entries.c.ticket_id == T.c.id, t.audit_entries.c.action == "reopened"
+        t.audit_entries.c.ticket_id == T.c.id,
+        t.audit_entries.c.action == literal_column("'reopened'"),
     )
     return (
         select(

@@ -263,6 +263,13 @@ audit_entries = Table(
     Column("new_value", Text),
     Column("details", JSON, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # Reports: "was this ticket ever reopened?" reads this small index, not the whole trail.
+    Index(
+        "ix_audit_entries_reopened",
+        "ticket_id",
+        postgresql_where=text("action = 'reopened'"),
+        sqlite_where=text("action = 'reopened'"),
+    ),
 )
 
 outbox = Table(
