@@ -22,7 +22,7 @@ from core.domain.enums import (
 )
 from core.domain.priority import priority_for
 from core.errors import InvalidInput
-from core.messages import Attachment
+from core.messages import Attachment, RelayedFrom
 from core.ports import UnitOfWork
 from core.services import auto_assignment, notify, ticket_routing
 from core.services.context import (
@@ -155,8 +155,12 @@ async def reply(
     body: str,
     attachments: Sequence[Attachment] = (),
     external_ref: str | None = None,
+    relayed_from: RelayedFrom | None = None,
 ) -> TicketMessage:
     """A public message on the ticket: agent → requester, or requester → agents.
+
+    ``relayed_from``: the agent's own chat message this reply came from, marked once the
+    requester has it (and answered in its chat if it cannot be delivered).
 
     An agent's reply starts work on an assigned ticket; a requester's reply takes a ticket out of
     "waiting" and reopens a resolved one. A closed ticket takes no more replies.
@@ -189,7 +193,10 @@ async def reply(
         if ticket.status == TicketStatus.ASSIGNED and ticket.assignee_id == actor.id:
             move(uow, actor, ticket, TicketStatus.IN_PROGRESS)
         await notify.tell_requester(
-            uow, ticket, notify.agent_reply(ticket, actor.person.display_name, text)
+            uow,
+            ticket,
+            notify.agent_reply(ticket, actor.person.display_name, text),
+            relayed_from=relayed_from,
         )
     else:
         await notify.relay_to_agents(
