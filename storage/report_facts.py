@@ -118,6 +118,8 @@ async def load_data(
         await _backlog(uow, query, conditions, data)
     if Needs.COUNTS in needs:
         await _counts(uow, query, conditions, data)
+    if Needs.SLA in needs:
+        await _sla(uow, query, conditions, data)
     if Needs.OPEN_NOW in needs:
         await _open_now(uow, conditions, data)
     if Needs.SELF_HELP in needs:
@@ -181,6 +183,37 @@ async def _counts(
         counts.created_by[name] = {
             str(value) if value is not None else NONE_LABEL: int(n) for value, n in rows.all()
         }
+
+
+async def _sla(
+    uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
+) -> None:
+    created = (T.c.created_at >= query.start, T.c.created_at < query.end, *conditions)
+    states = (T.c.response_state, T.c.resolution_state)
+    overall = await uow.session.execute(
+        select(*states, func.count()).where(*created).group_by(*states)
+    )
+    data.sla.states["all"] = {"": {(r, s): int(n) for r, s, n in overall.all()}}
+    for name, label, joined in (
+        ("group", t.groups.c.name, (t.groups, t.groups.c.id == T.c.group_id)),
+        ("category", t.categories.c.name, (t.categories, t.categories.c.id == T.c.category_id)),
+    ):
+        rows = await uow.session.execute(
+            select(label, *states, func.count())
+            .select_from(T)
+            .outerjoin(*joined)
+            .where(*created)
+            .group_by(label, *states)
+        )
+        found: dict[str, dict[tuple[Any, Any], int]] = {}
+        for value, response, resolution, count in rows.all():
+            key = NONE_LABEL if value is None else str(value)
+            found.setdefault(key, {})[(response, resolution)] = int(count)
+        data.sla.states[name] = found
+    breached = or_(T.c.response_state == "breached", T.c.resolution_state == "breached")
+    calendars = await _calendars(uow)
+    rows = await uow.session.execute(_ticket_select().where(breached, *created))
+    data.sla.breached = [_fact(row, calendars) for row in rows.mappings()]
 
 
 async def _open_now(

@@ -25,6 +25,7 @@ class Needs(StrEnum):
     OPEN_NOW = "open_now"
     SELF_HELP = "self_help"
     COUNTS = "counts"  # counted in the database: per 15-minute slot, and per label
+    SLA = "sla"  # SLA states counted in the database, and the breached tickets
 
 
 SLOT_SECONDS = 900  # every time zone in use is a whole number of quarter hours from UTC
@@ -110,6 +111,18 @@ class UnansweredFact:
     last_seen: datetime
 
 
+SlaPair = tuple[SlaState | None, SlaState | None]  # (response state, resolution state)
+
+
+@dataclass
+class SlaCounts:
+    """Tickets created in the range by their two SLA states: over all (label ``""``), per
+    group and per category; and the breached ones themselves."""
+
+    states: dict[str, dict[str, dict[SlaPair, int]]] = field(default_factory=dict)
+    breached: list[TicketFact] = field(default_factory=list)
+
+
 @dataclass
 class ReportData:
     """Everything one report may read: tickets created, resolved or closed in the range,
@@ -124,6 +137,7 @@ class ReportData:
     unanswered: list[UnansweredFact] = field(default_factory=list)
     article_titles: dict[str, str] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
+    sla: SlaCounts = field(default_factory=lambda: SlaCounts())
 
 
 def grouped_by(tickets: list[TicketFact], attribute: str) -> list[tuple[str, list[TicketFact]]]:
