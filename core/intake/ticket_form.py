@@ -7,10 +7,10 @@ from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
 from core.domain.priority import PRIORITY_WORDS, priority_for
-from core.i18n import N_, gettext
+from core.i18n import N_
 from core.intake.turn import Buttons, Turn
 from core.messages import Button, Reply, Span, bold
-from core.services import categories, suggestions, tickets
+from core.services import categories, suggestions, ticket_text, tickets
 from core.services.context import TITLE_MAX
 
 IMPACTS = {1: N_("Just me"), 2: N_("My team"), 3: N_("Many people or the whole office")}
@@ -199,17 +199,8 @@ def title_of(question: str) -> str:
 
 
 def _description(turn: Turn, draft: Draft) -> str:
-    desk = turn.config.default_language
-    parts = [draft.question.strip(), *draft.details]
-    if draft.suggestions and draft.suggestions.titles:
-        parts.append(
-            gettext(
-                desk,
-                "Suggested articles that did not help: {titles}",
-                titles="; ".join(draft.suggestions.titles),
-            )
-        )
-    return "\n\n".join(p for p in parts if p)
+    tried = draft.suggestions.titles if draft.suggestions else []
+    return ticket_text.compose(draft.question, draft.details, tried, turn.config.default_language)
 
 
 def _id(value: int | None) -> int:
