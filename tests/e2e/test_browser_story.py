@@ -85,12 +85,21 @@ def test_an_agent_answers_from_the_ticket_page_and_the_employee_gets_it(
 def test_keyboard_only_on_a_narrow_screen(desk: RunningDesk, page: Page) -> None:
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto("/login")
-    page.keyboard.type(AGENT.email)  # the e-mail field has focus on arrival
+    # Chromium applies autofocus a moment after the load event; on a busy machine a key typed
+    # before that went nowhere. Wait for each field to have the focus before typing into it.
+    email, password = page.get_by_label("E-mail"), page.get_by_label("Password")
+    expect(email).to_be_focused()  # the e-mail field has focus on arrival
+    page.keyboard.type(AGENT.email)
+    expect(email).to_have_value(AGENT.email)
     page.keyboard.press("Tab")
+    expect(password).to_be_focused()
     page.keyboard.type(AGENT.password)
+    expect(password).to_have_value(AGENT.password)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     page.goto("/tickets?status=active")
+    expect(page.get_by_role("heading", name="Tickets", exact=True)).to_be_visible()
+    page.wait_for_function("document.readyState === 'complete' && document.hasFocus()")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "the page itself does not scroll sideways (wide tables scroll inside)"
     page.keyboard.press("Tab")
