@@ -35,6 +35,7 @@ from core.services.clock_sweep import ClockSweeper
 from core.services.clocks import ensure_defaults
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
+from core.services.weekly_report import post_weekly_report
 from core.settings import Settings
 from core.supervision import HealthRegistry, Supervisor
 from kb.encoder import EncoderLoader
@@ -125,11 +126,18 @@ async def run(settings: Settings) -> None:
             await knowledge_base.sync(uow)
             await uow.commit()  # the vectors it encoded
 
+    async def weekly_picture() -> None:
+        async with database.uow() as uow:
+            if await post_weekly_report(uow, timezone=settings.timezone):
+                await uow.commit()
+                worker.kick()
+
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     jobs = (
         ("outbox", worker.sweep, 1, timedelta(minutes=2)),
         ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
         ("sla-clocks", clocks.sweep, settings.sla_sweep_seconds, timedelta(minutes=10)),
+        ("weekly-report", weekly_picture, 15 * 60, timedelta(hours=1)),
     )
     for name, work, seconds, stale_after in jobs:
         scheduler.add_job(
@@ -171,6 +179,7 @@ def desk_config(settings: Settings) -> DeskConfig:
     return DeskConfig(
         default_language=settings.default_language,
         agent_rooms=agent_rooms(settings),
+        timezone=settings.timezone,
         limits=IdleLimits(
             draft=timedelta(minutes=settings.draft_idle_minutes),
             rating_comment=timedelta(minutes=settings.rating_comment_minutes),

@@ -8,7 +8,7 @@ agent's name, a channel) or ids; one that matches nothing is refused with a clea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select
 from sqlalchemy.sql import Select
@@ -29,7 +29,9 @@ from core.reports.query import ReportQuery
 from core.reports.tables import Report
 from core.services.clocks import DEFAULT_CALENDAR
 from storage import tables as t
-from storage.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from storage.unit_of_work import SqlUnitOfWork
 
 T = t.tickets
 _ACTIVE = [s.value for s in TicketStatus if s.is_active]
@@ -44,6 +46,16 @@ class Choices:
     categories: list[tuple[str, str]]  # slug, name
     agents: list[str]
     channels: list[str]
+
+
+class SqlReportRepository:
+    """:class:`core.ports.ReportRepository` over the unit of work's session."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def facts(self, query: ReportQuery) -> ReportData:
+        return await load_data(self._uow, query)
 
 
 async def run_report(uow: SqlUnitOfWork, name: str, query: ReportQuery) -> Report:

@@ -14,6 +14,7 @@ from storage.account_repository import SqlAccountRepository
 from storage.article_version_repository import SqlArticleVersionRepository
 from storage.database import create_engine, session_factory
 from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
+from storage.report_facts import SqlReportRepository
 from storage.repositories import (
     SqlAgentRoomRepository,
     SqlArticleRepository,
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.sla = SqlSlaRepository(self.session)
         self.routing = SqlRoutingRepository(self.session)
         self.jobs = SqlJobRunRepository(self.session)
+        self.reports = SqlReportRepository(self)
         return self
 
     async def __aexit__(

@@ -88,6 +88,7 @@ class TelegramChannel:
                 bot=self.bot,
                 secret=secret.get_secret_value(),
                 probe=self.health,
+                max_body=self.settings.telegram_webhook_max_bytes,
             )
             await self.bot.set_webhook(
                 str(self.settings.telegram_webhook_url),

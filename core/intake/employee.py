@@ -15,10 +15,14 @@ QUOTE_MAX = 60
 
 async def message(turn: Turn) -> None:
     """Text or files in the private chat."""
+    text = turn.event.text.strip()
+    if not text and not turn.event.attachments:
+        # Only invisible characters (the inbound scrub made them ""): nothing to act on.
+        turn.say("Your message looks empty to me. Please describe your request in words.")
+        return
     talk = await turn.conversation()
     if await turn.stale() and await _expire(turn, talk):
         return
-    text = turn.event.text.strip()
     if talk.step is Step.DETAILS:
         ticket_form.add_details(turn, talk)
     elif talk.step.is_intake or talk.step is Step.RESUMING:
