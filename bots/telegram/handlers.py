@@ -11,12 +11,8 @@ from aiogram.types import CallbackQuery, Message, Update
 
 from bots.telegram.events import CHANNEL, TooLarge, Unsupported, from_callback, from_message
 from core.i18n import gettext
-<<<<<<< HEAD
 from core.intake.events import InboundEvent, Outcome
-from core.intake.inbound import InboundProcessor
-=======
 from core.intake.inbound import FAILED_TURN, InboundProcessor
->>>>>>> main
 
 log = logging.getLogger(__name__)
 TOAST_LIMIT = 200
@@ -35,11 +31,9 @@ def build_router(
 ) -> Router:
     router = Router(name="chatdesk")
 
-    async def process(event: InboundEvent) -> Outcome:
-        outcome = await processor.process(event)
+    async def handled(event: InboundEvent, outcome: Outcome) -> None:
         if on_handled is not None:
             await on_handled(event, outcome)
-        return outcome
 
     @router.message()
     async def on_message(message: Message, event_update: Update) -> None:
@@ -76,18 +70,13 @@ def build_router(
                 )
             return
         if event is not None:
-            await process(event)
+            await handled(event, await processor.process(event))
 
     @router.callback_query()
     async def on_button(callback: CallbackQuery, event_update: Update) -> None:
-<<<<<<< HEAD
-        outcome = await process(from_callback(callback, update_id=event_update.update_id))
-        toast = outcome.toast[:TOAST_LIMIT] if outcome.toast else None
-=======
         """Every press is answered, even when handling it fails: otherwise the button spins
         until Telegram gives up. The failure still propagates (logged; a webhook answers 500
         and Telegram delivers the update again, which nothing recorded yet)."""
->>>>>>> main
         try:
             event = from_callback(callback, update_id=event_update.update_id)
             outcome = await processor.process(event)
@@ -96,6 +85,7 @@ def build_router(
             await _answer(callback, gettext(language, FAILED_TURN))
             raise
         await _answer(callback, outcome.toast)
+        await handled(event, outcome)
 
     return router
 
