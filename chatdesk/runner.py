@@ -40,6 +40,7 @@ from core.settings import Settings
 from core.supervision import HealthRegistry, Supervisor
 from kb.encoder import EncoderLoader
 from storage import migrate
+from storage.instance_locks import instance_locks
 from storage.unit_of_work import Database
 
 log = logging.getLogger("chatdesk")
@@ -104,6 +105,8 @@ async def run(settings: Settings) -> None:
         health=health,
     )
     clocks = ClockSweeper(database.uow, after_commit=worker.kick)
+    locks = instance_locks(settings.database_url)
+    log.info("instance %s", locks.instance)
 
     host = ChannelHost(
         settings=settings,
@@ -111,6 +114,7 @@ async def run(settings: Settings) -> None:
         uow_factory=database.uow,
         web=app,
         supervisor=supervisor,
+        locks=locks,
     )
     channels: list[Channel] = []
     for kind in configured(settings):
@@ -167,6 +171,7 @@ async def run(settings: Settings) -> None:
         for channel in reversed(channels):
             await channel.stop()
         await supervisor.stop()
+        await locks.close()
         await database.dispose()
     if dead:
         raise ConfigurationError(

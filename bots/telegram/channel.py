@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import AbstractAsyncContextManager
 
 from aiogram import Dispatcher
 
@@ -59,8 +60,13 @@ class TelegramChannel:
             self.bot,
             allowed_updates=ALLOWED_UPDATES,
             options=polling,
-            lock=polling_lock,
+            lock=polling_lock or self._polling_lock,
         )
+
+    def _polling_lock(self, probe: Probe) -> AbstractAsyncContextManager[None]:
+        """One poller per bot among all instances on this database (Telegram answers a second
+        ``getUpdates`` consumer with 409 Conflict)."""
+        return self.host.locks.hold(f"telegram polling (bot {self.bot.id})", probe=probe)
 
     @property
     def webhook_mode(self) -> bool:
