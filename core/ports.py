@@ -44,7 +44,7 @@ from core.domain.knowledge import (
 )
 from core.domain.routing import RoutingRule
 from core.domain.sla import SlaPolicy
-from core.reports.facts import ReportData
+from core.reports.facts import ALL_NEEDS, Needs, ReportData
 from core.reports.query import ReportQuery
 from kb.semantic import StoredVector
 
@@ -412,9 +412,10 @@ class JobRunRepository(Protocol):
 
 
 class ReportRepository(Protocol):
-    async def facts(self, query: ReportQuery) -> ReportData:
-        """What the reports are computed from, for ``query`` (filters applied); a filter value
-        that names nothing raises :class:`core.errors.InvalidInput`."""
+    async def facts(self, query: ReportQuery, needs: frozenset[Needs] = ALL_NEEDS) -> ReportData:
+        """What the reports are computed from, for ``query`` (filters applied), as much as
+        ``needs`` asks; a filter value that names nothing raises
+        :class:`core.errors.InvalidInput`."""
         ...
 
 
