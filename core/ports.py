@@ -18,6 +18,7 @@ from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.article_versions import ArticleVersion
 from core.domain.calendars import BusinessCalendar
 from core.domain.conversation import Conversation
+from core.domain.digest import DigestDay, DigestFigures
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -102,9 +103,12 @@ class TicketRepository(Protocol):
         requester_id: int | None = None,
         assignee_id: int | None = None,
         unassigned: bool = False,
+        by_deadline: bool = False,
         limit: int = 50,
     ) -> list[Ticket]:
-        """Tickets matching every given filter, most urgent first, then oldest first."""
+        """Tickets matching every given filter, most urgent first, then oldest first;
+        ``by_deadline``: within a priority, the earliest running SLA deadline first (tickets
+        with none last)."""
         ...
 
     async def get_by_id(self, ticket_id: int) -> Ticket | None: ...
@@ -385,6 +389,11 @@ class SlaRepository(Protocol):
 
     async def active_ticket_ids(self, *, after_id: int, limit: int) -> list[int]:
         """Ids of active tickets after ``after_id``, in order: a page to recompute."""
+        ...
+
+    async def digest_figures(self, *, now: datetime, day: DigestDay) -> DigestFigures:
+        """The daily digest's counts: active tickets now (open, unassigned, due before
+        ``day.day_end``, breached) and the previous working day's resolved, closed and ratings."""
         ...
 
 

@@ -33,8 +33,9 @@ from bots.slack.mrkdwn import escape
 from bots.slack.people import Directory
 from bots.slack.profile import SLASH_COMMAND
 from bots.slack.sender import ephemeral_recipient
+from core.i18n import gettext
 from core.intake.events import InboundEvent
-from core.intake.inbound import InboundProcessor
+from core.intake.inbound import FAILED_TURN, InboundProcessor
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,13 @@ def register(app: AsyncApp, desk: Desk) -> None:
         event = button_event(body, user)
         if event is None:
             return
-        toast = await desk.process(event)
+        try:
+            toast = await desk.process(event)
+        except Exception:
+            await _toast(
+                client, event.chat_ref, str(who.get("id")), gettext(user.language_code, FAILED_TURN)
+            )
+            raise
         if toast:
             await _toast(client, event.chat_ref, str(who.get("id")), toast)
 

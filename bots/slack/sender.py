@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.blocks import SlackMessage, render_reply
-from core.messages import PermanentFailure, Reply, RetryLater
+from core.messages import PermanentFailure, Picture, Reply, RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +113,19 @@ class SlackSender:
         reply_to_ref: str | None = None,
     ) -> str:
         messages = render_reply(reply)
-        if not messages:
+        if not messages and reply.picture is None:
             raise PermanentFailure("empty reply: nothing to show on Slack")
         if recipient.startswith(EPHEMERAL + ":"):
+            if reply.picture is not None:
+                log.info(
+                    "slack: picture %s not sent: Slack has no ephemeral files", reply.picture.name
+                )
+            if not messages:
+                raise PermanentFailure("empty reply: a picture cannot be shown to one person")
             return await self._ephemeral(recipient, messages)
         if edit_message_ref is not None:
+            if not messages:
+                raise PermanentFailure("nothing to edit the message to")
             first, *rest = messages
             await call(
                 self.client.chat_update(
@@ -129,7 +137,24 @@ class SlackSender:
             await self._post_all(recipient, rest, thread_ts=edit_message_ref)
             return edit_message_ref
         refs = await self._post_all(recipient, messages, thread_ts=reply_to_ref)
+        if reply.picture is not None:
+            refs.append(await self._upload(recipient, reply.picture, thread_ts=reply_to_ref))
         return refs[0]
+
+    async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> str:
+        """An image made here (the weekly report), shared in the conversation; its file id."""
+        data = await call(
+            self.client.files_upload_v2(
+                channel=channel,
+                content=picture.data,
+                filename=picture.name,
+                title=picture.name,
+                thread_ts=thread_ts,
+            ),
+            channel=channel,
+        )
+        files = data.get("files") or [{}]
+        return str(files[0].get("id") or "")
 
     async def _post_all(
         self, channel: str, messages: list[SlackMessage], *, thread_ts: str | None

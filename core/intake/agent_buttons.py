@@ -6,7 +6,7 @@ from core.button_data import Act, Pressed, button
 from core.domain.enums import Priority, Role, TicketStatus
 from core.errors import InvalidInput, PermissionDenied
 from core.intake.turn import Turn
-from core.messages import command_hint
+from core.messages import RelayedFrom, command_hint
 from core.services import tickets, workflow
 
 MAX_AGENT_BUTTONS = 30
@@ -96,6 +96,11 @@ async def reply_in_room(turn: Turn) -> None:
         body=text or turn._("(file attached)"),
         attachments=event.attachments,
         external_ref=event.message_ref,
+        relayed_from=(
+            RelayedFrom(event.channel, event.chat_ref, event.message_ref)
+            if event.message_ref
+            else None
+        ),
     )
 
 

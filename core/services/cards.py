@@ -27,6 +27,7 @@ class CardFacts:
     attachments: int
     now: datetime  # the ticket's age is counted to this moment
     requester_ref: str | None = None  # the requester's user id on the room's channel: a mention
+    deadlines: tuple[str, ...] = ()  # "Response: due in 25 m (09:25)" (core.services.time_left)
 
 
 def card_key(channel: str, chat_ref: str, number: int) -> str:
@@ -50,7 +51,7 @@ def status_label(language: str, status: TicketStatus) -> str:
 def render_card(ticket: Ticket, facts: CardFacts, language: str) -> Reply:
     """The card, in the order agents scan it: number, priority, category, requester and age;
     the title and a short summary; the articles that did not help, as one line; the attachment
-    count; the status and owner. Buttons for what can be done next."""
+    count; the SLA deadlines; the status and owner. Buttons for what can be done next."""
     parts = ticket_text.read(ticket.description, ticket.title)
     head = f"#{ticket.number} · {ticket.priority.value}"
     if facts.category:
@@ -69,6 +70,7 @@ def render_card(ticket: Ticket, facts: CardFacts, language: str) -> Reply:
         spans.append(Span("\n" + tried_line(language, parts.tried)))
     if facts.attachments:
         spans.append(Span("\n" + _(language, "Attachments: {count}", count=facts.attachments)))
+    spans += [Span("\n" + line) for line in facts.deadlines]
     owner = facts.assignee or _(language, "unassigned")
     status = status_label(language, ticket.status)
     spans.append(Span("\n" + _(language, "Status: {status} · {owner}", status=status, owner=owner)))
