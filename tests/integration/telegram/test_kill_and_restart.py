@@ -41,7 +41,9 @@ async def test_a_killed_process_restarted_resends_what_was_in_flight(
     second = None
     try:
         await fake.user_sends_text(DANA, "/start")
-        await fake.wait_for(lambda: fake.requests_for("sendMessage"), timeout=240)  # a loaded machine starts slowly
+        await fake.wait_for(
+            lambda: fake.requests_for("sendMessage"), timeout=240
+        )  # a loaded machine starts slowly
         first.send_signal(signal.SIGKILL)
         await first.wait()
 
