@@ -295,7 +295,6 @@ def _reopened() -> ColumnElement[bool]:
 
 
 def _ticket_select() -> Select[Any]:
-    reopened = _reopened()
     return (
         select(
             T.c.number,
@@ -319,7 +318,6 @@ def _ticket_select() -> Select[Any]:
             T.c.resolution_state,
             T.c.sla_paused_seconds,
             T.c.sla_paused_since,
-            reopened.label("reopened"),
         )
         .outerjoin(t.categories, t.categories.c.id == T.c.category_id)
         .outerjoin(t.groups, t.groups.c.id == T.c.group_id)
@@ -350,7 +348,6 @@ def _fact(row: Any, calendars: dict[int | None, BusinessCalendar]) -> TicketFact
         resolution_state=row["resolution_state"],
         paused_seconds=row["sla_paused_seconds"] or 0.0,
         paused_since=row["sla_paused_since"],
-        reopened=bool(row["reopened"]),
     )
 
 
