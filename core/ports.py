@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Protocol
 from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.article_versions import ArticleVersion
 from core.domain.calendars import BusinessCalendar
+from core.domain.canned import CannedReply
 from core.domain.conversation import Conversation
 from core.domain.entities import (
     AuditEntry,
@@ -67,6 +68,7 @@ Entity = (
     | ApiToken
     | ArticleVersion
     | PhrasingCandidate
+    | CannedReply
 )
 
 
@@ -409,6 +411,20 @@ class JobRunRepository(Protocol):
         ...
 
 
+class CannedReplyRepository(Protocol):
+    """Canned replies agents send from chat or the panel, by their unique name."""
+
+    async def all(self) -> list[CannedReply]:
+        """Every canned reply, by name."""
+        ...
+
+    async def get(self, name: str) -> CannedReply | None: ...
+
+    async def by_id(self, reply_id: int) -> CannedReply | None: ...
+
+    async def delete(self, reply: CannedReply) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and the repositories over it. The repositories are read-only properties,
     so an implementation may expose its own (narrower) repository types and still satisfy this."""
@@ -463,6 +479,9 @@ class UnitOfWork(Protocol):
 
     @property
     def jobs(self) -> JobRunRepository: ...
+
+    @property
+    def canned(self) -> CannedReplyRepository: ...
 
     @property
     def clock(self) -> Clock: ...
