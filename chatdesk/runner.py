@@ -35,10 +35,12 @@ from core.services.clock_sweep import ClockSweeper
 from core.services.clocks import ensure_defaults
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
+from core.services.weekly_report import post_weekly_report
 from core.settings import Settings
 from core.supervision import HealthRegistry, Supervisor
 from kb.encoder import EncoderLoader
 from storage import migrate
+from storage.instance_locks import instance_locks
 from storage.unit_of_work import Database
 
 log = logging.getLogger("chatdesk")
@@ -103,6 +105,8 @@ async def run(settings: Settings) -> None:
         health=health,
     )
     clocks = ClockSweeper(database.uow, after_commit=worker.kick)
+    locks = instance_locks(settings.database_url)
+    log.info("instance %s", locks.instance)
 
     host = ChannelHost(
         settings=settings,
@@ -110,6 +114,7 @@ async def run(settings: Settings) -> None:
         uow_factory=database.uow,
         web=app,
         supervisor=supervisor,
+        locks=locks,
     )
     channels: list[Channel] = []
     for kind in configured(settings):
@@ -125,11 +130,18 @@ async def run(settings: Settings) -> None:
             await knowledge_base.sync(uow)
             await uow.commit()  # the vectors it encoded
 
+    async def weekly_picture() -> None:
+        async with database.uow() as uow:
+            if await post_weekly_report(uow, timezone=settings.timezone):
+                await uow.commit()
+                worker.kick()
+
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     jobs = (
         ("outbox", worker.sweep, 1, timedelta(minutes=2)),
         ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
         ("sla-clocks", clocks.sweep, settings.sla_sweep_seconds, timedelta(minutes=10)),
+        ("weekly-report", weekly_picture, 15 * 60, timedelta(hours=1)),
     )
     for name, work, seconds, stale_after in jobs:
         scheduler.add_job(
@@ -159,6 +171,7 @@ async def run(settings: Settings) -> None:
         for channel in reversed(channels):
             await channel.stop()
         await supervisor.stop()
+        await locks.close()
         await database.dispose()
     if dead:
         raise ConfigurationError(
@@ -171,6 +184,7 @@ def desk_config(settings: Settings) -> DeskConfig:
     return DeskConfig(
         default_language=settings.default_language,
         agent_rooms=agent_rooms(settings),
+        timezone=settings.timezone,
         limits=IdleLimits(
             draft=timedelta(minutes=settings.draft_idle_minutes),
             rating_comment=timedelta(minutes=settings.rating_comment_minutes),

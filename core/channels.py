@@ -10,9 +10,10 @@ kinds is ``chatdesk/channels.py``: adding a messenger is one line there.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from core.instance_locks import InstanceLocks, SingleProcess
 from core.intake.inbound import InboundProcessor
 from core.messages import Sender
 from core.ports import AgentRoom, UnitOfWorkFactory
@@ -71,6 +72,7 @@ class ChannelHost:
     uow_factory: UnitOfWorkFactory  # for what a channel reads itself (stored files, agents)
     web: WebRoutes
     supervisor: Supervisor  # runs the channel's long-lived loops and reports their health
+    locks: InstanceLocks = field(default_factory=SingleProcess)  # work for one instance only
 
 
 class Channel(Protocol):

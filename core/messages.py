@@ -8,6 +8,7 @@ Slack Block Kit) with escaping, length limits and callback-data limits handled t
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
@@ -57,6 +58,14 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """An image made here (a report), uploaded with the message: PNG bytes and a file name."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message to one recipient.
 
@@ -69,6 +78,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     markdown: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    picture: Picture | None = None  # sent after the text
 
     def plain_text(self, command: CommandSyntax | None = None) -> str:
         """The message without styling, for logs, tests and channels without formatting;
@@ -177,6 +187,11 @@ def reply_to_payload(reply: Reply) -> dict[str, object]:
         "attachments": [
             [a.channel, a.file_ref, a.name, a.mime_type, a.size] for a in reply.attachments
         ],
+        "picture": (
+            [reply.picture.name, base64.b64encode(reply.picture.data).decode()]
+            if reply.picture
+            else None
+        ),
     }
 
 
@@ -185,10 +200,16 @@ def reply_from_payload(payload: dict[str, object]) -> Reply:
     buttons = payload.get("buttons") or []
     attachments = payload.get("attachments") or []
     markdown = payload.get("markdown")
+    picture = payload.get("picture")
     assert isinstance(spans, list) and isinstance(buttons, list) and isinstance(attachments, list)
     return Reply(
         spans=tuple(Span(t, style, url) for t, style, url in spans),
         buttons=tuple(tuple(Button(label, action) for label, action in row) for row in buttons),
         markdown=markdown if isinstance(markdown, str) else None,
         attachments=tuple(Attachment(*a) for a in attachments),
+        picture=(
+            Picture(str(picture[0]), base64.b64decode(str(picture[1])))
+            if isinstance(picture, list)
+            else None
+        ),
     )

@@ -45,6 +45,8 @@ from core.domain.knowledge import (
 )
 from core.domain.routing import RoutingRule
 from core.domain.sla import SlaPolicy
+from core.reports.facts import ReportData
+from core.reports.query import ReportQuery
 from kb.semantic import StoredVector
 
 Entity = (
@@ -425,6 +427,13 @@ class CannedReplyRepository(Protocol):
     async def delete(self, reply: CannedReply) -> None: ...
 
 
+class ReportRepository(Protocol):
+    async def facts(self, query: ReportQuery) -> ReportData:
+        """What the reports are computed from, for ``query`` (filters applied); a filter value
+        that names nothing raises :class:`core.errors.InvalidInput`."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and the repositories over it. The repositories are read-only properties,
     so an implementation may expose its own (narrower) repository types and still satisfy this."""
@@ -482,6 +491,9 @@ class UnitOfWork(Protocol):
 
     @property
     def canned(self) -> CannedReplyRepository: ...
+
+    @property
+    def reports(self) -> ReportRepository: ...
 
     @property
     def clock(self) -> Clock: ...

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     telegram_agents_chat: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_max_bytes: int = Field(default=1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
+    """The largest webhook request body taken; a larger one is answered 413."""
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -26,7 +26,9 @@ from core.ports import Clock, SystemClock
 log = logging.getLogger(__name__)
 
 Kind = Literal["channel", "worker"]
-Status = Literal["starting", "ok", "degraded", "stopped"]
+Status = Literal["starting", "ok", "standby", "degraded", "stopped"]
+"""``standby``: healthy and ready, waiting for work only one instance may do (see
+:mod:`core.instance_locks`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class ComponentHealth:
     last_error_at: datetime | None = None
     last_ok_at: datetime | None = None
     restarts: int = 0
+    detail: str | None = None  # what it is doing, e.g. which instance polls
     stale_after: timedelta | None = field(default=None, repr=False)
 
     def as_json(self) -> dict[str, object]:
@@ -65,6 +68,7 @@ class ComponentHealth:
             "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
             "last_ok_at": self.last_ok_at.isoformat() if self.last_ok_at else None,
             "restarts": self.restarts,
+            "detail": self.detail,
         }
 
 
@@ -96,6 +100,17 @@ class Probe:
             component.status, component.since = "degraded", now
         component.last_error = _describe(error)
         component.last_error_at = now
+
+    def standby(self, detail: str) -> None:
+        """Healthy, waiting for its turn (another instance does the work meanwhile)."""
+        component = self._component
+        if component.status != "standby":
+            component.status, component.since = "standby", self._clock.now()
+        component.detail = detail
+
+    def describe(self, detail: str | None) -> None:
+        """Say what it is doing now (``/healthz`` shows it), whatever its status."""
+        self._component.detail = detail
 
     def stopped(self) -> None:
         self._component.status, self._component.since = "stopped", self._clock.now()

@@ -22,11 +22,11 @@ import numpy as np
 from kb.analyzer import Analyzer, QueryAnalysis
 from kb.documents import ArticleText
 from kb.encoder import Encoder
-from kb.fusion import DEFAULT_FUSION, LEXICAL_ONLY, FusionParams, GroupEvidence, fuse
+from kb.fusion import DEFAULT_FUSION, LEXICAL_ONLY, FusionParams, GroupEvidence, Signals, fuse
 from kb.index import FIELD_NAMES, BulkLoader, InvertedIndex, term_weights
 from kb.lexicon import FuzzyLexicon
 from kb.normalize import split_sentences, tokenize
-from kb.ranking import Candidate, DocInfo, rank, scope_confidence
+from kb.ranking import Candidate, DocInfo, rank
 from kb.semantic import SemanticIndex, StoredVector
 from kb.vocabulary import Vocabulary, default_vocabulary
 
@@ -293,9 +293,7 @@ class SuggestionEngine:
         analysis = self.analyse(text)
         lexical = self.candidates(text, language=language, analysis=analysis)
         asker = language or (analysis.language if lexical else None)
-        found: dict[int, tuple[float, float, float]] = {
-            c.slot: (c.confidence, scope_confidence(c), 0.0) for c in lexical
-        }
+        found: dict[int, Signals] = {c.slot: Signals.of(c) for c in lexical}
         if self.semantic_ready:
             assert self._semantic is not None
             extra = [analysis.repaired] if analysis.repaired else []
@@ -304,18 +302,16 @@ class SuggestionEngine:
             nearest = np.argpartition(-cosines, top - 1)[:top].tolist() if top else []
             for slot in nearest:
                 if self._ids[slot] is not None and slot not in found:
-                    found[slot] = (0.0, 0.0, 0.0)
-            for slot, (lex, scope, _) in list(found.items()):
-                found[slot] = (lex, scope, float(cosines[slot]))
+                    found[slot] = Signals()
+            for slot, signals in found.items():
+                signals.semantic = float(cosines[slot])
         groups: dict[str, GroupEvidence] = {}
-        for slot, (lex, scope, cosine) in found.items():
+        for slot, signals in found.items():
             name = self._groups[slot]
             group = groups.get(name)
             if group is None:
                 group = groups[name] = GroupEvidence(name, self._pick(name, asker, found))
-            group.lexical = max(group.lexical, lex)
-            group.scope = max(group.scope, scope)
-            group.semantic = max(group.semantic, cosine)
+            group.take(signals)
         return asker, list(groups.values())
 
     def _sentences(self, text: str) -> list[str]:
@@ -324,14 +320,13 @@ class SuggestionEngine:
             return []
         return [p for p in split_sentences(text) if len(tokenize(p)) >= 3]
 
-    def _pick(
-        self, group: str, asker: str | None, found: Mapping[int, tuple[float, float, float]]
-    ) -> str:
+    def _pick(self, group: str, asker: str | None, found: Mapping[int, Signals]) -> str:
         """The member of *group* to show: one in the asker's language when there is
         one (the best-matching of those), else the best-matching member."""
         members = self._members[group]
         own = [s for s in members if self._languages[s] == asker] if asker else []
-        best = max(own or members, key=lambda s: (found.get(s, (0.0, 0.0, 0.0)), -s))
+        none = Signals()
+        best = max(own or members, key=lambda s: (found.get(s, none).order(), -s))
         article_id = self._ids[best]
         assert article_id is not None
         return article_id

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from kb.documents import ArticleText
+from kb.documents import ArticleText, twin_by_name
 
 __all__ = ["Metrics", "Evaluation", "evaluate", "link_suffix_translations", "ranked_ids"]
 
@@ -99,20 +99,14 @@ def evaluate(questions: Iterable[Mapping[str, Any]], suggest: SuggestFn) -> Eval
     )
 
 
-def link_suffix_translations(
-    articles: Iterable[ArticleText], suffix: str = "-ru"
-) -> list[ArticleText]:
-    """Articles with ``translation_of`` set on each ``X<suffix>`` whose ``X`` exists.
-
-    The shared KB dataset predates ``translation_of`` and names twins by this
-    rule; evaluation uses a copy linked this way (articles that already carry a
-    link keep it).
-    """
+def link_suffix_translations(articles: Iterable[ArticleText]) -> list[ArticleText]:
+    """Articles with ``translation_of`` set by the naming rule (:func:`kb.documents.twin_by_name`)
+    where they have no explicit link: the shared KB dataset predates ``translation_of``
+    (import links the same way)."""
     items = list(articles)
-    ids = {a.id for a in items}
-    return [
-        replace(a, translation_of=a.id.removesuffix(suffix))
-        if a.translation_of is None and a.id.endswith(suffix) and a.id.removesuffix(suffix) in ids
-        else a
-        for a in items
-    ]
+    known = {a.id: (a.language, a.translation_of) for a in items}
+    linked = []
+    for a in items:
+        twin = None if a.translation_of else twin_by_name(a.id, a.language, known)
+        linked.append(replace(a, translation_of=twin) if twin else a)
+    return linked

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_FUSION", "LEXICAL_ONLY", "FusionParams", "GroupEvidence", "fuse"]
+from kb.ranking import Candidate, scope_confidence
+
+__all__ = ["DEFAULT_FUSION", "LEXICAL_ONLY", "FusionParams", "GroupEvidence", "Signals", "fuse"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +41,45 @@ class FusionParams:
 
 
 @dataclass(slots=True)
+class Signals:
+    """What the two signals say about one article (0 where a signal did not find it)."""
+
+    lexical: float = 0.0  # the lexical confidence (ranking)
+    scope: float = 0.0  # the lexical in-scope confidence
+    coverage: float = 0.0  # share of the question's term weight the article matches
+    key_coverage: float = 0.0  # the same in its title, tags and phrasings
+    fuzzy: float = 0.0  # rapidfuzz similarity of the question's terms and its key terms
+    semantic: float = 0.0  # cosine of the question and article vectors
+
+    @classmethod
+    def of(cls, c: Candidate) -> Signals:
+        return cls(c.confidence, scope_confidence(c), c.coverage, c.key_coverage, c.fuzzy)
+
+    def order(self) -> tuple[float, float, float]:
+        return (self.lexical, self.scope, self.semantic)
+
+
+@dataclass(slots=True)
 class GroupEvidence:
     group: str
     article_id: str  # the member to show: the asker's language when the group has it
     lexical: float = 0.0
     scope: float = 0.0
+    coverage: float = 0.0
+    key_coverage: float = 0.0
+    fuzzy: float = 0.0
     semantic: float = 0.0  # cosine
     rank: float = 0.0
     in_scope: float = 0.0
+
+    def take(self, signals: Signals) -> None:
+        """Add one member's signals: the group's evidence is the best of its members'."""
+        self.lexical = max(self.lexical, signals.lexical)
+        self.scope = max(self.scope, signals.scope)
+        self.coverage = max(self.coverage, signals.coverage)
+        self.key_coverage = max(self.key_coverage, signals.key_coverage)
+        self.fuzzy = max(self.fuzzy, signals.fuzzy)
+        self.semantic = max(self.semantic, signals.semantic)
 
 
 def fuse(evidence: GroupEvidence, params: FusionParams) -> GroupEvidence:

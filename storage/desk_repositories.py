@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from core.domain.calendar_text import format_hours, parse_holiday, parse_hours
 from core.domain.calendars import BusinessCalendar
 from core.domain.durations import parse_duration
-from core.domain.entities import Ticket
+from core.domain.entities import Person, Ticket
 from core.domain.enums import TicketStatus
 from core.domain.routing import RoutingRule
 from core.domain.sla import SlaPolicy
@@ -27,6 +27,8 @@ _ACTIVE = [s.value for s in TicketStatus if s.is_active]
 
 
 class SqlSlaRepository(_Repo):
+    _people: list[Person] = []
+
     async def calendars(self) -> list[BusinessCalendar]:
         rows = await self.session.execute(select(t.calendars).order_by(t.calendars.c.name))
         return [_calendar(row) for row in rows.mappings()]
@@ -92,16 +94,19 @@ class SqlSlaRepository(_Repo):
         await self.session.execute(statement)
 
     async def claim_due(self, *, now: datetime, limit: int) -> list[Ticket]:
-        """Tickets whose clock has something due, locked (others skip them on PostgreSQL)."""
-        query = (
-            select(Ticket)
-            .where(t.tickets.c.sla_next_at <= now)
-            .order_by(t.tickets.c.sla_next_at, t.tickets.c.id)
-            .limit(limit)
-        )
-        if self.is_postgres:
-            query = query.with_for_update(skip_locked=True)
-        return list((await self.session.execute(query)).scalars())
+        """Tickets whose clock has something due, locked (others skip them on PostgreSQL).
+
+        Their requesters and assignees are loaded too, in one query: the notices and cards the
+        sweep writes name them, and ``people.get`` then finds them in the session."""
+        query = due_clocks(now=now, limit=limit, postgres=self.is_postgres)
+        tickets = list((await self.session.execute(query)).scalars())
+        people = {ticket.requester_id for ticket in tickets}
+        people |= {ticket.assignee_id for ticket in tickets if ticket.assignee_id is not None}
+        if people:
+            persons = select(Person).where(t.people.c.id.in_(people))
+            # The session's identity map holds entities weakly: keep them for the sweep.
+            self._people = list((await self.session.execute(persons)).scalars())
+        return tickets
 
     async def active_ticket_ids(self, *, after_id: int, limit: int) -> list[int]:
         """Ids of active tickets in id order, a page at a time (to recompute their clocks)."""
@@ -178,6 +183,20 @@ class SqlJobRunRepository(_Repo):
         )
         result = await self.session.execute(statement.returning(t.job_runs.c.job))
         return result.first() is not None
+
+
+def due_clocks(*, now: datetime, limit: int, postgres: bool) -> Select[Ticket]:
+    """The sweep's query: the earliest due clocks, through the ``sla_next_at`` index.
+
+    On PostgreSQL the rows are locked and rows another sweep holds are skipped, so concurrent
+    sweeps share the work; SQLite has one writer at a time (``BEGIN IMMEDIATE``)."""
+    query = (
+        select(Ticket)
+        .where(t.tickets.c.sla_next_at <= now)
+        .order_by(t.tickets.c.sla_next_at, t.tickets.c.id)
+        .limit(limit)
+    )
+    return query.with_for_update(skip_locked=True) if postgres else query
 
 
 def _calendar(row: Any) -> BusinessCalendar:

@@ -558,11 +558,22 @@ class SqlInviteRepository(_Repo):
 
 
 class SqlAgentRoomRepository(_Repo):
+    """Rooms are read once per unit of work: a sweep tells them about many tickets."""
+
+    _rooms: list[AgentRoom] | None = None
+
     async def all(self) -> list[AgentRoom]:
-        query = select(t.agent_rooms).order_by(t.agent_rooms.c.channel, t.agent_rooms.c.chat_ref)
-        return [AgentRoom(**row) for row in (await self.session.execute(query)).mappings()]
+        if self._rooms is None:
+            query = select(t.agent_rooms).order_by(
+                t.agent_rooms.c.channel, t.agent_rooms.c.chat_ref
+            )
+            self._rooms = [
+                AgentRoom(**row) for row in (await self.session.execute(query)).mappings()
+            ]
+        return list(self._rooms)
 
     async def replace(self, rooms: Sequence[AgentRoom]) -> None:
+        self._rooms = None
         await self.session.execute(delete(t.agent_rooms))
         if rooms:
             await self.session.execute(

@@ -15,6 +15,7 @@ from storage.article_version_repository import SqlArticleVersionRepository
 from storage.canned_repository import SqlCannedReplyRepository
 from storage.database import create_engine, session_factory
 from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
+from storage.report_facts import SqlReportRepository
 from storage.repositories import (
     SqlAgentRoomRepository,
     SqlArticleRepository,
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.routing = SqlRoutingRepository(self.session)
         self.jobs = SqlJobRunRepository(self.session)
         self.canned = SqlCannedReplyRepository(self.session)
+        self.reports = SqlReportRepository(self)
         return self
 
     async def __aexit__(

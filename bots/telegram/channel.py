@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager
 
 from aiogram import Dispatcher
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -20,6 +21,7 @@ from core.intake.commands import Audience, Command
 from core.intake.desk_commands import COMMANDS
 from core.ports import AgentRoom
 from core.settings import SUPPORTED_LANGUAGES
+from core.supervision import Probe
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -55,8 +57,13 @@ class TelegramChannel:
             self.bot,
             allowed_updates=ALLOWED_UPDATES,
             options=polling,
-            lock=polling_lock,
+            lock=polling_lock or self._polling_lock,
         )
+
+    def _polling_lock(self, probe: Probe) -> AbstractAsyncContextManager[None]:
+        """One poller per bot among all instances on this database (Telegram answers a second
+        ``getUpdates`` consumer with 409 Conflict)."""
+        return self.host.locks.hold(f"telegram polling (bot {self.bot.id})", probe=probe)
 
     @property
     def webhook_mode(self) -> bool:
@@ -78,6 +85,7 @@ class TelegramChannel:
                 bot=self.bot,
                 secret=secret.get_secret_value(),
                 probe=self.health,
+                max_body=self.settings.telegram_webhook_max_bytes,
             )
             await self.bot.set_webhook(
                 str(self.settings.telegram_webhook_url),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, Update
 
 from bots.telegram.events import CHANNEL, TooLarge, Unsupported, from_callback, from_message
 from core.i18n import gettext
-from core.intake.inbound import InboundProcessor
+from core.intake.inbound import FAILED_TURN, InboundProcessor
 
 log = logging.getLogger(__name__)
 TOAST_LIMIT = 200
@@ -60,11 +60,25 @@ def build_router(
 
     @router.callback_query()
     async def on_button(callback: CallbackQuery, event_update: Update) -> None:
-        outcome = await processor.process(from_callback(callback, update_id=event_update.update_id))
-        toast = outcome.toast[:TOAST_LIMIT] if outcome.toast else None
+        """Every press is answered, even when handling it fails: otherwise the button spins
+        until Telegram gives up. The failure still propagates (logged; a webhook answers 500
+        and Telegram delivers the update again, which nothing recorded yet)."""
         try:
-            await callback.answer(toast)
-        except TelegramBadRequest as exc:  # the query is too old to answer: the press still counted
-            log.info("could not answer button press: %s", exc)
+            event = from_callback(callback, update_id=event_update.update_id)
+            outcome = await processor.process(event)
+        except Exception:
+            language = callback.from_user.language_code
+            await _answer(callback, gettext(language, FAILED_TURN))
+            raise
+        await _answer(callback, outcome.toast)
 
     return router
+
+
+async def _answer(callback: CallbackQuery, toast: str | None) -> None:
+    try:
+        await callback.answer(toast[:TOAST_LIMIT] if toast else None)
+    except TelegramBadRequest as exc:  # the query is too old to answer: the press still counted
+        log.info("could not answer button press: %s", exc)
+    except TelegramAPIError as exc:  # Telegram unreachable: the spinner times out by itself
+        log.warning("could not answer button press: %s", exc)

@@ -42,10 +42,10 @@ from core.supervision import Backoff, Probe
 
 log = logging.getLogger(__name__)
 
-PollingLock = Callable[[], AbstractAsyncContextManager[object]]
-"""Held for as long as this instance polls. The default holds nothing; a single-poller lock
-shared by several instances plugs in here (acquire waits its turn; losing it should raise,
-and the supervisor starts polling again, waiting for the lock)."""
+PollingLock = Callable[[Probe], AbstractAsyncContextManager[object]]
+"""Held for as long as this instance polls (see :mod:`core.instance_locks`): entering waits
+for this instance's turn, reporting on the probe meanwhile; losing it raises, and the
+supervisor starts polling again, waiting for the lock. The default holds nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +138,12 @@ class Poller:
         self.bot = bot
         self.allowed_updates = allowed_updates
         self.options = options or PollingOptions()
-        self.lock: PollingLock = lock or contextlib.nullcontext
+        self.lock: PollingLock = lock or _no_lock
         self.offset: int | None = None
         self._failures = 0
 
     async def run(self, probe: Probe) -> None:
-        async with self.lock():
+        async with self.lock(probe):
             await self.bot.delete_webhook(drop_pending_updates=False)
             while True:
                 raw = await self._fetch(probe)
@@ -201,6 +201,10 @@ class Poller:
         log.warning("%s; retrying in %.1f s", what, delay)
         probe.degraded(what)
         await asyncio.sleep(delay)
+
+
+def _no_lock(_probe: Probe) -> AbstractAsyncContextManager[object]:
+    return contextlib.nullcontext()
 
 
 def _preview(error: ClientDecodeError) -> str:

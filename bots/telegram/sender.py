@@ -15,7 +15,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyParameters
 
 from bots.telegram.rendering import render_reply
 from core.messages import Attachment, PermanentFailure, Reply, RetryLater
@@ -75,6 +75,10 @@ class TelegramSender:
                 raise PermanentFailure(f"not a Telegram message id: {edit_message_ref!r}")
             return await self._edit(chat_id, int(edit_message_ref), chunks, keyboard)
         last_ref = await self._send_chunks(chat_id, chunks, keyboard, reply_to_ref)
+        if reply.picture is not None:
+            upload = BufferedInputFile(reply.picture.data, filename=reply.picture.name)
+            photo = await _call(self.bot.send_photo(chat_id, upload))
+            last_ref = last_ref or str(photo.message_id)
         for attachment in reply.attachments:
             if attachment.channel == CHANNEL:
                 ref = await self._send_attachment(chat_id, attachment, reply_to_ref, last_ref)

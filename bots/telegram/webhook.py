@@ -1,8 +1,10 @@
 """Webhook mode: an endpoint on the same ASGI app as the admin panel.
 
 The secret token Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` is checked in constant
-time (401 otherwise). The update is handled before we answer, so a failure answers 500 and
-Telegram delivers it again; deduplication by ``update_id`` makes the repeat harmless.
+time (401 otherwise). The body is read up to a cap (``CHATDESK_TELEGRAM_WEBHOOK_MAX_BYTES``, 1 MB
+by default; Bot API updates are a few kilobytes): a larger one is refused with 413 before it is
+read whole. The update is handled before we answer, so a failure answers 500 and Telegram
+delivers it again; deduplication by ``update_id`` makes the repeat harmless.
 
 With no polling loop to notice an outage, :func:`watch_webhook` asks Telegram now and then
 whether it could deliver to us (``getWebhookInfo``) and reports that as the channel's health.
@@ -28,17 +30,47 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The request body, refusing (:class:`BodyTooLarge`) one over ``limit`` bytes as soon as
+    its declared length or the bytes read so far say so."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
 
 
 def add_webhook_route(
-    app: WebRoutes, *, dispatcher: Dispatcher, bot: Bot, secret: str, probe: Probe
+    app: WebRoutes,
+    *,
+    dispatcher: Dispatcher,
+    bot: Bot,
+    secret: str,
+    probe: Probe,
+    max_body: int = DEFAULT_MAX_BODY,
 ) -> None:
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
             return Response(status_code=401)
         try:
-            update = Update.model_validate(json.loads(await request.body()), context={"bot": bot})
+            body = await read_capped(request, max_body)
+        except BodyTooLarge:
+            log.warning("webhook: a request body over %d bytes was refused (413)", max_body)
+            return Response(status_code=413)
+        try:
+            update = Update.model_validate(json.loads(body), context={"bot": bot})
         except (ValueError, ValidationError):
             return Response(status_code=400)
         try:

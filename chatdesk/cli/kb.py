@@ -52,6 +52,8 @@ async def kb_import(settings: Settings, path: Path) -> None:
         await uow.commit()
     for name, problem in [*unreadable, *report.errors]:
         click.echo(f"skipped {name}: {problem}", err=True)
+    for article_id, original in report.linked:
+        click.echo(f"linked {article_id} as the translation of {original} (by its name)")
     click.echo(
         f"{len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
         f"{len(unreadable) + len(report.errors)} skipped"

@@ -10,6 +10,7 @@ from chatdesk.cli.admin import DEMO_ADMIN, admin_group, create_demo_admin
 from chatdesk.cli.agents import agents_group
 from chatdesk.cli.categories import categories_group
 from chatdesk.cli.kb import kb_group
+from chatdesk.cli.report import report_command
 from chatdesk.cli.runtime import command_runner, open_database, safe_url
 from chatdesk.cli.sla import calendar_group, sla_group
 from chatdesk.cli.tickets import tickets_group
@@ -79,5 +80,6 @@ for _group in (
     sla_group,
     calendar_group,
     admin_group,
+    report_command,
 ):
     main.add_command(_group)

@@ -87,7 +87,7 @@ async def reply_in_room(turn: Turn) -> None:
     """A reply to a card or relayed message goes to the requester as this agent's reply;
     anything else said in the room is the agents' own conversation and is left alone."""
     event = turn.event
-    if event.reply_to_ref is None:
+    if event.reply_to_ref is None or not (event.text.strip() or event.attachments):
         return
     ticket_id = await turn.uow.outbox.ticket_for_ref(
         event.channel, event.chat_ref, event.reply_to_ref

@@ -11,7 +11,7 @@ from core.errors import InvalidInput, NotFound
 from core.intake.commands import Args, MissingArgs
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_agent, ticket_line
-from core.services import canned_replies, phrasing_learning, tickets, workflow
+from core.services import canned_replies, phrasing_learning, tickets, weekly_report, workflow
 from core.services.cards import status_label
 
 ACTIVE = [s for s in TicketStatus if s.is_active]
@@ -172,3 +172,9 @@ async def canned(turn: Turn, args: Args) -> None:
 def _first_line(text: str, limit: int = 60) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+async def report(turn: Turn, args: Args) -> None:
+    """Last week's summary picture, here and now (the rooms also get it every Monday)."""
+    this, before = await weekly_report.latest_weeks(turn.uow, timezone=turn.config.timezone)
+    turn.send(weekly_report.weekly_reply(this, before, turn.language))

@@ -72,6 +72,13 @@ COMMANDS = CommandRegistry(
         Command("id", EMPLOYEE, N_("Your id on this messenger"), employee.user_id, in_menu=False),
         Command("queue", AGENT, N_("Unassigned tickets, most urgent first"), agent.queue),
         Command("mine", AGENT, N_("Tickets assigned to you"), agent.mine),
+        Command(
+            "report",
+            AGENT,
+            N_("Last week's summary picture"),
+            agent.report,
+            (Param("week", ParamKind.WORD, choices=("week",)),),
+        ),
         Command("claim", AGENT, N_("Take a ticket"), agent.claim, (TICKET,)),
         Command(
             "assign",

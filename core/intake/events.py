@@ -79,4 +79,5 @@ class DeskConfig:
 
     default_language: str = "en"
     agent_rooms: tuple[AgentRoom, ...] = ()
+    timezone: str = "UTC"  # the desk's: report weeks are its local weeks
     limits: IdleLimits = IdleLimits()

@@ -8,14 +8,20 @@ outbox is kicked right after the commit so replies go out without waiting for th
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from core.intake.events import DeskConfig, InboundEvent, Outcome
+from core.i18n import N_
+from core.intake.events import ChannelUser, DeskConfig, InboundEvent, Outcome
 from core.intake.handler import handle
 from core.intake.rooms import queue_outcome
 from core.messages import Reply, Span
 from core.ports import UnitOfWorkFactory
 from core.services.knowledge_index import KnowledgeBase
 from core.services.notify import queue_reply
+from core.text_hygiene import scrub, scrub_or_empty
+
+FAILED_TURN = N_("Sorry, something went wrong. Please try again in a minute.")
+"""What a channel answers (a button toast) when handling an event failed unexpectedly."""
 
 
 class InboundProcessor:
@@ -33,6 +39,9 @@ class InboundProcessor:
         self._after_commit = after_commit
 
     async def process(self, event: InboundEvent) -> Outcome:
+        """Handle one event from a channel adapter: its text is scrubbed first
+        (:func:`scrub_event`), the engine runs in one transaction, replies are kicked out."""
+        event = scrub_event(event)
         async with self._uow() as uow:
             outcome = await handle(uow, event, kb=self._kb, config=self.config)
             queue_outcome(uow, outcome)
@@ -45,10 +54,43 @@ class InboundProcessor:
         """Answer an event the engine does not take (a file too large, a sticker) with a notice,
         deduplicated like any event. Returns False for a redelivery."""
         async with self._uow() as uow:
-            if not await uow.inbound.first_time(channel, event_key, now=uow.clock.now()):
+            if not await uow.inbound.first_time(channel, scrub(event_key), now=uow.clock.now()):
                 return False
-            queue_reply(uow, channel, chat_ref, Reply(spans=(Span(text),)))
+            queue_reply(uow, channel, scrub(chat_ref), Reply(spans=(Span(scrub(text)),)))
             await uow.commit()
         if self._after_commit is not None:
             self._after_commit()
         return True
+
+
+def scrub_event(event: InboundEvent) -> InboundEvent:
+    """The event with every string a person (or their client) chose made storable
+    (:mod:`core.text_hygiene`): NUL removed, lone surrogates replaced; a text, caption or
+    command argument that shows nothing becomes "" (so it is read as no text at all)."""
+    user = event.user
+    return replace(
+        event,
+        chat_ref=scrub(event.chat_ref),
+        event_key=scrub(event.event_key),
+        user=ChannelUser(
+            external_id=scrub(user.external_id),
+            display_name=scrub_or_empty(user.display_name) or scrub(user.external_id),
+            username=scrub(user.username) if user.username is not None else None,
+            language_code=scrub(user.language_code) if user.language_code is not None else None,
+        ),
+        text=scrub_or_empty(event.text),
+        action=scrub(event.action),
+        command=scrub(event.command),
+        args=scrub_or_empty(event.args),
+        attachments=tuple(
+            replace(
+                item,
+                file_ref=scrub(item.file_ref),
+                name=scrub(item.name),
+                mime_type=scrub(item.mime_type),
+            )
+            for item in event.attachments
+        ),
+        message_ref=None if event.message_ref is None else scrub(event.message_ref),
+        reply_to_ref=None if event.reply_to_ref is None else scrub(event.reply_to_ref),
+    )

@@ -8,6 +8,7 @@ from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
 from core.domain.priority import PRIORITY_WORDS, priority_for
 from core.i18n import N_, gettext
+from core.intake import long_text
 from core.intake.turn import Buttons, Turn
 from core.messages import Button, Reply, Span, bold
 from core.services import categories, suggestions, tickets
@@ -117,17 +118,39 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
     return True
 
 
-def add_details(turn: Turn, talk: Conversation) -> None:
-    """Text and files sent during the details step are gathered for the ticket."""
-    text = turn.event.text.strip()
+async def add_details(turn: Turn, talk: Conversation) -> None:
+    """Text and files sent during the details step are gathered for the ticket. Text too long
+    for the description goes to the draft's pasted-text file; files beyond what a ticket
+    takes are refused (the draft keeps the others)."""
+    draft, text, files = talk.draft, turn.event.text.strip(), list(turn.event.attachments)
+    pasting = bool(text) and not long_text.details_fit(draft.details, text)
+    new_file = pasting and not any(long_text.is_pasted(f) for f in draft.files)
+    if len(draft.files) + len(files) + new_file > tickets.MAX_ATTACHMENTS:
+        turn.say(
+            "A request can carry up to {limit} files, so this one was not added. "
+            "Press Done, or share a link to the rest instead.",
+            limit=tickets.MAX_ATTACHMENTS,
+            buttons=_done_or_cancel(turn),
+        )
+        return
+    draft.files += files
+    if pasting:
+        file = await long_text.keep_as_file(turn, draft.files, text)
+        turn.say(
+            "That is a long text, so I attached it to your request as the file {name} "
+            "({size} KB so far). Add more or press Done.",
+            name=file.name,
+            size=long_text.kilobytes(file),
+            buttons=_done_or_cancel(turn),
+        )
+        return
     if text:
-        talk.draft.details.append(text)
-    talk.draft.files += turn.event.attachments
+        draft.details.append(text)
     turn.say(
         "File added ({count} so far). Add more or press Done."
-        if turn.event.attachments
+        if files
         else "Added. Add more or press Done.",
-        count=len(talk.draft.files),
+        count=len(draft.files),
         buttons=_done_or_cancel(turn),
     )
 
@@ -201,6 +224,16 @@ def title_of(question: str) -> str:
 def _description(turn: Turn, draft: Draft) -> str:
     desk = turn.config.default_language
     parts = [draft.question.strip(), *draft.details]
+    parts += [
+        gettext(
+            desk,
+            "Long text kept as the attachment {name} ({size} KB).",
+            name=file.name,
+            size=long_text.kilobytes(file),
+        )
+        for file in draft.files
+        if long_text.is_pasted(file)
+    ]
     if draft.suggestions and draft.suggestions.titles:
         parts.append(
             gettext(

@@ -15,6 +15,7 @@ from core.ports import UnitOfWork
 from core.services import article_versions
 from core.services.context import Actor, clean_text, require_role
 from core.services.knowledge_index import KnowledgeBase, article_file
+from kb.documents import TWIN_SUFFIX, twin_by_name
 from kb.markdown_files import (
     ArticleFile,
     ArticleFormatError,
@@ -89,6 +90,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file name, what is wrong)
+    # (article, the one it translates) linked by the naming rule, having no translation_of
+    linked: list[tuple[str, str]] = field(default_factory=list)
 
 
 async def import_articles(
@@ -98,7 +101,9 @@ async def import_articles(
 
     Bad files are reported by name and skipped; the rest are imported. Files that share an id
     are all skipped, since there is no telling which one is right. Importing the same files twice
-    changes nothing.
+    changes nothing. A file without ``translation_of`` named ``X-ru`` (in Russian) is linked as
+    the translation of ``X`` when that exists in the files or the knowledge base (the naming rule
+    of bases that predate the link, :func:`kb.documents.twin_by_name`); an explicit link wins.
     """
     require_role(actor, Role.ADMIN, doing="import knowledge-base articles")
     report = ImportReport()
@@ -117,6 +122,10 @@ async def import_articles(
             continue
         name, item = found[0]
         incoming = _from_file(item)
+        if incoming.translation_of is None:
+            incoming.translation_of = await _twin_by_name(uow, incoming, parsed)
+            if incoming.translation_of is not None:
+                report.linked.append((article_id, incoming.translation_of))
         stored = await uow.articles.get(article_id)
         if stored is not None and _same(stored, incoming):
             report.unchanged.append(article_id)
@@ -171,6 +180,21 @@ def _from_file(item: ArticleFile) -> Article:
         status=status,
         translation_of=item.translation_of,
     )
+
+
+async def _twin_by_name(
+    uow: UnitOfWork, article: Article, incoming: dict[str, list[tuple[str, ArticleFile]]]
+) -> str | None:
+    """The group *article* joins by the naming rule, its original looked up among the imported
+    files first, then in the knowledge base."""
+    known: dict[str, tuple[str, str | None]] = {}
+    for candidate in {article.id.removesuffix(s) for s in TWIN_SUFFIX.values()} - {article.id}:
+        files = incoming.get(candidate)
+        if files and len(files) == 1:
+            known[candidate] = (files[0][1].language, files[0][1].translation_of)
+        elif (stored := await uow.articles.get(candidate)) is not None:
+            known[candidate] = (stored.language, stored.translation_of)
+    return twin_by_name(article.id, article.language, known)
 
 
 def _same(stored: Article, incoming: Article) -> bool:

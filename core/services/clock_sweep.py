@@ -55,19 +55,33 @@ class ClockSweeper:
                 return total
 
     async def _sweep_once(self) -> tuple[Counter[str], int]:
+        try:
+            return await self._sweep_batch(isolate=False)
+        except Exception:  # noqa: BLE001 - retried below, ticket by ticket, which logs it
+            log.warning("clock sweep: a batch failed; sweeping it again ticket by ticket")
+            return await self._sweep_batch(isolate=True)
+
+    async def _sweep_batch(self, *, isolate: bool) -> tuple[Counter[str], int]:
+        """Claim a batch and fire what is due, in one transaction. Without ``isolate`` the
+        whole batch is written at the commit, in a few statements; with it each ticket runs in
+        a savepoint of its own, so one that fails is put off and the others go through."""
         fired: Counter[str] = Counter()
         async with self._uow() as uow:
             now = uow.clock.now()
             tickets = await uow.sla.claim_due(now=now, limit=self._batch)
             broken: list[Ticket] = []
             for ticket in tickets:
+                if not isolate:
+                    fired.update(event.value for event in await self._process(uow, ticket, now))
+                    continue
                 try:
                     async with uow.savepoint():
-                        for event in await self._process(uow, ticket, now):
-                            fired[event.value] += 1
+                        events = await self._process(uow, ticket, now)
                 except Exception:  # noqa: BLE001 - one bad ticket must not stop the others
                     log.exception("clock sweep: ticket #%s failed", ticket.number)
                     broken.append(ticket)
+                else:
+                    fired.update(event.value for event in events)
             for ticket in broken:
                 ticket.sla = _postponed(ticket, now + RETRY_BROKEN)
             await uow.commit()

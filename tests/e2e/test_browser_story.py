@@ -165,7 +165,6 @@ def test_curate_an_article_test_it_publish_it_and_answer_an_unanswered_question(
     assert ARTICLE_TITLE in buttons(answered), answered
 
 
-
 def test_a_supervisor_writes_a_canned_reply_with_a_live_preview(
     desk: RunningDesk, page: Page
 ) -> None:

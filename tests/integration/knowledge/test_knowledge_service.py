@@ -62,6 +62,7 @@ async def test_import_is_idempotent_reports_bad_files_and_round_trips(db: Databa
     ]
     first = await _import(db, kb, files)
     assert sorted(first.created) == ["printer-offline", "printer-offline-ru", "vpn-connect"]
+    assert first.linked == [("printer-offline-ru", "printer-offline")]  # by its name
     bad = dict(first.errors)
     assert set(bad) == {"notes.md", "german.md", "copy-a.md", "copy-b.md"}
     assert (
@@ -79,7 +80,9 @@ async def test_import_is_idempotent_reports_bad_files_and_round_trips(db: Databa
     assert exported == {
         "vpn-connect.md": VPN,
         "printer-offline.md": PRINTER,
-        "printer-offline-ru.md": PRINTER_RU,
+        "printer-offline-ru.md": PRINTER_RU.replace(
+            "tags: [printer]", "tags: [printer]\ntranslation_of: printer-offline"
+        ),
     }
 
     changed = await _import(db, kb, [("vpn-connect.md", VPN.replace("gateway", "nearest gateway"))])

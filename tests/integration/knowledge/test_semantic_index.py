@@ -14,6 +14,8 @@ from kb.encoder import Encoder, EncoderLoader
 from storage.kb_read_models import translation_group
 from storage.unit_of_work import Database
 from tests.integration.knowledge.test_knowledge_service import PRINTER, PRINTER_RU, VPN
+from tests.unit.kb.conftest import dataset_dir
+from tests.unit.kb.question_sets import DATA, load_questions
 
 VOICEMAIL = """---
 id: voicemail-setup
@@ -156,3 +158,61 @@ async def test_translation_links_are_imported_exported_and_suggested_once(
         russian = _ids(kb, "принтер не в сети")
         assert english[:1] == ["printer-offline"] and "printer-offline-ru" not in english
         assert russian[:1] == ["printer-offline-ru"] and "printer-offline" not in russian
+
+
+async def test_twins_named_by_the_rule_are_linked_at_import_and_an_explicit_link_wins(
+    db: Database,
+) -> None:
+    vpn_ru = (
+        VPN.replace("id: vpn-connect", "id: vpn-connect-ru")
+        .replace("lang: en", "lang: ru")
+        .replace("tags: [vpn, remote]", "tags: [vpn, remote]\ntranslation_of: printer-offline")
+    )
+    lonely_ru = PRINTER_RU.replace("printer-offline-ru", "scanner-ru")
+    async with db.uow() as uow:
+        kb = knowledge_index.KnowledgeBase()
+        first = await article_curation.import_articles(
+            uow, kb, actor=operator(), files=[("printer-offline.md", PRINTER)]
+        )
+        # the original is already stored when its twin arrives; the explicit link is kept
+        second = await article_curation.import_articles(
+            uow,
+            kb,
+            actor=operator(),
+            files=[("p.md", PRINTER_RU), ("v.md", vpn_ru), ("s.md", lonely_ru)],
+        )
+        await uow.commit()
+    assert first.linked == []
+    assert second.linked == [("printer-offline-ru", "printer-offline")]
+    async with db.uow() as uow:
+        links = {a.id: a.translation_of for a in await uow.articles.all()}
+    assert links == {
+        "printer-offline": None,
+        "printer-offline-ru": "printer-offline",
+        "vpn-connect-ru": "printer-offline",  # explicit, though the name says vpn-connect
+        "scanner-ru": None,  # no scanner article to translate
+    }
+
+
+async def test_an_english_asker_never_gets_both_twins_of_the_imported_dataset(
+    db: Database, encoder: Encoder
+) -> None:
+    """The shared dataset has no translation_of: import links its X-ru articles by name, and no
+    English question of any set is then shown two members of one group."""
+    folder = dataset_dir() / "articles"
+    if not folder.is_dir():
+        pytest.skip(f"KB dataset not found at {folder}; set CHATDESK_KB_DATASET")
+    files = [(p.name, p.read_text("utf-8")) for p in sorted(folder.glob("*.md"))]
+    await _import(db, files)
+    async with db.uow() as uow:
+        groups = {a.id: a.translation_of or a.id for a in await uow.articles.all()}
+    linked = {i for i, g in groups.items() if g != i}
+    assert linked == {i for i in groups if i.endswith("-ru") and i.removesuffix("-ru") in groups}
+    assert len(linked) >= 15
+    paths = [dataset_dir() / "dev.jsonl", *sorted(DATA.glob("kb_questions_*.jsonl"))]
+    english = [q["q"] for p in paths for q in load_questions(p) if q["lang"] == "en"]
+    assert len(english) > 300
+    kb = await _loaded(db, EncoderLoader(lambda: encoder))
+    for question in english:
+        ids = _ids(kb, question)
+        assert not any(f"{i}-ru" in ids for i in ids), (question, ids)

@@ -14,6 +14,7 @@ from storage.unit_of_work import Database
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.integration.telegram.desk import TelegramDesk, eventually
 from tests.integration.telegram.staff import RITA, outbox_rows, processed_keys, staffed_desk
+from tests.integration.telegram.test_text_hygiene import BROKEN, STORED
 
 WEBHOOK_URL = "https://example.test/telegram/webhook"
 SECRET = "s3cret_-token"
@@ -98,3 +99,48 @@ async def test_healthz_reports_the_webhook_as_telegram_sees_it(
 
     await eventually(telegram_ok)
     assert fake.requests_for("getWebhookInfo"), "asked Telegram how the webhook is doing"
+
+
+async def test_a_body_over_the_cap_is_413_and_nothing_is_handled(
+    desk: TelegramDesk, db: Database, fake: FakeTelegramServer, client: httpx.AsyncClient
+) -> None:
+    """A valid update padded to 5 MB is refused before it is read whole; a normal one that
+    follows is handled."""
+    update = _update(fake, 503, "/start")
+    update["message"]["text"] = "/start " + "x" * (5 * 1024 * 1024)
+    body = json.dumps(update).encode()
+    headers = {SECRET_HEADER: SECRET, "content-type": "application/json"}
+    answer = await client.post(WEBHOOK_PATH, content=body, headers=headers)
+    assert answer.status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted while read
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+
+    answer = await client.post(WEBHOOK_PATH, content=chunks(), headers=headers)
+    assert answer.status_code == 413
+    assert await processed_keys(db) == [] and await outbox_rows(db) == []
+
+    answer = await client.post(WEBHOOK_PATH, json=_update(fake, 504, "/start"), headers=headers)
+    assert answer.status_code == 200
+    await desk.next_message(RITA, after=0, contains="Hello, Rita!")
+
+
+async def test_a_nul_and_lone_surrogates_over_the_webhook_are_answered_not_a_500(
+    desk: TelegramDesk, db: Database, fake: FakeTelegramServer, client: httpx.AsyncClient
+) -> None:
+    message = fake.state.new_message(fake.register_chat(RITA), RITA) | {"text": BROKEN}
+    message["from"] = message["from"] | {"first_name": "Rita\ud800"}
+    body = json.dumps({"update_id": 901, "message": message})  # "\ud83d" escaped, as Telegram does
+    assert "\\ud83d" in body
+    answer = await client.post(
+        WEBHOOK_PATH,
+        content=body.encode(),
+        headers={SECRET_HEADER: SECRET, "content-type": "application/json"},
+    )
+    assert answer.status_code == 200
+    await desk.next_message(RITA, after=0, with_buttons=True)
+    assert "update:901" in await processed_keys(db)
+    async with db.uow() as uow:
+        talk = await uow.conversations.get("telegram", str(RITA.id))
+    assert talk is not None and talk.draft.question == STORED

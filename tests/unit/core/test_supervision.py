@@ -218,6 +218,7 @@ def test_a_channel_down_longer_than_the_threshold_makes_the_report_down() -> Non
             "last_error_at": "2026-03-02T09:00:30+00:00",
             "last_ok_at": "2026-03-02T09:00:00+00:00",
             "restarts": 0,
+            "detail": None,
         }
     }
 

@@ -1,0 +1,354 @@
+"""Report timings at 1,000,000 tickets on PostgreSQL: each report for a one-year and a one-month
+range (aim: each <= 2 s for a year, <= 500 ms for a month).
+
+Creates a scratch database at CHATDESK_BENCH_POSTGRES_URL (default: the local server, as the
+tests use), migrates it, fills it in bulk with COPY — tickets over thirteen months with their
+messages, audit entries (status changes, reopenings), ratings and SLA states, plus self-help
+questions and the unanswered log — then runs every report the way the panel does
+(``storage.report_facts.run_report``) and prints the times. The database is dropped afterwards.
+
+    .venv/bin/python bench/reports.py [--tickets 1000000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.domain.calendars import always_open, office_hours  # noqa: E402
+from core.reports.catalog import REPORTS  # noqa: E402
+from core.reports.query import parse_query  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.report_facts import run_report  # noqa: E402
+from storage.unit_of_work import Database  # noqa: E402
+from tests.conftest import pg_admin  # noqa: E402
+
+ZONE = "Europe/Berlin"
+END = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # "now" for the history
+START = END - timedelta(days=396)  # thirteen months of tickets
+AGENTS, REQUESTERS, GROUPS, CATEGORIES = 60, 5000, 8, 12
+TYPES = ("incident", "service_request", "question", "change_request")
+CHANNELS = ("telegram", "slack", "admin", "api")
+ACTIVE = ("new", "open", "assigned", "in_progress", "waiting")
+
+
+def ticket_rows(
+    count: int, rng: random.Random
+) -> Iterator[tuple[tuple[Any, ...], list[Any], list[Any]]]:
+    """Each ticket's row, its messages and its audit entries."""
+    span = (END - START).total_seconds()
+    for number in range(1, count + 1):
+        created = START + timedelta(seconds=span * number / count + rng.uniform(0, 60))
+        age = (END - created).total_seconds()
+        priority = rng.choice(("P1", "P2", "P3", "P3", "P4"))
+        group = rng.randint(1, GROUPS)
+        agent = rng.randint(1, AGENTS)
+        respond = created + timedelta(seconds=rng.expovariate(1 / 7200))
+        resolved = respond + timedelta(seconds=rng.expovariate(1 / 90000))
+        closed = resolved + timedelta(days=3)
+        status = "closed"
+        if resolved >= END or rng.random() < 0.05 * min(1.0, 2_000_000 / max(age, 1)):
+            status = rng.choice(ACTIVE)
+            resolved = closed = None  # type: ignore[assignment]
+        elif closed >= END:
+            status, closed = "resolved", None  # type: ignore[assignment]
+        first = respond if respond < END else None
+        if status in ACTIVE and first is None:
+            agent = None  # type: ignore[assignment]
+        rating = rng.choice((None, None, 5, 5, 4, 4, 3, 2, 1)) if resolved else None
+        reopened = resolved is not None and rng.random() < 0.04
+        messages = [(created, None, "public")]
+        if first is not None:
+            messages.append((first, agent, "public"))
+        audit = [(created, "opened", None, "new")]
+        if first is not None:
+            audit.append((first, "status_changed", "new", "in_progress"))
+        if resolved is not None:
+            if reopened:
+                audit.append((resolved - timedelta(hours=5), "reopened", "resolved", "in_progress"))
+            audit.append((resolved, "status_changed", "in_progress", "resolved"))
+        response_state = (
+            None
+            if first is None
+            else ("met" if (first - created).total_seconds() < 8 * 3600 else "breached")
+        )
+        resolution_state = (
+            "ok"
+            if resolved is None
+            else ("met" if (resolved - created).total_seconds() < 3 * 86400 else "breached")
+        )
+        row = (
+            number,
+            f"Ticket {number}",
+            "",
+            AGENTS + 1 + number % REQUESTERS,
+            rng.choice(TYPES),
+            rng.randint(1, CATEGORIES),
+            priority,
+            status,
+            agent,
+            group,
+            1,
+            rng.choice(CHANNELS),
+            rating,
+            "thanks" if rating and rng.random() < 0.2 else None,
+            created,
+            resolved or first or created,
+            first,
+            resolved,
+            closed,
+            resolved + timedelta(hours=2) if rating else None,
+            response_state,
+            resolution_state,
+            float(rng.choice((0, 0, 0, 3600, 7200))),
+            resolved,
+        )
+        yield row, messages, audit
+
+
+TICKET_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "description",
+    "requester_id",
+    "type",
+    "category_id",
+    "priority",
+    "status",
+    "assignee_id",
+    "group_id",
+    "line",
+    "origin_channel",
+    "rating_score",
+    "rating_comment",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "rated_at",
+    "response_state",
+    "resolution_state",
+    "sla_paused_seconds",
+    "sla_paused_since",
+)
+
+
+async def fill(connection: asyncpg.Connection, count: int) -> None:
+    rng = random.Random(12)
+    people = [(n, f"Agent {n}", 2, "en", True) for n in range(1, AGENTS + 1)]
+    people += [(AGENTS + n, f"Person {n}", 1, "en", True) for n in range(1, REQUESTERS + 1)]
+    await connection.copy_records_to_table(
+        "people", records=people, columns=["id", "display_name", "role", "language", "is_active"]
+    )
+    office, nonstop = office_hours("default", ZONE), always_open("noc", ZONE)
+    await connection.executemany(
+        "INSERT INTO calendars (name, timezone, hours, holidays, is_default) "
+        "VALUES ($1, $2, $3, '[]', $4)",
+        [
+            (office.name, ZONE, '["mon-fri 09:00-18:00"]', True),
+            (nonstop.name, ZONE, '["24x7"]', False),
+        ],
+    )
+    await connection.copy_records_to_table(
+        "groups",
+        records=[
+            (n, f"group-{n}", 1, "", 2 if n == GROUPS else None, "manual", "release")
+            for n in range(1, GROUPS + 1)
+        ],
+        columns=[
+            "id",
+            "name",
+            "line",
+            "description",
+            "calendar_id",
+            "assignment_mode",
+            "away_action",
+        ],
+    )
+    await connection.copy_records_to_table(
+        "categories",
+        records=[
+            (n, f"cat-{n}", f"Category {n}", "incident", "{}", n, True)
+            for n in range(1, CATEGORIES + 1)
+        ],
+        columns=["id", "slug", "name", "default_type", "labels", "sort_order", "is_active"],
+    )
+    tickets: list[tuple[Any, ...]] = []
+    messages: list[tuple[Any, ...]] = []
+    audit: list[tuple[Any, ...]] = []
+
+    async def flush() -> None:
+        await connection.copy_records_to_table("tickets", records=tickets, columns=TICKET_COLUMNS)
+        await connection.copy_records_to_table(
+            "ticket_messages",
+            records=messages,
+            columns=["ticket_id", "author_id", "kind", "body", "channel", "created_at"],
+        )
+        await connection.copy_records_to_table(
+            "audit_entries",
+            records=audit,
+            columns=[
+                "ticket_id",
+                "action",
+                "channel",
+                "field",
+                "old_value",
+                "new_value",
+                "details",
+                "created_at",
+            ],
+        )
+        tickets.clear()
+        messages.clear()
+        audit.clear()
+
+    for row, said, done in ticket_rows(count, rng):
+        ticket_id = row[0]
+        tickets.append((ticket_id, *row))
+        messages += [(ticket_id, who, kind, "…", "telegram", at) for at, who, kind in said]
+        audit += [
+            (ticket_id, action, "telegram", "status", old, new, "{}", at)
+            for at, action, old, new in done
+        ]
+        if len(tickets) == 50_000:
+            await flush()
+    await flush()
+    questions = []
+    for _ in range(count // 4):
+        at = START + timedelta(seconds=rng.uniform(0, (END - START).total_seconds()))
+        outcome = rng.choice(("helped", "escalated", "not_helped", "pending", "none_found"))
+        shown = [] if outcome == "none_found" else [f"article-{rng.randint(1, 200)}"]
+        questions.append(
+            (
+                "how do I",
+                rng.choice(CHANNELS[:2]),
+                str(shown).replace("'", '"'),
+                "[]",
+                outcome,
+                shown[0] if outcome == "helped" else None,
+                at,
+            )
+        )
+    await connection.copy_records_to_table(
+        "kb_suggestion_events",
+        records=questions,
+        columns=[
+            "question",
+            "channel",
+            "article_ids",
+            "scores",
+            "outcome",
+            "helped_article_id",
+            "created_at",
+        ],
+    )
+    await connection.copy_records_to_table(
+        "kb_unanswered",
+        records=[
+            (
+                f"q {n}",
+                f"question {n}",
+                "no_suggestion",
+                rng.randint(1, 50),
+                START,
+                END - timedelta(days=n % 300),
+                False,
+            )
+            for n in range(2000)
+        ],
+        columns=["normalized", "sample", "reason", "count", "first_seen", "last_seen", "resolved"],
+    )
+    for table in ("people", "groups", "categories", "tickets", "calendars"):
+        await connection.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
+    await connection.execute("VACUUM ANALYZE")
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return END
+
+
+async def time_reports(url: str, repeat: int) -> None:
+    database = Database(url, clock=FixedClock())
+    last = END.date()
+    ranges = {
+        "one year": (last - timedelta(days=364), last),
+        "one month": (last - timedelta(days=29), last),
+    }
+    print(f"{'report':<10} {'range':<10} {'best s':>8} {'worst s':>8}")
+    try:
+        for label, (first, final) in ranges.items():
+            for name in REPORTS:
+                query = parse_query(
+                    {"from": first.isoformat(), "to": final.isoformat(), "period": "week"},
+                    default_timezone=ZONE,
+                    today=last,
+                )
+                times = []
+                for _ in range(repeat):
+                    begin = time.perf_counter()
+                    async with database.uow() as uow:
+                        await run_report(uow, name, query)
+                    times.append(time.perf_counter() - begin)
+                aim = 2.0 if label == "one year" else 0.5
+                verdict = "ok" if min(times) <= aim else f"over the {aim:g} s aim"
+                print(f"{name:<10} {label:<10} {min(times):>8.2f} {max(times):>8.2f}  {verdict}")
+    finally:
+        await database.dispose()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    base = make_url(
+        os.environ.get(
+            "CHATDESK_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+        )
+    )
+    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
+    await pg_admin(f'CREATE DATABASE "{name}"')
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        await migrate.upgrade(url)
+        connection = await asyncpg.connect(
+            host=base.host or "127.0.0.1",
+            port=base.port or 5432,
+            user=base.username or "postgres",
+            password=base.password,
+            database=name,
+        )
+        started = time.perf_counter()
+        try:
+            await fill(connection, args.tickets)
+        finally:
+            await connection.close()
+        print(f"filled {args.tickets:,} tickets in {time.perf_counter() - started:.0f} s")
+        await time_reports(url, args.repeat)
+    finally:
+        with contextlib.suppress(Exception):
+            await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

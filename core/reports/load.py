@@ -1,0 +1,133 @@
+"""Load and rhythm: how many tickets came and went, of what kind, and when."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+
+from core.reports.facts import ReportData, TicketFact
+from core.reports.periods import bucket, buckets
+from core.reports.query import Period, ReportQuery
+from core.reports.stats import share
+from core.reports.tables import Chart, Report, Table
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+AGE_BUCKETS = (
+    ("< 1 day", timedelta(days=1)),
+    ("1–3 days", timedelta(days=3)),
+    ("3–7 days", timedelta(days=7)),
+    ("7–30 days", timedelta(days=30)),
+)
+OLDEST_BUCKET = "≥ 30 days"
+
+
+def created_in_range(data: ReportData) -> list[TicketFact]:
+    return [t for t in data.tickets if data.query.contains(t.created_at)]
+
+
+def load_report(data: ReportData) -> Report:
+    query = data.query
+    counts = {name: [0, 0, 0] for name in buckets(query)}
+    for ticket in data.tickets:
+        for index, moment in enumerate((ticket.created_at, ticket.resolved_at, ticket.closed_at)):
+            if query.contains(moment):
+                assert moment is not None
+                counts[bucket(moment, query)][index] += 1
+    volume = Table(
+        "volume",
+        "Created, resolved and closed",
+        ("period", "created", "resolved", "closed"),
+        [(name, *figures) for name, figures in counts.items()],
+        Chart.LINE,
+    )
+    created = created_in_range(data)
+    tables = [volume]
+    for key, title, attribute in (
+        ("by_category", "By category", "category"),
+        ("by_group", "By group", "group"),
+        ("by_channel", "By channel", "channel"),
+        ("by_type", "By type", "type"),
+    ):
+        tally = Counter(str(getattr(ticket, attribute)) for ticket in created)
+        tables.append(Table(key, title, (attribute, "created"), _ranked(tally)))
+    tables.append(_backlog(data))
+    tables.append(_open_ages(data))
+    return Report("load", tables)
+
+
+def _ranked(tally: Counter[str]) -> list[tuple[str | int | float | None, ...]]:
+    return [(label, count) for label, count in sorted(tally.items(), key=lambda i: (-i[1], i[0]))]
+
+
+def _backlog(data: ReportData) -> Table:
+    """Open at each bucket's end: open when the range began, plus created, minus done since."""
+    query = data.query
+    delta = dict.fromkeys(buckets(query), 0)
+    for ticket in data.tickets:
+        if query.contains(ticket.created_at):
+            delta[bucket(ticket.created_at, query)] += 1
+        if query.contains(done := ticket.done_at):
+            assert done is not None
+            delta[bucket(done, query)] -= 1
+    rows: list[tuple[str | int | float | None, ...]] = []
+    running = data.backlog_at_start
+    for name, change in delta.items():
+        running += change
+        rows.append((name, running))
+    return Table("backlog", "Open at the end of each period", ("period", "open"), rows, Chart.LINE)
+
+
+def _open_ages(data: ReportData) -> Table:
+    tally = dict.fromkeys([name for name, _ in AGE_BUCKETS] + [OLDEST_BUCKET], 0)
+    for ticket in data.open_now:
+        age = data.now - ticket.created_at
+        name = next((n for n, limit in AGE_BUCKETS if age < limit), OLDEST_BUCKET)
+        tally[name] += 1
+    return Table("open_ages", "Ages of the tickets open now", ("age", "open"), list(tally.items()))
+
+
+def rhythm_report(data: ReportData) -> Report:
+    query = data.query
+    created = created_in_range(data)
+    grid = [[0] * 24 for _ in WEEKDAYS]
+    months: Counter[str] = Counter()
+    for ticket in created:
+        local = ticket.created_at.astimezone(query.zone)
+        grid[local.weekday()][local.hour] += 1
+        months[f"{local.year:04d}-{local.month:02d}"] += 1
+    heatmap = Table(
+        "heatmap",
+        "Created tickets by weekday and hour",
+        ("weekday", *(f"{hour:02d}" for hour in range(24))),
+        [(day, *grid[index]) for index, day in enumerate(WEEKDAYS)],
+        Chart.HEATMAP,
+    )
+    rows: list[tuple[str | int | float | None, ...]] = []
+    previous: int | None = None
+    for name in _month_labels(query):
+        count = months.get(name, 0)
+        change = None if not previous else round(100.0 * (count - previous) / previous, 1)
+        rows.append((name, count, change))
+        previous = count
+    by_month = Table(
+        "months",
+        "Month over month",
+        ("month", "created", "change_percent"),
+        rows,
+        Chart.BARS,
+        ("created",),
+    )
+    by_weekday = Table(
+        "weekdays",
+        "Created tickets by weekday",
+        ("weekday", "created", "share_percent"),
+        [(day, sum(grid[i]), share(sum(grid[i]), len(created))) for i, day in enumerate(WEEKDAYS)],
+        Chart.BARS,
+        ("created",),
+    )
+    return Report("rhythm", [heatmap, by_weekday, by_month])
+
+
+def _month_labels(query: ReportQuery) -> list[str]:
+    return buckets(replace(query, period=Period.MONTH))

@@ -1,0 +1,36 @@
+"""Small statistics with one definition each, so every report (and the README) agrees."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def nearest_rank(values: Sequence[float], share: float) -> float | None:
+    """The ``share`` quantile by nearest rank: the smallest value with at least that share of
+    the values at or below it (so the median of an even count is the lower middle one)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+def median(values: Sequence[float]) -> float | None:
+    return nearest_rank(values, 0.5)
+
+
+def p90(values: Sequence[float]) -> float | None:
+    return nearest_rank(values, 0.9)
+
+
+def share(part: int, whole: int) -> float | None:
+    """``part / whole`` as a percentage rounded to 0.1; None when there is nothing to divide."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def whole_seconds(value: float | None) -> int | None:
+    return None if value is None else round(value)

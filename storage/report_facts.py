@@ -1,0 +1,275 @@
+"""Loading what a report is computed from (:class:`core.reports.facts.ReportData`), with the
+query's filters applied in SQL, and running a report by name.
+
+Filter values are names as people know them (a group's name, a category's slug or name, an
+agent's name, a channel) or ids; one that matches nothing is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select
+from sqlalchemy.sql import Select
+
+from core.domain.calendars import BusinessCalendar, office_hours, pick_calendar
+from core.domain.enums import Role, TicketStatus
+from core.errors import InvalidInput
+from core.reports import catalog
+from core.reports.facts import (
+    NONE_LABEL,
+    OpenTicket,
+    ReportData,
+    SelfHelpFact,
+    TicketFact,
+    UnansweredFact,
+)
+from core.reports.query import ReportQuery
+from core.reports.tables import Report
+from core.services.clocks import DEFAULT_CALENDAR
+from storage import tables as t
+
+if TYPE_CHECKING:
+    from storage.unit_of_work import SqlUnitOfWork
+
+T = t.tickets
+_ACTIVE = [s.value for s in TicketStatus if s.is_active]
+PANEL_CHANNELS = ("admin", "api")  # tickets opened in the panel or through the REST API
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """The values each filter accepts, for the panel's form."""
+
+    groups: list[str]
+    categories: list[tuple[str, str]]  # slug, name
+    agents: list[str]
+    channels: list[str]
+
+
+class SqlReportRepository:
+    """:class:`core.ports.ReportRepository` over the unit of work's session."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def facts(self, query: ReportQuery) -> ReportData:
+        return await load_data(self._uow, query)
+
+
+async def run_report(uow: SqlUnitOfWork, name: str, query: ReportQuery) -> Report:
+    catalog.check_name(name)
+    return catalog.build(name, await load_data(uow, query))
+
+
+async def filter_choices(uow: SqlUnitOfWork) -> Choices:
+    session = uow.session
+    groups = (await session.execute(select(t.groups.c.name).order_by(t.groups.c.name))).scalars()
+    categories = await session.execute(
+        select(t.categories.c.slug, t.categories.c.name).order_by(t.categories.c.name)
+    )
+    agents = await session.execute(
+        select(t.people.c.display_name)
+        .where(t.people.c.role >= Role.AGENT)
+        .order_by(t.people.c.display_name)
+    )
+    return Choices(
+        groups=list(groups),
+        categories=[(slug, label) for slug, label in categories.all()],
+        agents=sorted(set(agents.scalars())),
+        channels=await _channels(uow),
+    )
+
+
+async def load_data(uow: SqlUnitOfWork, query: ReportQuery) -> ReportData:
+    conditions = await _filter_conditions(uow, query)
+    calendars = await _calendars(uow)
+    data = ReportData(query=query, now=uow.clock.now())
+    start, end = query.start, query.end
+    in_range = or_(
+        and_(T.c.created_at >= start, T.c.created_at < end),
+        and_(T.c.resolved_at >= start, T.c.resolved_at < end),
+        and_(T.c.closed_at >= start, T.c.closed_at < end),
+    )
+    rows = await uow.session.execute(_ticket_select().where(in_range, *conditions))
+    data.tickets = [_fact(row, calendars) for row in rows.mappings()]
+    done = func.coalesce(T.c.resolved_at, T.c.closed_at)
+    data.backlog_at_start = (
+        await uow.session.execute(
+            select(func.count())
+            .select_from(T)
+            .where(T.c.created_at < start, or_(done.is_(None), done >= start), *conditions)
+        )
+    ).scalar_one()
+    open_rows = await uow.session.execute(
+        select(T.c.number, T.c.created_at, t.people.c.display_name)
+        .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
+        .where(T.c.status.in_(_ACTIVE), *conditions)
+    )
+    data.open_now = [
+        OpenTicket(number, created, agent or NONE_LABEL) for number, created, agent in open_rows
+    ]
+    await _self_help(uow, query, data)
+    return data
+
+
+def _ticket_select() -> Select[Any]:
+    reopened = exists().where(
+        t.audit_entries.c.ticket_id == T.c.id, t.audit_entries.c.action == "reopened"
+    )
+    return (
+        select(
+            T.c.number,
+            T.c.title,
+            T.c.status,
+            T.c.type,
+            T.c.priority,
+            T.c.origin_channel,
+            T.c.group_id,
+            t.categories.c.name.label("category"),
+            t.groups.c.name.label("group"),
+            t.people.c.display_name.label("agent"),
+            T.c.created_at,
+            T.c.first_response_at,
+            T.c.resolved_at,
+            T.c.closed_at,
+            T.c.rating_score,
+            T.c.rating_comment,
+            T.c.rated_at,
+            T.c.response_state,
+            T.c.resolution_state,
+            T.c.sla_paused_seconds,
+            T.c.sla_paused_since,
+            reopened.label("reopened"),
+        )
+        .outerjoin(t.categories, t.categories.c.id == T.c.category_id)
+        .outerjoin(t.groups, t.groups.c.id == T.c.group_id)
+        .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
+    )
+
+
+def _fact(row: Any, calendars: dict[int | None, BusinessCalendar]) -> TicketFact:
+    return TicketFact(
+        number=row["number"],
+        title=row["title"],
+        status=row["status"],
+        type=row["type"],
+        priority=row["priority"],
+        channel=row["origin_channel"],
+        category=row["category"] or NONE_LABEL,
+        group=row["group"] or NONE_LABEL,
+        agent=row["agent"] or NONE_LABEL,
+        calendar=calendars.get(row["group_id"]) or calendars[None],
+        created_at=row["created_at"],
+        first_response_at=row["first_response_at"],
+        resolved_at=row["resolved_at"],
+        closed_at=row["closed_at"],
+        rating=row["rating_score"],
+        rating_comment=row["rating_comment"],
+        rated_at=row["rated_at"],
+        response_state=row["response_state"],
+        resolution_state=row["resolution_state"],
+        paused_seconds=row["sla_paused_seconds"] or 0.0,
+        paused_since=row["sla_paused_since"],
+        reopened=bool(row["reopened"]),
+    )
+
+
+async def _calendars(uow: SqlUnitOfWork) -> dict[int | None, BusinessCalendar]:
+    """Group id → its SLA calendar; ``None`` → the default (as the SLA clocks pick them)."""
+    stored = await uow.sla.calendars()
+    fallback = office_hours(DEFAULT_CALENDAR)
+    found: dict[int | None, BusinessCalendar] = {
+        None: pick_calendar(stored, group_calendar_id=None) or fallback
+    }
+    for group_id, calendar_id in await uow.session.execute(
+        select(t.groups.c.id, t.groups.c.calendar_id)
+    ):
+        found[group_id] = pick_calendar(stored, group_calendar_id=calendar_id) or fallback
+    return found
+
+
+async def _self_help(uow: SqlUnitOfWork, query: ReportQuery, data: ReportData) -> None:
+    events = t.kb_suggestion_events
+    conditions: list[ColumnElement[bool]] = [
+        events.c.created_at >= query.start,
+        events.c.created_at < query.end,
+    ]
+    if query.filters.channel:
+        conditions.append(events.c.channel == query.filters.channel)
+    rows = await uow.session.execute(
+        select(
+            events.c.created_at,
+            events.c.channel,
+            events.c.outcome,
+            events.c.article_ids,
+            events.c.helped_article_id,
+        ).where(*conditions)
+    )
+    data.self_help = [
+        SelfHelpFact(created, channel, outcome, tuple(articles or ()), helped)
+        for created, channel, outcome, articles, helped in rows
+    ]
+    ids = {a for f in data.self_help for a in (*f.article_ids, f.helped_article_id) if a}
+    if ids:
+        titles = await uow.session.execute(
+            select(t.kb_articles.c.id, t.kb_articles.c.title).where(t.kb_articles.c.id.in_(ids))
+        )
+        data.article_titles = {article: title for article, title in titles.all()}
+    log = t.kb_unanswered
+    unanswered = await uow.session.execute(
+        select(log.c.id, log.c.sample, log.c.reason, log.c.count, log.c.last_seen).where(
+            log.c.resolved.is_(False), log.c.last_seen >= query.start, log.c.last_seen < query.end
+        )
+    )
+    data.unanswered = [UnansweredFact(*row) for row in unanswered.all()]
+
+
+async def _filter_conditions(uow: SqlUnitOfWork, query: ReportQuery) -> list[ColumnElement[bool]]:
+    chosen = query.filters
+    conditions: list[ColumnElement[bool]] = []
+    if chosen.group:
+        conditions.append(T.c.group_id == await _one(uow, t.groups, chosen.group, "group"))
+    if chosen.category:
+        conditions.append(
+            T.c.category_id == await _one(uow, t.categories, chosen.category, "category")
+        )
+    if chosen.agent:
+        conditions.append(T.c.assignee_id == await _one(uow, t.people, chosen.agent, "agent"))
+    if chosen.channel:
+        if chosen.channel not in await _channels(uow):
+            raise InvalidInput("Unknown channel '{value}'.", value=chosen.channel)
+        conditions.append(T.c.origin_channel == chosen.channel)
+    if chosen.type:
+        conditions.append(T.c.type == chosen.type)
+    if chosen.priority:
+        conditions.append(T.c.priority == chosen.priority)
+    return conditions
+
+
+async def _one(uow: SqlUnitOfWork, table: Table, value: str, what: str) -> int:
+    """The id of the row ``value`` names: its id, name (or slug), or display name."""
+    columns = {"group": ("name",), "category": ("slug", "name"), "agent": ("display_name",)}[what]
+    matches = [table.c[column] == value for column in columns]
+    if value.isdigit():
+        matches.append(table.c.id == int(value))
+    statement = select(table.c.id).where(or_(*matches))
+    if what == "agent":
+        statement = statement.where(t.people.c.role >= Role.AGENT)
+    found = list((await uow.session.execute(statement.limit(2))).scalars())
+    if not found:
+        raise InvalidInput("Unknown {what} '{value}'.", what=what, value=value)
+    if len(found) > 1:
+        raise InvalidInput(
+            "More than one {what} is called '{value}'; use its number instead.",
+            what=what,
+            value=value,
+        )
+    return int(found[0])
+
+
+async def _channels(uow: SqlUnitOfWork) -> list[str]:
+    used = await uow.session.execute(select(T.c.origin_channel).distinct())
+    known = await uow.session.execute(select(t.identities.c.channel).distinct())
+    return sorted({*used.scalars(), *known.scalars(), *PANEL_CHANNELS})
