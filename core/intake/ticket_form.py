@@ -6,13 +6,14 @@ from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
-from core.domain.priority import PRIORITY_WORDS, priority_for
+from core.domain.priority import PRIORITY_WORDS
 from core.i18n import N_, gettext
 from core.intake import long_text
 from core.intake.turn import Buttons, Turn
 from core.messages import Button, Reply, Span, bold
 from core.services import categories, suggestions, tickets
-from core.services.context import TITLE_MAX
+from core.services.context import TITLE_MAX, name_of
+from core.services.ticket_routing import StopListed
 
 IMPACTS = {1: N_("Just me"), 2: N_("My team"), 3: N_("Many people or the whole office")}
 URGENCIES = {1: N_("It can wait"), 2: N_("Today, please"), 3: N_("I cannot work")}
@@ -197,7 +198,14 @@ async def _create(turn: Turn, talk: Conversation) -> None:
         conversation_ref=turn.event.chat_ref,
         attachments=tuple(draft.files),
     )
-    ticket = await tickets.open_ticket(turn.uow, actor=turn.actor, request=request, announce=False)
+    try:
+        ticket = await tickets.open_ticket(
+            turn.uow, actor=turn.actor, request=request, announce=False
+        )
+    except StopListed as refused:
+        talk.reset()
+        turn.send(Reply(spans=refused.spans(turn.language)))
+        return
     shown = draft.suggestions
     if shown is not None:
         await suggestions.record_outcome(
@@ -212,8 +220,14 @@ async def _create(turn: Turn, talk: Conversation) -> None:
         "Your request is registered as ticket #{number} (priority: {priority}). "
         "We will write to you here; you can add to it by simply replying.",
         number=ticket.number,
-        priority=turn._(PRIORITY_WORDS[priority_for(impact, urgency)]),
+        priority=turn._(PRIORITY_WORDS[ticket.priority]),
     )
+    if ticket.assignee_id is not None:
+        turn.say(
+            "{agent} is now working on your ticket {ticket}.",
+            agent=await name_of(turn.uow, ticket.assignee_id),
+            ticket=f"#{ticket.number}",
+        )
 
 
 def title_of(question: str) -> str:
