@@ -210,7 +210,12 @@ class SqlCatalogRepository(_Repo):
             await self.session.execute(select(Group).where(t.groups.c.name == name))
         ).scalar_one_or_none()
 
-    async def group_by_id(self, group_id: int) -> Group | None:
+    async def group_by_id(self, group_id: int, *, for_update: bool = False) -> Group | None:
+        if for_update:  # populate_existing: read the locked row, not a copy loaded earlier
+            query = select(Group).where(t.groups.c.id == group_id).with_for_update()
+            return (
+                await self.session.execute(query.execution_options(populate_existing=True))
+            ).scalar_one_or_none()
         return await self.session.get(Group, group_id)
 
     async def groups(self) -> list[Group]:

@@ -1,18 +1,20 @@
 """The Slack channel inside `chatdesk run`: a Bolt ``AsyncApp`` on the admin app's
-``/slack/events`` (one request URL for events, commands and interactivity), and the outbox
-sender. Requests are verified with the signing secret by Bolt: a bad or stale signature
+``/slack/events`` (one request URL for events, commands and interactivity), or connected over
+Socket Mode when an app token is set; and the outbox sender. Requests are verified with the signing secret by Bolt: a bad or stale signature
 gets 401 and reaches nothing of ours."""
 
 from __future__ import annotations
 
 import logging
 
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bots.slack.identity import AppIdentity
 from bots.slack.kind import SLACK
 from bots.slack.listeners import Desk, register
 from bots.slack.profile import SLACK_PROFILE
@@ -41,10 +43,19 @@ def web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def bolt_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:
-    if settings.slack_signing_secret is None:
-        raise ConfigurationError("CHATDESK_SLACK_SIGNING_SECRET is not set.")
-    return AsyncApp(client=client, signing_secret=settings.slack_signing_secret.get_secret_value())
+def bolt_app(settings: Settings, client: AsyncWebClient, identity: AppIdentity) -> AsyncApp:
+    """The Bolt app. Over HTTP every request is verified with the signing secret; in Socket
+    Mode the app token authenticated the connection and Bolt skips the check."""
+    secret = settings.slack_signing_secret
+    if secret is None and settings.slack_app_token is None:
+        raise ConfigurationError(
+            "CHATDESK_SLACK_SIGNING_SECRET (HTTP) or CHATDESK_SLACK_APP_TOKEN (Socket Mode) is needed."
+        )
+    return AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        authorize=identity.authorize,
+    )
 
 
 class SlackChannel:
@@ -56,13 +67,25 @@ class SlackChannel:
         self.client = web_client(self.settings)
         self.sender = SlackSender(self.client)
         self.rooms: tuple[AgentRoom, ...] = SLACK.rooms(self.settings)
-        self.app = bolt_app(self.settings, self.client)
+        self.identity = AppIdentity(self.client)
+        self.app = bolt_app(self.settings, self.client, self.identity)
         self.desk = Desk(host.processor, self.client, room_ids=[r.chat_ref for r in self.rooms])
         register(self.app, self.desk)
-        self._handler = AsyncSlackRequestHandler(self.app)
+        self._socket: AsyncSocketModeHandler | None = None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.settings.slack_app_token is not None
 
     async def start(self) -> None:
-        handler = self._handler
+        await self.identity.load()
+        if self.socket_mode:
+            await self._connect_socket()
+        else:
+            self._serve_http()
+
+    def _serve_http(self) -> None:
+        handler = AsyncSlackRequestHandler(self.app)
 
         async def slack_events(request: Request) -> Response:
             return await handler.handle(request)
@@ -77,7 +100,25 @@ class SlackChannel:
             self.settings.slack_triage_channel or "not set",
         )
 
+    async def _connect_socket(self) -> None:
+        """Socket Mode: the app opens a WebSocket to Slack (``apps.connections.open`` on the
+        configured Web API), so no public URL is needed. slack_sdk reconnects by itself."""
+        token = self.settings.slack_app_token
+        assert token is not None
+        self._socket = AsyncSocketModeHandler(
+            self.app, token.get_secret_value(), web_client=self.client
+        )
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info(
+            "slack: connected in Socket Mode (Web API %s, triage channel %s)",
+            self.settings.slack_api_url,
+            self.settings.slack_triage_channel or "not set",
+        )
+
     async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
         session = self.client.session
         if session is not None and not session.closed:
             await session.close()

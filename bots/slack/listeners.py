@@ -38,6 +38,9 @@ from core.intake.events import InboundEvent
 from core.intake.inbound import FAILED_TURN, InboundProcessor
 
 log = logging.getLogger(__name__)
+# Events handled at the same time. The rest wait their turn, so that in a burst the event loop
+# keeps time to acknowledge new requests (Slack's 3 s) instead of running every handler at once.
+PROCESSING_AT_ONCE = 4
 
 
 class Desk:
@@ -55,6 +58,7 @@ class Desk:
         self.directory = Directory(client)
         self.room_ids = frozenset(room_ids)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._working = asyncio.Semaphore(PROCESSING_AT_ONCE)
 
     @asynccontextmanager
     async def _in_order(self, chat_ref: str) -> AsyncIterator[None]:
@@ -67,7 +71,7 @@ class Desk:
 
     async def process(self, event: InboundEvent) -> str | None:
         """Run the event through the core; the toast for a button press, if any."""
-        async with self._in_order(event.chat_ref):
+        async with self._in_order(event.chat_ref), self._working:
             outcome = await self.processor.process(event)
         return outcome.toast
 

@@ -31,6 +31,10 @@ async def pick_agent(
     """The agent the group's mode gives the next ticket to, or None (manual, nobody free)."""
     if group.assignment_mode == AssignmentMode.MANUAL or group.id is None:
         return None
+    # Locked and read afresh: two tickets opened at once must not both go to the same "next"
+    # agent. Written first, so that re-reading the row loses no change of this transaction.
+    await uow.flush()
+    await uow.catalog.group_by_id(group.id, for_update=True)
     people: dict[int, Person] = {}
     for member in await uow.catalog.members(group.id):
         person = await uow.people.get(member.person_id)

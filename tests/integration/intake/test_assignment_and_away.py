@@ -3,12 +3,13 @@ back from chat, and routing seen by a requester: a stop-list reply, a routed pri
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.entities import GroupMember
 from core.domain.enums import TicketStatus
-from core.services import routing_rules
+from core.services import routing_rules, tickets
 from core.services.context import Actor
 from storage import tables
 from storage.unit_of_work import Database
@@ -157,3 +158,44 @@ async def test_a_stop_listed_request_gets_the_reply_and_no_ticket(
     await rita.press(buttons(urgency)["It can wait"])
     created = await rita.press(buttons(await rita.press("done"))["Create"])
     assert "ticket #1001 (priority: urgent)" in created.texts()[0]
+
+
+async def test_the_dialogue_tells_who_took_an_automatically_assigned_ticket_once(
+    db: Database, channel: str
+) -> None:
+    desk, _agents, _rita = await _group_desk(
+        db, channel, AssignmentMode.ROUND_ROBIN, AwayAction.RELEASE
+    )
+    sam = desk.user("Sam", "502")
+    asked = await sam.command("/new Keyboard is missing keys")
+    impact = await sam.press(buttons(asked)["Network"])
+    urgency = await sam.press(buttons(impact)["Just me"])
+    await sam.press(buttons(urgency)["It can wait"])
+    created = await sam.press(buttons(await sam.press("done"))["Create"])
+    assert created.texts()[1:] == ["Ann is now working on your ticket #1001."]
+    assert sum("is now working on your ticket" in text for text in sam.inbox()) == 1
+    async with db.uow() as uow:
+        ticket = await uow.tickets.get(1001)
+        assert ticket is not None and ticket.status == TicketStatus.ASSIGNED
+
+
+async def test_round_robin_reads_the_group_afresh_under_a_lock(
+    db: Database, channel: str, backend: str
+) -> None:
+    """A transaction that read the group before another one assigned a ticket still moves on to
+    the next agent (the group row is locked and re-read when choosing)."""
+    if backend == "sqlite":
+        pytest.skip("SQLite keeps one connection: two transactions cannot overlap")
+    _desk, _agents, rita = await _group_desk(
+        db, channel, AssignmentMode.ROUND_ROBIN, AwayAction.RELEASE
+    )
+    request = tickets.NewTicket(title="VPN", description="down", category="network")
+    async with db.uow() as late:
+        seen = await late.catalog.group("service-desk")  # read (and kept) before the other
+        async with db.uow() as early:
+            await tickets.open_ticket(early, actor=rita, request=request)
+            await early.commit()
+        await tickets.open_ticket(late, actor=rita, request=request)
+        await late.commit()
+    assert seen is not None
+    assert list((await _assignees(db)).values()) == ["Ann", "Ben"]
