@@ -75,7 +75,6 @@ class TicketFact:
     resolution_state: SlaState | None = None
     paused_seconds: float = 0.0  # working time in finished pauses (waiting, resolved)
     paused_since: datetime | None = None  # the pause going on now (a resolved ticket: its stop)
-    reopened: bool = False  # reopened at least once
 
     @property
     def done_at(self) -> datetime | None:

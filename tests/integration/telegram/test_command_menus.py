@@ -143,3 +143,15 @@ async def test_a_removed_agent_who_writes_loses_the_menu_without_waiting_for_the
     await desk.say(ALICE, "/help", contains="Write your question")
     await fake.wait_for(lambda: "claim" not in fake.menu_in(ALICE.id))
     assert fake.menu_in(ALICE.id) == _generated(agent=False, private=True)
+
+
+async def test_the_regular_sync_runs_by_itself(db: Database, fake: FakeTelegramServer) -> None:
+    await make_groups(db)
+    fake.register_chat(ALICE)
+    desk = await TelegramDesk(db, fake, menu_sync_seconds=0.2).start()
+    try:
+        assert "claim" not in fake.menu_in(ALICE.id)
+        await make_person(db, "Alice", role=Role.AGENT, external_id=str(ALICE.id))  # the panel
+        await fake.wait_for(lambda: "claim" in fake.menu_in(ALICE.id), timeout=30)
+    finally:
+        await desk.stop()
