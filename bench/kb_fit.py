@@ -1,26 +1,35 @@
-"""Fit the fusion of the lexical and semantic signals by cross-validation.
+"""Fit the fusion and the answer/out-of-scope decision by cross-validation.
 
-For every question of every set (dev, extra, check, frozen) the engine's
+For every question of the fitting sets (dev, extra, check) the engine's
 evidence is computed once: per candidate translation group its lexical
-confidence, lexical in-scope confidence and cosine.  A grid of fusion
-parameters (semantic weight in ranking and in the in-scope score, cosine floor
-and ceiling, threshold) is then
-scored on those, never on single questions:
+signals and cosine.  Then, for every rank mix on a grid (semantic weight,
+cosine floor and ceiling), the groups are ordered (``kb.fusion.fuse``) and the
+best group's :data:`kb.fusion.DECISION_FEATURES` are taken; the decision is a
+logistic model on them (L2-regularised, fitted by Newton steps) predicting
+"the question is in scope", and the threshold on its probability is the one
+that maximises the objective.  Nothing is chosen by looking at single
+questions:
 
-* k-fold cross-validation over all questions pooled (folds stratified by set):
-  each fold's parameters are chosen on the other folds, and the held-out
-  fold's answers make the out-of-fold figures printed per set - the honest
-  estimate of how the fitted engine does on unseen questions;
-* the parameters chosen on all questions are printed last, to be copied into
-  ``kb.fusion.DEFAULT_FUSION`` (semantic) and ``LEXICAL_ONLY`` (``--lexical``).
+* k-fold cross-validation over the fitting sets pooled (folds stratified by
+  set): each fold's rank mix, logistic weights and threshold are fitted on the
+  other folds, and the held-out fold's answers make the out-of-fold figures -
+  the honest estimate of how the fitted engine does on unseen questions;
+* the parameters fitted on all fitting questions are printed last, as the
+  ``FusionParams`` to paste into ``kb.fusion.DEFAULT_FUSION`` (``--lexical``:
+  ``LEXICAL_ONLY``), with their figures on every set;
+* the frozen set (``tests/data/kb_questions_frozen.jsonl``) is never used to
+  fit: it is reported apart, answered with the parameters fitted on the rest.
 
-The objective is hit@1 + hit@3 + min(out-of-scope rejection, 0.90), averaged
-over the sets (the targets hold per set): the three figures weigh the same, and
-rejection beyond
-0.90 (the 0.85 target plus a margin) earns nothing, since every further point
-of it is bought by withholding right answers from in-scope questions.
+The objective is hit@1 + hit@3 + r * min(out-of-scope rejection, 0.90),
+averaged over the sets (the targets hold per set), r = 1 by default: the three
+target figures weigh the same, and rejection beyond 0.90 (the 0.85 target plus
+a margin) earns nothing, since every further point of it is bought by
+withholding right answers.  ``--rejection-weight 2`` gave the same out-of-fold
+rejection with fewer hits, so r = 1 stays.  ``--features`` restricts the
+decision to some features (``--lexical --features scope`` is the old
+single-threshold rule, for comparison).
 
-    .venv/bin/python bench/kb_fit.py [--folds 5] [--lexical]
+    .venv/bin/python bench/kb_fit.py [--folds 5] [--lexical] [--rejection-weight R]
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -41,173 +50,224 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.kb_sets import load_articles, load_sets  # noqa: E402
 from kb.encoder import load_default_encoder  # noqa: E402
 from kb.engine import SuggestionEngine  # noqa: E402
-from kb.fusion import FusionParams  # noqa: E402
+from kb.fusion import (  # noqa: E402
+    DECISION_FEATURES,
+    FusionParams,
+    GroupEvidence,
+    decision_features,
+    fuse,
+)
 
-WEIGHTS = np.round(np.arange(0.0, 0.81, 0.1), 2)
-SCOPE_WEIGHTS = np.round(np.arange(0.0, 1.01, 0.1), 2)
-FLOORS = (0.1, 0.15, 0.2, 0.25, 0.3)
-CEILINGS = (0.5, 0.6, 0.7, 0.8)
-THRESHOLDS = np.round(np.arange(0.15, 0.61, 0.01), 2)
-RUNNER_UP_FLOOR = 0.5
-OBJECTIVE = (1.0, 1.0, 1.0)  # hit@1, hit@3, OOS rejection: the three target figures
+FIT_SETS = ("dev", "extra", "check")
+HELD_OUT = "frozen"
+WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
+FLOORS = (0.1, 0.2, 0.3)
+CEILINGS = (0.6, 0.7, 0.8)
+LEXICAL_FEATURES = ("scope", "lexical", "coverage", "key_coverage", "fuzzy", "margin")
+THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
+RUNNER_UP_SHARE = 0.5
 REJECTION_CAP = 0.90
+REJECTION_WEIGHT = 1.0  # --rejection-weight
+L2 = 1.0  # on standardised features
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
+Combo = tuple[float, float, float]  # semantic weight, floor, ceiling
 
 
 @dataclass
-class Evidence:
-    """Per question (rows) and candidate group (columns, padded)."""
+class Table:
+    """Per question, for one rank mix: the best group's decision features and the hits."""
 
-    lexical: Floats
-    scope: Floats
-    cosine: Floats
-    valid: Bools
-    correct: Bools  # the group's shown member is the expected article
-    in_scope: Bools  # the question has an expected article
-    sets: npt.NDArray[np.str_]
+    features: Floats  # (n, len(DECISION_FEATURES)); zeros when nothing was found
+    found: Bools  # any candidate at all
+    hit1: Bools
+    hit3: Bools
+    rr: Floats
 
 
-def gather(engine: SuggestionEngine, sets: dict[str, list[dict[str, Any]]]) -> Evidence:
-    rows = []
-    for name, questions in sets.items():
-        for q in questions:
-            _, groups = engine.evidence(q["q"])
-            rows.append((name, q["expected"], groups))
-    width = max(1, max(len(g) for _, _, g in rows))
+def gather(
+    engine: SuggestionEngine, sets: dict[str, list[dict[str, Any]]]
+) -> list[tuple[str, str | None, list[GroupEvidence]]]:
+    return [
+        (name, q["expected"], engine.evidence(q["q"])[1])
+        for name, questions in sets.items()
+        for q in questions
+    ]
+
+
+def tabulate(rows: list[tuple[str, str | None, list[GroupEvidence]]], combo: Combo) -> Table:
+    params = FusionParams(*combo, decision=(0.0,) * (len(DECISION_FEATURES) + 1), threshold=0.0)
     n = len(rows)
-    ev = Evidence(
-        *(np.zeros((n, width)) for _ in range(3)),
-        valid=np.zeros((n, width), dtype=bool),
-        correct=np.zeros((n, width), dtype=bool),
-        in_scope=np.array([e is not None for _, e, _ in rows]),
-        sets=np.array([s for s, _, _ in rows]),
+    t = Table(
+        np.zeros((n, len(DECISION_FEATURES))),
+        np.zeros(n, dtype=bool),
+        np.zeros(n, dtype=bool),
+        np.zeros(n, dtype=bool),
+        np.zeros(n),
     )
     for i, (_, expected, groups) in enumerate(rows):
-        for j, g in enumerate(groups):
-            ev.lexical[i, j], ev.scope[i, j], ev.cosine[i, j] = g.lexical, g.scope, g.semantic
-            ev.valid[i, j] = True
-            ev.correct[i, j] = g.article_id == expected
-    return ev
+        ranked = fuse([replace(g) for g in groups], params)
+        if not ranked:
+            continue
+        t.found[i] = True
+        t.features[i] = decision_features(ranked)[0]
+        shown = [g.article_id for g in ranked[:3] if g.rank >= RUNNER_UP_SHARE * ranked[0].rank]
+        t.hit1[i] = shown[:1] == [expected]
+        t.hit3[i] = expected in shown
+        t.rr[i] = 1.0 / (shown.index(expected) + 1) if expected in shown else 0.0
+    return t
 
 
-def outcomes(ev: Evidence, w: float, ws: float, lo: float, hi: float) -> dict[str, Any]:
-    """Per question and threshold: hit@1, hit@3, reciprocal rank, rejected."""
-    sem = np.clip((ev.cosine - lo) / (hi - lo), 0.0, 1.0)
-    rank = np.where(ev.valid, (1 - w) * ev.lexical + w * sem, -1.0)
-    scope = (1 - ws) * ev.scope + ws * sem
-    order = np.argsort(-rank, axis=1, kind="stable")[:, :3]
-    top_rank = np.take_along_axis(rank, order, axis=1)  # (n, 3)
-    top_correct = np.take_along_axis(ev.correct, order, axis=1)
-    top_scope = np.take_along_axis(scope, order[:, :1], axis=1)[:, 0]
-    t = THRESHOLDS[None, :]  # (1, T)
-    answered = top_scope[:, None] >= t  # (n, T)
-    shown = (top_rank[:, :, None] >= RUNNER_UP_FLOOR * t[:, None, :]) & answered[:, None, :]
-    shown[:, 0, :] = answered
-    hits = top_correct[:, :, None] & shown  # (n, 3, T)
-    first = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, 0)
-    return {
-        "hit1": hits[:, 0, :],
-        "hit3": hits.any(axis=1),
-        "rr": np.where(first > 0, 1.0 / np.maximum(first, 1), 0.0),
-        "rejected": ~answered,
-    }
+def fit_logistic(x: Floats, y: Bools, used: Bools) -> Floats:
+    """Intercept and weights (0 for unused features) of an L2-regularised logistic model."""
+    cols = np.flatnonzero(used)
+    mu, sd = x[:, cols].mean(axis=0), x[:, cols].std(axis=0) + 1e-9
+    z = np.c_[np.ones(len(x)), (x[:, cols] - mu) / sd]
+    w = np.zeros(z.shape[1])
+    penalty = L2 * np.eye(len(w))
+    penalty[0, 0] = 0.0
+    target = y.astype(float)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
+        hessian = z.T @ (z * (p * (1 - p))[:, None]) + penalty
+        step = np.linalg.solve(hessian, z.T @ (p - target) + penalty @ w)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    out = np.zeros(len(DECISION_FEATURES) + 1)
+    out[1 + cols] = w[1:] / sd
+    out[0] = w[0] - float((w[1:] * mu / sd).sum())
+    return out
 
 
-def figures(out: dict[str, Any], ev: Evidence, mask: Bools, t: int) -> tuple[float, ...]:
-    ins, oos = mask & ev.in_scope, mask & ~ev.in_scope
+def probabilities(t: Table, coef: Floats) -> Floats:
+    p = 1.0 / (1.0 + np.exp(-np.clip(coef[0] + t.features @ coef[1:], -50, 50)))
+    return np.where(t.found, p, 0.0)
+
+
+def figures(t: Table, answered: Bools, in_scope: Bools, mask: Bools) -> tuple[float, ...]:
+    """hit@1, hit@3, MRR, out-of-scope rejection over *mask*; *answered* may be (n, T)."""
+    ins, oos = mask & in_scope, mask & ~in_scope
+    a = answered if answered.ndim == 2 else answered[:, None]
     n, m = max(int(ins.sum()), 1), max(int(oos.sum()), 1)
     return (
-        float(out["hit1"][ins, t].sum()) / n,
-        float(out["hit3"][ins, t].sum()) / n,
-        float(out["rr"][ins, t].sum()) / n,
-        float(out["rejected"][oos, t].sum()) / m,
+        (a[ins] & t.hit1[ins, None]).sum(axis=0) / n,
+        (a[ins] & t.hit3[ins, None]).sum(axis=0) / n,
+        (a[ins] * t.rr[ins, None]).sum(axis=0) / n,
+        (~a[oos]).sum(axis=0) / m,
     )
 
 
-def objective(out: dict[str, Any], ev: Evidence, mask: Bools) -> Floats:
-    names = dict.fromkeys(ev.sets.tolist())
-    return np.mean([_objective(out, ev, mask & (ev.sets == name)) for name in names], axis=0)
+def objective(
+    t: Table, answered: Bools, in_scope: Bools, sets: Any, mask: Bools, rejection_weight: float
+) -> Floats:
+    scores = []
+    for name in dict.fromkeys(sets[mask].tolist()):
+        h1, h3, _, rej = figures(t, answered, in_scope, mask & (sets == name))
+        scores.append(h1 + h3 + rejection_weight * np.minimum(rej, REJECTION_CAP))
+    return np.asarray(np.mean(scores, axis=0), dtype=np.float64)
 
 
-def _objective(out: dict[str, Any], ev: Evidence, mask: Bools) -> Floats:
-    ins, oos = mask & ev.in_scope, mask & ~ev.in_scope
-    a, b, c = OBJECTIVE
-    n, m = max(int(ins.sum()), 1), max(int(oos.sum()), 1)
-    return np.asarray(
-        a * out["hit1"][ins].sum(axis=0) / n
-        + b * out["hit3"][ins].sum(axis=0) / n
-        + c * np.minimum(out["rejected"][oos].sum(axis=0) / m, REJECTION_CAP),
-        dtype=np.float64,
-    )
-
-
-Combo = tuple[float, float, float, float]  # weight, scope weight, floor, ceiling
-
-
-def best(
-    table: list[tuple[Combo, dict[str, Any]]], ev: Evidence, mask: Bools
-) -> tuple[Combo, int, float]:
-    scored = []
-    for combo, out in table:
-        j = objective(out, ev, mask)
-        t = int(np.argmax(j))
-        scored.append((float(j[t]), -combo[0] - combo[1], combo, t))
-    score, _, combo, t = max(scored)
-    return combo, t, score
+def fit(
+    tables: dict[Combo, Table],
+    in_scope: Bools,
+    sets: Any,
+    mask: Bools,
+    used: Bools,
+    rejection_weight: float,
+) -> tuple[Combo, Floats, float, float]:
+    """The rank mix, decision weights and threshold fitted on the questions in *mask*."""
+    best: tuple[float, Combo, Floats, float] | None = None
+    for combo, t in tables.items():
+        coef = fit_logistic(t.features[mask], in_scope[mask], used)
+        answered = probabilities(t, coef)[:, None] >= THRESHOLDS[None, :]
+        j = objective(t, answered, in_scope, sets, mask, rejection_weight)
+        k = int(np.argmax(j))
+        if best is None or j[k] > best[0] + 1e-12:
+            best = (float(j[k]), combo, coef, float(THRESHOLDS[k]))
+    assert best is not None
+    score, combo, coef, threshold = best
+    return combo, coef, threshold, score
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--lexical", action="store_true", help="fit the lexical engine alone")
+    parser.add_argument("--rejection-weight", type=float, default=REJECTION_WEIGHT)
+    parser.add_argument(
+        "--features", nargs="+", choices=DECISION_FEATURES, help="decide on these features only"
+    )
     args = parser.parse_args(argv)
-    sets = load_sets()
+    all_sets = load_sets()
     encoder = None if args.lexical else load_default_encoder()
     engine = SuggestionEngine(load_articles(), encoder=encoder)
-    ev = gather(engine, sets)
+    rows = gather(engine, all_sets)
+    sets = np.array([name for name, _, _ in rows])
+    in_scope = np.array([expected is not None for _, expected, _ in rows])
+    fitting = np.isin(sets, FIT_SETS)
     grid: list[Combo] = (
-        [(0.0, 0.0, 0.0, 1.0)]
-        if args.lexical
-        else [tuple(map(float, c)) for c in product(WEIGHTS, SCOPE_WEIGHTS, FLOORS, CEILINGS)]  # type: ignore[misc]
+        [(0.0, 0.0, 1.0)] if args.lexical else list(product(WEIGHTS, FLOORS, CEILINGS))
     )
-    table = [(combo, outcomes(ev, *combo)) for combo in grid]
-    print(f"{len(ev.sets)} questions, {len(grid) * len(THRESHOLDS)} parameter sets\n")
+    allowed = args.features or (LEXICAL_FEATURES if args.lexical else DECISION_FEATURES)
+    used = np.array([name in allowed for name in DECISION_FEATURES])
+    tables = {combo: tabulate(rows, combo) for combo in grid}
+    print(
+        f"{int(fitting.sum())} fitting questions ({', '.join(FIT_SETS)}), "
+        f"{int((sets == HELD_OUT).sum())} held out ({HELD_OUT}); "
+        f"{len(grid)} rank mixes x {len(THRESHOLDS)} thresholds"
+    )
 
     rng = np.random.default_rng(8)
-    fold = np.zeros(len(ev.sets), dtype=int)
-    for name in dict.fromkeys(ev.sets.tolist()):
-        idx = np.flatnonzero(ev.sets == name)
+    fold = np.full(len(rows), -1)
+    for name in FIT_SETS:
+        idx = np.flatnonzero(sets == name)
         fold[rng.permutation(idx)] = np.arange(len(idx)) % args.folds
-    oof = {k: np.zeros(len(ev.sets)) for k in ("hit1", "hit3", "rr", "rejected")}
+    oof = np.zeros(len(rows), dtype=bool)
+    oof_table = Table(*(np.zeros_like(v) for v in vars(tables[grid[0]]).values()))
     for k in range(args.folds):
-        (combo, t, _) = best(table, ev, fold != k)
-        out = dict(table)[combo]
+        combo, coef, threshold, _ = fit(
+            tables, in_scope, sets, fitting & (fold != k), used, args.rejection_weight
+        )
         held = fold == k
-        for key in oof:
-            oof[key][held] = out[key][held, t]
-        print(f"fold {k}: {describe(combo, t)}")
+        t = tables[combo]
+        oof[held] = probabilities(t, coef)[held] >= threshold
+        for name, values in vars(t).items():
+            getattr(oof_table, name)[held] = values[held]
+        print(f"fold {k}: {describe(combo, coef, threshold)}")
     print("\nout-of-fold (each question answered with parameters fitted without it):")
-    report({key: value[:, None] for key, value in oof.items()}, ev, 0)
+    report(oof_table, oof, in_scope, sets, [*FIT_SETS, "all"], fitting)
 
-    combo, t, score = best(table, ev, np.ones(len(ev.sets), dtype=bool))
-    print(f"\nfitted on all: {describe(combo, t)}  (objective {score:.3f})")
-    report(dict(table)[combo], ev, t)
+    combo, coef, threshold, score = fit(
+        tables, in_scope, sets, fitting, used, args.rejection_weight
+    )
+    print(f"\nfitted on all of {', '.join(FIT_SETS)} (objective {score:.3f}):")
+    print(f"    {describe(combo, coef, threshold)}")
+    t = tables[combo]
+    answered = probabilities(t, coef) >= threshold
+    report(t, answered, in_scope, sets, [*FIT_SETS, "all"], fitting)
+    print(f"\nheld out, never used to fit ({HELD_OUT}), answered with the parameters above:")
+    report(t, answered, in_scope, sets, [HELD_OUT], fitting)
     return 0
 
 
-def describe(combo: Combo, t: int) -> str:
-    w, ws, lo, hi = combo
-    params = FusionParams(w, lo, hi, float(THRESHOLDS[t]), scope_weight=ws)
-    return repr(params).removeprefix("FusionParams")
+def describe(combo: Combo, coef: Floats, threshold: float) -> str:
+    w, lo, hi = combo
+    decision = ", ".join(f"{c:.3f}" for c in coef)
+    return (
+        f"FusionParams(semantic_weight={w}, semantic_floor={lo}, semantic_ceiling={hi}, "
+        f"decision=({decision}), threshold={threshold})"
+    )
 
 
-def report(out: dict[str, Any], ev: Evidence, t: int) -> None:
+def report(
+    t: Table, answered: Bools, in_scope: Bools, sets: Any, names: list[str], fitting: Bools
+) -> None:
     print(f"  {'set':<8} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'OOS rej':>8}")
-    for name in [*dict.fromkeys(ev.sets.tolist()), "all"]:
-        mask = ev.sets == name if name != "all" else np.ones(len(ev.sets), dtype=bool)
-        h1, h3, mrr, oos = figures(out, ev, mask, t)
-        print(f"  {name:<8} {h1:>6.3f} {h3:>6.3f} {mrr:>6.3f} {oos:>8.3f}")
+    for name in names:
+        mask = fitting if name == "all" else sets == name
+        h1, h3, mrr, rej = (float(v[0]) for v in figures(t, answered, in_scope, mask))
+        print(f"  {name:<8} {h1:>6.3f} {h3:>6.3f} {mrr:>6.3f} {rej:>8.3f}")
 
 
 if __name__ == "__main__":

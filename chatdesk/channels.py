@@ -3,12 +3,13 @@ see :mod:`core.channels`)."""
 
 from __future__ import annotations
 
+from bots.slack.kind import SLACK
 from bots.telegram.kind import TELEGRAM
 from core.channels import ChannelKind, ChannelProfile
 from core.ports import AgentRoom
 from core.settings import Settings
 
-CHANNEL_KINDS: tuple[ChannelKind, ...] = (TELEGRAM,)
+CHANNEL_KINDS: tuple[ChannelKind, ...] = (TELEGRAM, SLACK)
 
 
 def configured(settings: Settings) -> list[ChannelKind]:

@@ -33,6 +33,7 @@ from core.intake.rooms import sync_agent_rooms
 from core.messages import Sender
 from core.services.clock_sweep import ClockSweeper
 from core.services.clocks import ensure_defaults
+from core.services.daily_digest import post_daily_digest
 from core.services.knowledge_index import KnowledgeBase
 from core.services.outbox import OutboxWorker
 from core.services.weekly_report import post_weekly_report
@@ -136,12 +137,19 @@ async def run(settings: Settings) -> None:
                 await uow.commit()
                 worker.kick()
 
+    async def daily_digest() -> None:
+        async with database.uow() as uow:
+            if await post_daily_digest(uow):
+                await uow.commit()
+                worker.kick()
+
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     jobs = (
         ("outbox", worker.sweep, 1, timedelta(minutes=2)),
         ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
         ("sla-clocks", clocks.sweep, settings.sla_sweep_seconds, timedelta(minutes=10)),
         ("weekly-report", weekly_picture, 15 * 60, timedelta(hours=1)),
+        ("daily-digest", daily_digest, 5 * 60, timedelta(minutes=30)),
     )
     for name, work, seconds, stale_after in jobs:
         scheduler.add_job(

@@ -12,7 +12,7 @@ import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 SpanStyle = Literal["plain", "bold", "italic", "code", "pre", "quote", "command"]
 
@@ -175,6 +175,37 @@ class Sender(Protocol):
     ) -> str:
         """Send (or edit, when ``edit_message_ref`` is given) and return the platform's
         message reference. Raise :class:`RetryLater` or :class:`PermanentFailure`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RelayedFrom:
+    """The platform message an outbox message relays (an agent's reply to a card): marked
+    when the relay is delivered, answered in its chat when the relay fails for good."""
+
+    channel: str
+    chat_ref: str
+    message_ref: str
+
+    PAYLOAD_KEY = "relayed_from"  # where an outbox payload carries it
+
+    def add_to(self, payload: dict[str, object]) -> None:
+        payload[self.PAYLOAD_KEY] = [self.channel, self.chat_ref, self.message_ref]
+
+    @classmethod
+    def of(cls, payload: dict[str, object]) -> RelayedFrom | None:
+        found = payload.get(cls.PAYLOAD_KEY)
+        if not isinstance(found, list) or len(found) != 3:
+            return None
+        return cls(*(str(part) for part in found))
+
+
+@runtime_checkable
+class RelayMarker(Protocol):
+    """A sender that can mark a person's message as relayed (Telegram: a reaction)."""
+
+    async def mark_relayed(self, *, chat_ref: str, message_ref: str) -> None:
+        """Mark the message; raise anything on failure (the mark is a courtesy)."""
         ...
 
 

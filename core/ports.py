@@ -18,6 +18,7 @@ from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.article_versions import ArticleVersion
 from core.domain.calendars import BusinessCalendar
 from core.domain.conversation import Conversation
+from core.domain.digest import DigestDay, DigestFigures
 from core.domain.entities import (
     AuditEntry,
     Category,
@@ -44,7 +45,7 @@ from core.domain.knowledge import (
 )
 from core.domain.routing import RoutingRule
 from core.domain.sla import SlaPolicy
-from core.reports.facts import ReportData
+from core.reports.facts import ALL_NEEDS, Needs, ReportData
 from core.reports.query import ReportQuery
 from kb.semantic import StoredVector
 
@@ -102,9 +103,12 @@ class TicketRepository(Protocol):
         requester_id: int | None = None,
         assignee_id: int | None = None,
         unassigned: bool = False,
+        by_deadline: bool = False,
         limit: int = 50,
     ) -> list[Ticket]:
-        """Tickets matching every given filter, most urgent first, then oldest first."""
+        """Tickets matching every given filter, most urgent first, then oldest first;
+        ``by_deadline``: within a priority, the earliest running SLA deadline first (tickets
+        with none last)."""
         ...
 
     async def get_by_id(self, ticket_id: int) -> Ticket | None: ...
@@ -135,7 +139,10 @@ class CatalogRepository(Protocol):
 
     async def group(self, name: str) -> Group | None: ...
 
-    async def group_by_id(self, group_id: int) -> Group | None: ...
+    async def group_by_id(self, group_id: int, *, for_update: bool = False) -> Group | None:
+        """``for_update`` locks the group's row until the transaction ends (round-robin reads
+        and moves its ``last_assigned_id``)."""
+        ...
 
     async def groups(self) -> list[Group]: ...
 
@@ -387,6 +394,11 @@ class SlaRepository(Protocol):
         """Ids of active tickets after ``after_id``, in order: a page to recompute."""
         ...
 
+    async def digest_figures(self, *, now: datetime, day: DigestDay) -> DigestFigures:
+        """The daily digest's counts: active tickets now (open, unassigned, due before
+        ``day.day_end``, breached) and the previous working day's resolved, closed and ratings."""
+        ...
+
 
 class RoutingRepository(Protocol):
     async def rules(self) -> list[RoutingRule]:
@@ -412,9 +424,10 @@ class JobRunRepository(Protocol):
 
 
 class ReportRepository(Protocol):
-    async def facts(self, query: ReportQuery) -> ReportData:
-        """What the reports are computed from, for ``query`` (filters applied); a filter value
-        that names nothing raises :class:`core.errors.InvalidInput`."""
+    async def facts(self, query: ReportQuery, needs: frozenset[Needs] = ALL_NEEDS) -> ReportData:
+        """What the reports are computed from, for ``query`` (filters applied), as much as
+        ``needs`` asks; a filter value that names nothing raises
+        :class:`core.errors.InvalidInput`."""
         ...
 
 

@@ -107,4 +107,7 @@ class Settings(BaseSettings):
 
     @property
     def slack_enabled(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        """A bot token, and a way to hear Slack: the signing secret (HTTP) or an app token
+        (Socket Mode)."""
+        heard = self.slack_signing_secret is not None or self.slack_app_token is not None
+        return self.slack_bot_token is not None and heard

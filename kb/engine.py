@@ -5,9 +5,10 @@ map to bilingual concepts, stem) -> inverted-index BM25F prefilter -> rerank
 the best candidates with term coverage and rapidfuzz similarity (the lexical
 signal) -> add the articles nearest in meaning (the semantic signal: cosine of
 sentence vectors, when a model is attached) -> gather both signals per
-translation group -> fuse them (:mod:`kb.fusion`) -> answer only when the best
-group's in-scope score clears the threshold, each group shown once, in the
-asker's language when it has a member in it.
+translation group -> fuse them (:mod:`kb.fusion`: rank, and the probability
+that the question is in scope) -> answer only when the best group's clears the
+threshold, each group shown once, in the asker's language when it has a member
+in it.
 """
 
 from __future__ import annotations
@@ -340,10 +341,10 @@ class SuggestionEngine:
             return []
         params = self.fusion
         _, groups = self.evidence(text, language=language)
-        ranked = sorted((fuse(g, params) for g in groups), key=lambda g: (-g.rank, g.group))
+        ranked = fuse(groups, params)
         if not ranked or ranked[0].in_scope < params.threshold:
             return []
-        floor = params.threshold * params.runner_up_floor
+        floor = ranked[0].rank * params.runner_up_share
         return [
             Suggestion(g.article_id, round(min(1.0, g.rank), 4))
             for g in ranked[:limit]

@@ -11,17 +11,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 
 from core.domain.calendar_text import format_hours, parse_holiday, parse_hours
 from core.domain.calendars import BusinessCalendar
+from core.domain.digest import DigestDay, DigestFigures
 from core.domain.durations import parse_duration
 from core.domain.entities import Person, Ticket
 from core.domain.enums import TicketStatus
 from core.domain.routing import RoutingRule
-from core.domain.sla import SlaPolicy
+from core.domain.sla import SlaPolicy, SlaState
 from storage import tables as t
-from storage.repositories import _insert, _Repo, _upsert_ignore
+from storage.repositories import _insert, _Repo, _upsert_ignore, earliest_running_due
 
 _ACTIVE = [s.value for s in TicketStatus if s.is_active]
 
@@ -117,6 +118,42 @@ class SqlSlaRepository(_Repo):
             .limit(limit)
         )
         return list((await self.session.execute(query)).scalars())
+
+    async def digest_figures(self, *, now: datetime, day: DigestDay) -> DigestFigures:
+        c = t.tickets.c
+        active = c.status.in_(_ACTIVE)
+        due = earliest_running_due()
+        breached = SlaState.BREACHED.value
+        rated = and_(c.rated_at >= day.previous_start, c.rated_at < day.previous_end)
+        query = select(
+            func.count().filter(active),
+            func.count().filter(active, c.assignee_id.is_(None)),
+            func.count().filter(active, due >= now, due < day.day_end),
+            func.count().filter(  # the sweep may not have marked it yet
+                active,
+                or_(c.response_state == breached, c.resolution_state == breached, due < now),
+            ),
+            func.count().filter(
+                c.resolved_at >= day.previous_start, c.resolved_at < day.previous_end
+            ),
+            func.count().filter(c.closed_at >= day.previous_start, c.closed_at < day.previous_end),
+            func.count().filter(rated, c.rating_score.is_not(None)),
+            func.avg(c.rating_score).filter(rated),
+        ).select_from(t.tickets)
+        row = (await self.session.execute(query)).one()
+        opened, unassigned, due_today, late, resolved, closed, ratings = (
+            int(value or 0) for value in row[:7]
+        )
+        return DigestFigures(
+            open=opened,
+            unassigned=unassigned,
+            due_today=due_today,
+            breached=late,
+            resolved=resolved,
+            closed=closed,
+            ratings=ratings,
+            csat=float(row[7]) if row[7] is not None else None,
+        )
 
     async def _category_id(self, slug: str | None) -> int | None:
         if slug is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, exists, func, literal_column, or_, select
 from sqlalchemy.sql import Select
 
 from core.domain.calendars import BusinessCalendar, office_hours, pick_calendar
@@ -18,7 +18,9 @@ from core.domain.enums import Role, TicketStatus
 from core.errors import InvalidInput
 from core.reports import catalog
 from core.reports.facts import (
+    ALL_NEEDS,
     NONE_LABEL,
+    Needs,
     OpenTicket,
     ReportData,
     SelfHelpFact,
@@ -54,13 +56,12 @@ class SqlReportRepository:
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
-    async def facts(self, query: ReportQuery) -> ReportData:
-        return await load_data(self._uow, query)
+    async def facts(self, query: ReportQuery, needs: frozenset[Needs] = ALL_NEEDS) -> ReportData:
+        return await load_data(self._uow, query, needs)
 
 
 async def run_report(uow: SqlUnitOfWork, name: str, query: ReportQuery) -> Report:
-    catalog.check_name(name)
-    return catalog.build(name, await load_data(uow, query))
+    return catalog.build(name, await load_data(uow, query, catalog.needs(name)))
 
 
 async def filter_choices(uow: SqlUnitOfWork) -> Choices:
@@ -82,18 +83,37 @@ async def filter_choices(uow: SqlUnitOfWork) -> Choices:
     )
 
 
-async def load_data(uow: SqlUnitOfWork, query: ReportQuery) -> ReportData:
+async def load_data(
+    uow: SqlUnitOfWork, query: ReportQuery, needs: frozenset[Needs] = ALL_NEEDS
+) -> ReportData:
     conditions = await _filter_conditions(uow, query)
-    calendars = await _calendars(uow)
     data = ReportData(query=query, now=uow.clock.now())
     start, end = query.start, query.end
-    in_range = or_(
-        and_(T.c.created_at >= start, T.c.created_at < end),
-        and_(T.c.resolved_at >= start, T.c.resolved_at < end),
-        and_(T.c.closed_at >= start, T.c.closed_at < end),
-    )
-    rows = await uow.session.execute(_ticket_select().where(in_range, *conditions))
-    data.tickets = [_fact(row, calendars) for row in rows.mappings()]
+    created = and_(T.c.created_at >= start, T.c.created_at < end)
+    if Needs.EVENTS in needs or Needs.CREATED in needs:
+        scope = created
+        if Needs.EVENTS in needs:
+            scope = or_(
+                created,
+                and_(T.c.resolved_at >= start, T.c.resolved_at < end),
+                and_(T.c.closed_at >= start, T.c.closed_at < end),
+            )
+        calendars = await _calendars(uow)
+        rows = await uow.session.execute(_ticket_select().where(scope, *conditions))
+        data.tickets = [_fact(row, calendars) for row in rows.mappings()]
+    if Needs.EVENTS in needs:
+        await _backlog(uow, query, conditions, data)
+    if Needs.OPEN_NOW in needs:
+        await _open_now(uow, conditions, data)
+    if Needs.SELF_HELP in needs:
+        await _self_help(uow, query, data)
+    return data
+
+
+async def _backlog(
+    uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
+) -> None:
+    start = query.start
     done = func.coalesce(T.c.resolved_at, T.c.closed_at)
     data.backlog_at_start = (
         await uow.session.execute(
@@ -102,6 +122,11 @@ async def load_data(uow: SqlUnitOfWork, query: ReportQuery) -> ReportData:
             .where(T.c.created_at < start, or_(done.is_(None), done >= start), *conditions)
         )
     ).scalar_one()
+
+
+async def _open_now(
+    uow: SqlUnitOfWork, conditions: list[ColumnElement[bool]], data: ReportData
+) -> None:
     open_rows = await uow.session.execute(
         select(T.c.number, T.c.created_at, t.people.c.display_name)
         .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
@@ -110,13 +135,14 @@ async def load_data(uow: SqlUnitOfWork, query: ReportQuery) -> ReportData:
     data.open_now = [
         OpenTicket(number, created, agent or NONE_LABEL) for number, created, agent in open_rows
     ]
-    await _self_help(uow, query, data)
-    return data
 
 
 def _ticket_select() -> Select[Any]:
+    # A literal, not a parameter: the planner matches it to the partial index
+    # ix_audit_entries_reopened only when it can see the value.
     reopened = exists().where(
-        t.audit_entries.c.ticket_id == T.c.id, t.audit_entries.c.action == "reopened"
+        t.audit_entries.c.ticket_id == T.c.id,
+        t.audit_entries.c.action == literal_column("'reopened'"),
     )
     return (
         select(

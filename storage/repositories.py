@@ -8,7 +8,18 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +49,7 @@ from core.domain.knowledge import (
     SuggestionEvent,
     UnansweredQuestion,
 )
+from core.domain.sla import SlaState
 from core.ports import AgentRoom
 from kb.semantic import StoredVector
 from storage import tables as t
@@ -91,6 +103,7 @@ class SqlTicketRepository(_Repo):
         requester_id: int | None = None,
         assignee_id: int | None = None,
         unassigned: bool = False,
+        by_deadline: bool = False,
         limit: int = 50,
     ) -> list[Ticket]:
         query = select(Ticket)
@@ -102,10 +115,26 @@ class SqlTicketRepository(_Repo):
             query = query.where(t.tickets.c.assignee_id == assignee_id)
         if unassigned:
             query = query.where(t.tickets.c.assignee_id.is_(None))
-        query = query.order_by(
-            t.tickets.c.priority, t.tickets.c.created_at, t.tickets.c.number
-        ).limit(limit)
+        order: list[ColumnElement[Any]] = [t.tickets.c.priority]
+        if by_deadline:
+            order.append(earliest_running_due().nulls_last())
+        query = query.order_by(*order, t.tickets.c.created_at, t.tickets.c.number).limit(limit)
         return list((await self.session.execute(query)).scalars())
+
+
+def earliest_running_due() -> ColumnElement[Any]:
+    """The earlier of the response and resolution due times whose target still runs (ok,
+    warning, breached), as core.services.time_left.earliest_due reads it; NULL when none."""
+    running = [SlaState.OK.value, SlaState.WARNING.value, SlaState.BREACHED.value]
+    c = t.tickets.c
+    response = case((c.response_state.in_(running), c.response_due_at))
+    resolution = case((c.resolution_state.in_(running), c.resolution_due_at))
+    return case(
+        (response.is_(None), resolution),
+        (resolution.is_(None), response),
+        (response <= resolution, response),
+        else_=resolution,
+    )
 
 
 class SqlPeopleRepository(_Repo):
@@ -181,7 +210,12 @@ class SqlCatalogRepository(_Repo):
             await self.session.execute(select(Group).where(t.groups.c.name == name))
         ).scalar_one_or_none()
 
-    async def group_by_id(self, group_id: int) -> Group | None:
+    async def group_by_id(self, group_id: int, *, for_update: bool = False) -> Group | None:
+        if for_update:  # populate_existing: read the locked row, not a copy loaded earlier
+            query = select(Group).where(t.groups.c.id == group_id).with_for_update()
+            return (
+                await self.session.execute(query.execution_options(populate_existing=True))
+            ).scalar_one_or_none()
         return await self.session.get(Group, group_id)
 
     async def groups(self) -> list[Group]:

@@ -177,6 +177,9 @@ tickets = Table(
     # "my tickets" and "my group's queue", newest first, without reading the other rows.
     Index("ix_tickets_assignee_id_updated_at", "assignee_id", "updated_at", "number", "id"),
     Index("ix_tickets_group_id_updated_at", "group_id", "updated_at", "number", "id"),
+    # Reports: the tickets resolved or closed in a date range (created_at has its index above).
+    Index("ix_tickets_resolved_at", "resolved_at"),
+    Index("ix_tickets_closed_at", "closed_at"),
     # The SLA clock (core.domain.sla_clock.SlaClock); sweeps read only sla_next_at.
     Column("sla_policy_id", Id, ForeignKey("sla_policies.id", ondelete="SET NULL")),
     Column("response_due_at", UTCDateTime()),
@@ -260,6 +263,13 @@ audit_entries = Table(
     Column("new_value", Text),
     Column("details", JSON, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # Reports: "was this ticket ever reopened?" reads this small index, not the whole trail.
+    Index(
+        "ix_audit_entries_reopened",
+        "ticket_id",
+        postgresql_where=text("action = 'reopened'"),
+        sqlite_where=text("action = 'reopened'"),
+    ),
 )
 
 outbox = Table(

@@ -15,13 +15,19 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    ReactionTypeEmoji,
+    ReplyParameters,
+)
 
 from bots.telegram.rendering import render_reply
 from core.messages import Attachment, PermanentFailure, Reply, RetryLater
 
 T = TypeVar("T")
 CHANNEL = "telegram"
+RELAYED_REACTION = "👌"  # one of Telegram's fixed reaction emoji
 
 
 def is_photo(attachment: Attachment) -> bool:
@@ -86,6 +92,14 @@ class TelegramSender:
         if last_ref is None:
             raise PermanentFailure("empty reply: no text and no Telegram attachments")
         return last_ref
+
+    async def mark_relayed(self, *, chat_ref: str, message_ref: str) -> None:
+        """:class:`core.messages.RelayMarker`: a reaction on the agent's relayed message."""
+        await self.bot.set_message_reaction(
+            chat_id=_chat_id(chat_ref),
+            message_id=int(message_ref),
+            reaction=[ReactionTypeEmoji(emoji=RELAYED_REACTION)],
+        )
 
     async def _send_chunks(
         self,

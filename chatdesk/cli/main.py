@@ -9,8 +9,10 @@ import click
 from chatdesk.cli.admin import DEMO_ADMIN, admin_group, create_demo_admin
 from chatdesk.cli.agents import agents_group
 from chatdesk.cli.categories import categories_group
+from chatdesk.cli.config import config_group
 from chatdesk.cli.kb import kb_group
 from chatdesk.cli.report import report_command
+from chatdesk.cli.routing import routing_group
 from chatdesk.cli.runtime import command_runner, open_database, safe_url
 from chatdesk.cli.sla import calendar_group, sla_group
 from chatdesk.cli.tickets import tickets_group
@@ -79,6 +81,8 @@ for _group in (
     kb_group,
     sla_group,
     calendar_group,
+    routing_group,
+    config_group,
     admin_group,
     report_command,
 ):

@@ -1,7 +1,7 @@
 """Routing rules: what a new ticket's text says about its category, group, priority and type.
 
 Rules are evaluated in order. A rule matches on keywords (whole words or phrases, any case) or
-on a regular expression, and sets any of category, group, priority and ticket type; a value set by
+on a regular expression (also any case), and sets any of category, group, priority and ticket type; a value set by
 an earlier rule is not overridden by a later one. A stop-list rule (``stop_reply`` set) marks
 spam or out-of-scope requests: evaluation ends there and the requester is told ``stop_reply``.
 
@@ -57,7 +57,9 @@ class RoutingRule:
         """Raises ``TimeoutError`` when a regular expression runs past its time limit."""
         if self.kind == MatchKind.KEYWORDS:
             return _keywords(self.pattern).search(text) is not None
-        return regex.search(self.pattern, text, timeout=RULE_TIMEOUT_S) is not None
+        return (
+            regex.search(self.pattern, text, regex.IGNORECASE, timeout=RULE_TIMEOUT_S) is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +127,7 @@ def check_rule(rule: RoutingRule) -> None:
             raise ConfigurationError("Routing rule '{name}' lists no keywords.", name=rule.name)
         return
     try:
-        compiled = regex.compile(rule.pattern)
+        compiled = regex.compile(rule.pattern, regex.IGNORECASE)
     except regex.error as exc:
         raise ConfigurationError(
             "Routing rule '{name}': the pattern does not compile ({reason}).",

@@ -6,10 +6,11 @@ from core.button_data import Act, Pressed, button
 from core.domain.enums import Priority, Role, TicketStatus
 from core.errors import InvalidInput, PermissionDenied
 from core.intake.turn import Turn
-from core.messages import command_hint
+from core.messages import RelayedFrom, command_hint
 from core.services import tickets, workflow
 
 MAX_AGENT_BUTTONS = 30
+NOTE_PREFIX = "note:"  # a reply starting with it is an internal note, not sent to the requester
 
 
 def require_agent(turn: Turn) -> None:
@@ -60,8 +61,9 @@ async def press(turn: Turn, pressed: Pressed) -> None:
 
 
 async def reply_in_room(turn: Turn) -> None:
-    """A reply to a card or relayed message goes to the requester as this agent's reply;
-    anything else said in the room is the agents' own conversation and is left alone."""
+    """A reply to a card or relayed message goes to the requester as this agent's reply (one
+    starting with ``note:`` is an internal note instead); anything else said in the room is the
+    agents' own conversation and is left alone."""
     event = turn.event
     if event.reply_to_ref is None or not (event.text.strip() or event.attachments):
         return
@@ -81,13 +83,24 @@ async def reply_in_room(turn: Turn) -> None:
             number=ticket.number,
             command=command_hint(f"reopen {ticket.number}"),
         )
+    text = event.text.strip()
+    if text[: len(NOTE_PREFIX)].casefold() == NOTE_PREFIX:
+        body = text[len(NOTE_PREFIX) :].strip()
+        if body:
+            await tickets.add_note(turn.uow, actor=turn.actor, number=ticket.number, body=body)
+        return
     await tickets.reply(
         turn.uow,
         actor=turn.actor,
         number=ticket.number,
-        body=event.text.strip() or turn._("(file attached)"),
+        body=text or turn._("(file attached)"),
         attachments=event.attachments,
         external_ref=event.message_ref,
+        relayed_from=(
+            RelayedFrom(event.channel, event.chat_ref, event.message_ref)
+            if event.message_ref
+            else None
+        ),
     )
 
 

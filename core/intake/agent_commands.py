@@ -11,8 +11,10 @@ from core.errors import InvalidInput, NotFound
 from core.intake.commands import Args
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_agent, ticket_line
-from core.services import phrasing_learning, tickets, weekly_report, workflow
+from core.services import auto_assignment, phrasing_learning, tickets, weekly_report, workflow
 from core.services.cards import status_label
+from core.services.clocks import desk_zone
+from core.services.time_left import soonest
 
 ACTIVE = [s for s in TicketStatus if s.is_active]
 LIST_LIMIT = 30
@@ -21,25 +23,35 @@ MESSAGE_LIMIT = 20_000  # the longest ticket message
 
 
 async def queue(turn: Turn, args: Args) -> None:
-    found = await turn.uow.tickets.search(statuses=ACTIVE, unassigned=True, limit=LIST_LIMIT)
+    found = await turn.uow.tickets.search(
+        statuses=ACTIVE, unassigned=True, by_deadline=True, limit=LIST_LIMIT
+    )
     if not found:
         turn.say("The queue is empty.")
         return
-    turn.say("Unassigned tickets:\n{lines}", lines=_lines(turn, found))
+    turn.say("Unassigned tickets:\n{lines}", lines=await _lines(turn, found))
 
 
 async def mine(turn: Turn, args: Args) -> None:
     found = await turn.uow.tickets.search(
-        statuses=ACTIVE, assignee_id=turn.person_id, limit=LIST_LIMIT
+        statuses=ACTIVE, assignee_id=turn.person_id, by_deadline=True, limit=LIST_LIMIT
     )
     if not found:
         turn.say("You have no active tickets.")
         return
-    turn.say("Your tickets:\n{lines}", lines=_lines(turn, found))
+    turn.say("Your tickets:\n{lines}", lines=await _lines(turn, found))
 
 
-def _lines(turn: Turn, found: list[Ticket]) -> str:
-    return "\n".join(f"{ticket_line(turn.language, t)} · {t.priority.value}" for t in found)
+async def _lines(turn: Turn, found: list[Ticket]) -> str:
+    """One line per ticket: number, status, title, priority and its nearest deadline."""
+    now = turn.uow.clock.now()
+    lines = []
+    for ticket in found:
+        line = f"{ticket_line(turn.language, ticket)} · {ticket.priority.value}"
+        zone = await desk_zone(turn.uow, ticket.group_id)
+        left = soonest(turn.language, ticket.sla, zone=zone, now=now)
+        lines.append(f"{line} · {left}" if left else line)
+    return "\n".join(lines)
 
 
 async def claim(turn: Turn, args: Args) -> None:
@@ -141,6 +153,27 @@ async def kb(turn: Turn, args: Args) -> None:
         turn.say("No article matches.")
         return
     turn.say("Articles:\n{lines}", lines="\n".join(lines))
+
+
+async def away(turn: Turn, args: Args) -> None:
+    """No new tickets for me; my unstarted ones go back to the queue or to a colleague."""
+    result = await auto_assignment.go_away(turn.uow, actor=turn.actor)
+    turn.say("You are marked as away: no new tickets will be assigned to you.")
+    if result.released:
+        turn.say(
+            "Back in the queue: {tickets}.",
+            tickets=", ".join(f"#{number}" for number in result.released),
+        )
+    if result.reassigned:
+        turn.say(
+            "Passed on to other agents: {tickets}.",
+            tickets=", ".join(f"#{number} → {name}" for number, name in result.reassigned),
+        )
+
+
+async def back(turn: Turn, args: Args) -> None:
+    await auto_assignment.come_back(turn.uow, actor=turn.actor)
+    turn.say("Welcome back: new tickets can be assigned to you again.")
 
 
 async def report(turn: Turn, args: Args) -> None:

@@ -126,6 +126,13 @@ COMMANDS = CommandRegistry(
             agent.send,
             (TICKET, Param(N_("article"), ParamKind.WORD)),
         ),
+        Command(
+            "away",
+            AGENT,
+            N_("Away: no new tickets; unstarted ones are handed back"),
+            agent.away,
+        ),
+        Command("back", AGENT, N_("Back: new tickets can be assigned to you again"), agent.back),
         Command("help", AGENT, N_("Agent commands"), agent_help),
     ]
 )

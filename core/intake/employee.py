@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.button_data import Act, Pressed
 from core.domain.conversation import Conversation, Draft, Step
-from core.intake import followup, selfhelp, ticket_form
+from core.intake import followup, long_text, selfhelp, ticket_form
 from core.intake.employee_commands import LANGUAGE_NAMES
 from core.intake.turn import Turn
 from core.settings import SUPPORTED_LANGUAGES
@@ -24,7 +24,7 @@ async def message(turn: Turn) -> None:
     if await turn.stale() and await _expire(turn, talk):
         return
     if talk.step is Step.DETAILS:
-        ticket_form.add_details(turn, talk)
+        await ticket_form.add_details(turn, talk)
     elif talk.step.is_intake or talk.step is Step.RESUMING:
         ticket_form.reprompt(turn, talk)
     elif talk.step is Step.RATING_COMMENT and text:
@@ -53,9 +53,12 @@ async def _expire(turn: Turn, talk: Conversation) -> bool:
     start anew with this message): True, the message is answered. Anything else is let go, and
     the message is read as if the chat were idle: False."""
     if talk.step.is_intake:
-        draft = talk.draft
-        draft.resume_step, draft.pending = talk.step, turn.event.text.strip()
+        draft, text = talk.draft, turn.event.text.strip()
         draft.files += turn.event.attachments
+        if len(text) > long_text.QUESTION_MAX:  # kept with the draft, not in the row
+            await long_text.keep_as_file(turn, draft.files, text)
+            text = ""
+        draft.resume_step, draft.pending = talk.step, text
         talk.go(Step.RESUMING, draft)
         turn.say(
             "You have an unfinished request about “{subject}”. "

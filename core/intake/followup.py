@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import TicketStatus
-from core.intake import selfhelp
+from core.intake import long_text, selfhelp
 from core.intake.turn import Turn
 from core.messages import Attachment
 from core.services import tickets, workflow
@@ -23,6 +23,9 @@ async def to_open_ticket(turn: Turn, talk: Conversation) -> bool:
     if not active:
         return False
     draft = Draft(question=turn.event.text.strip(), files=list(turn.event.attachments))
+    if len(draft.question) > long_text.QUESTION_MAX:  # goes to the ticket as a file
+        await long_text.keep_as_file(turn, draft.files, draft.question)
+        draft.question = ""
     if len(active) == 1:
         await _add(turn, active[0].number, draft)
         talk.go(Step.FOLLOWED, draft)

@@ -5,14 +5,28 @@ from __future__ import annotations
 from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step, Suggestions
 from core.domain.knowledge import SuggestionOutcome
-from core.intake import ticket_form
+from core.intake import long_text, ticket_form
 from core.intake.turn import Turn
 from core.messages import Attachment, Reply, bold
 from core.services import suggestions
 
 
 async def start(turn: Turn, question: str, files: list[Attachment] | None = None) -> None:
-    """Suggest articles for ``question``; with none confident enough, go straight to intake."""
+    """Suggest articles for ``question``; with none confident enough, go straight to intake.
+    A "question" too long to be one is kept as a file, and the person is asked for the question."""
+    if len(question) > long_text.QUESTION_MAX:
+        kept = list(files or ())
+        file = await long_text.keep_as_file(turn, kept, question)
+        talk = await turn.conversation()
+        talk.go(Step.ASKING, Draft(files=kept))
+        turn.say(
+            "Your message is long ({length} characters), so I kept it as the file {name}; "
+            "it will be attached to your request. Now please describe the problem "
+            "in a sentence or two.",
+            length=len(question),
+            name=file.name,
+        )
+        return
     result = await suggestions.suggest(
         turn.uow, turn.kb, question=question, channel=turn.event.channel, person_id=turn.person_id
     )

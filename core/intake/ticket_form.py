@@ -6,12 +6,14 @@ from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
-from core.domain.priority import PRIORITY_WORDS, priority_for
+from core.domain.priority import PRIORITY_WORDS
 from core.i18n import N_, gettext
+from core.intake import long_text
 from core.intake.turn import Buttons, Turn
 from core.messages import Button, Reply, Span, bold
 from core.services import categories, suggestions, tickets
-from core.services.context import TITLE_MAX
+from core.services.context import TITLE_MAX, name_of
+from core.services.ticket_routing import StopListed
 
 IMPACTS = {1: N_("Just me"), 2: N_("My team"), 3: N_("Many people or the whole office")}
 URGENCIES = {1: N_("It can wait"), 2: N_("Today, please"), 3: N_("I cannot work")}
@@ -117,17 +119,39 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
     return True
 
 
-def add_details(turn: Turn, talk: Conversation) -> None:
-    """Text and files sent during the details step are gathered for the ticket."""
-    text = turn.event.text.strip()
+async def add_details(turn: Turn, talk: Conversation) -> None:
+    """Text and files sent during the details step are gathered for the ticket. Text too long
+    for the description goes to the draft's pasted-text file; files beyond what a ticket
+    takes are refused (the draft keeps the others)."""
+    draft, text, files = talk.draft, turn.event.text.strip(), list(turn.event.attachments)
+    pasting = bool(text) and not long_text.details_fit(draft.details, text)
+    new_file = pasting and not any(long_text.is_pasted(f) for f in draft.files)
+    if len(draft.files) + len(files) + new_file > tickets.MAX_ATTACHMENTS:
+        turn.say(
+            "A request can carry up to {limit} files, so this one was not added. "
+            "Press Done, or share a link to the rest instead.",
+            limit=tickets.MAX_ATTACHMENTS,
+            buttons=_done_or_cancel(turn),
+        )
+        return
+    draft.files += files
+    if pasting:
+        file = await long_text.keep_as_file(turn, draft.files, text)
+        turn.say(
+            "That is a long text, so I attached it to your request as the file {name} "
+            "({size} KB so far). Add more or press Done.",
+            name=file.name,
+            size=long_text.kilobytes(file),
+            buttons=_done_or_cancel(turn),
+        )
+        return
     if text:
-        talk.draft.details.append(text)
-    talk.draft.files += turn.event.attachments
+        draft.details.append(text)
     turn.say(
         "File added ({count} so far). Add more or press Done."
-        if turn.event.attachments
+        if files
         else "Added. Add more or press Done.",
-        count=len(talk.draft.files),
+        count=len(draft.files),
         buttons=_done_or_cancel(turn),
     )
 
@@ -174,7 +198,14 @@ async def _create(turn: Turn, talk: Conversation) -> None:
         conversation_ref=turn.event.chat_ref,
         attachments=tuple(draft.files),
     )
-    ticket = await tickets.open_ticket(turn.uow, actor=turn.actor, request=request, announce=False)
+    try:
+        ticket = await tickets.open_ticket(
+            turn.uow, actor=turn.actor, request=request, announce=False
+        )
+    except StopListed as refused:
+        talk.reset()
+        turn.send(Reply(spans=refused.spans(turn.language)))
+        return
     shown = draft.suggestions
     if shown is not None:
         await suggestions.record_outcome(
@@ -189,8 +220,14 @@ async def _create(turn: Turn, talk: Conversation) -> None:
         "Your request is registered as ticket #{number} (priority: {priority}). "
         "We will write to you here; you can add to it by simply replying.",
         number=ticket.number,
-        priority=turn._(PRIORITY_WORDS[priority_for(impact, urgency)]),
+        priority=turn._(PRIORITY_WORDS[ticket.priority]),
     )
+    if ticket.assignee_id is not None:
+        turn.say(
+            "{agent} is now working on your ticket {ticket}.",
+            agent=await name_of(turn.uow, ticket.assignee_id),
+            ticket=f"#{ticket.number}",
+        )
 
 
 def title_of(question: str) -> str:
@@ -201,6 +238,16 @@ def title_of(question: str) -> str:
 def _description(turn: Turn, draft: Draft) -> str:
     desk = turn.config.default_language
     parts = [draft.question.strip(), *draft.details]
+    parts += [
+        gettext(
+            desk,
+            "Long text kept as the attachment {name} ({size} KB).",
+            name=file.name,
+            size=long_text.kilobytes(file),
+        )
+        for file in draft.files
+        if long_text.is_pasted(file)
+    ]
     if draft.suggestions and draft.suggestions.titles:
         parts.append(
             gettext(

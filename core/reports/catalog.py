@@ -6,21 +6,22 @@ from collections.abc import Callable
 
 from core.errors import InvalidInput
 from core.reports.agents import agents_report
-from core.reports.facts import ReportData
+from core.reports.facts import Needs, ReportData
 from core.reports.load import load_report, rhythm_report
 from core.reports.quality import quality_report
 from core.reports.self_help import self_help_report
 from core.reports.speed import sla_report, speed_report
 from core.reports.tables import Report
 
-REPORTS: dict[str, tuple[str, Callable[[ReportData], Report]]] = {
-    "load": ("Load", load_report),
-    "rhythm": ("Rhythm", rhythm_report),
-    "speed": ("Speed", speed_report),
-    "sla": ("SLA", sla_report),
-    "quality": ("Quality", quality_report),
-    "self-help": ("Self-help", self_help_report),
-    "agents": ("Agents", agents_report),
+N = Needs
+REPORTS: dict[str, tuple[str, Callable[[ReportData], Report], frozenset[Needs]]] = {
+    "load": ("Load", load_report, frozenset({N.EVENTS, N.OPEN_NOW})),
+    "rhythm": ("Rhythm", rhythm_report, frozenset({N.CREATED})),
+    "speed": ("Speed", speed_report, frozenset({N.CREATED})),
+    "sla": ("SLA", sla_report, frozenset({N.CREATED})),
+    "quality": ("Quality", quality_report, frozenset({N.EVENTS})),
+    "self-help": ("Self-help", self_help_report, frozenset({N.SELF_HELP})),
+    "agents": ("Agents", agents_report, frozenset({N.EVENTS, N.OPEN_NOW})),
 }
 
 
@@ -36,3 +37,7 @@ def check_name(name: str) -> str:
 
 def build(name: str, data: ReportData) -> Report:
     return REPORTS[check_name(name)][1](data)
+
+
+def needs(name: str) -> frozenset[Needs]:
+    return REPORTS[check_name(name)][2]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from core.domain.calendars import BusinessCalendar
 from core.domain.enums import Priority, TicketStatus, TicketType
@@ -14,6 +15,18 @@ from core.domain.sla import SlaState
 from core.reports.query import ReportQuery
 
 NONE_LABEL = "—"  # a ticket with no category, group or agent
+
+
+class Needs(StrEnum):
+    """What a report reads, so the loader fetches no more than that."""
+
+    CREATED = "created"  # tickets created in the range
+    EVENTS = "events"  # tickets created, resolved or closed in the range (and the backlog)
+    OPEN_NOW = "open_now"
+    SELF_HELP = "self_help"
+
+
+ALL_NEEDS = frozenset(Needs)
 
 
 @dataclass(frozen=True, slots=True)

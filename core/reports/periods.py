@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from bisect import bisect_right
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from core.reports.query import Period, ReportQuery
 
 
 def bucket(moment: datetime, query: ReportQuery) -> str:
-    return label(moment.astimezone(query.zone).date(), query.period)
+    """The bucket of an instant inside the range (instants outside go to the first or last)."""
+    starts, names = _boundaries(query.first, query.last, query.timezone, query.period)
+    return names[max(bisect_right(starts, moment) - 1, 0)]
+
+
+@lru_cache(maxsize=64)
+def _boundaries(
+    first: date, last: date, timezone: str, period: Period
+) -> tuple[list[datetime], list[str]]:
+    """Each bucket's first instant (UTC) and its name: a bisection finds an instant's bucket
+    without converting it to local time."""
+    zone = ZoneInfo(timezone)
+    starts: list[datetime] = []
+    names: list[str] = []
+    day = first
+    while day <= last:
+        name = label(day, period)
+        if not names or names[-1] != name:
+            names.append(name)
+            starts.append(datetime.combine(day, time(), tzinfo=zone).astimezone(UTC))
+        day += timedelta(days=1)
+    return starts, names
 
 
 def label(day: date, period: Period) -> str:
@@ -22,9 +46,4 @@ def label(day: date, period: Period) -> str:
 
 def buckets(query: ReportQuery) -> list[str]:
     """Every bucket the range touches, in order (empty ones too: a quiet week shows as zero)."""
-    seen: dict[str, None] = {}
-    day = query.first
-    while day <= query.last:
-        seen[label(day, query.period)] = None
-        day += timedelta(days=1)
-    return list(seen)
+    return list(_boundaries(query.first, query.last, query.timezone, query.period)[1])

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -63,16 +64,18 @@ class ReportQuery:
     @property
     def start(self) -> datetime:
         """The first instant of the range (local midnight of ``first``), in UTC."""
-        return datetime.combine(self.first, time(), tzinfo=self.zone).astimezone(UTC)
+        return _bounds(self.first, self.last, self.timezone)[0]
 
     @property
     def end(self) -> datetime:
         """The instant after the range (local midnight after ``last``), in UTC."""
-        following = self.last + timedelta(days=1)
-        return datetime.combine(following, time(), tzinfo=self.zone).astimezone(UTC)
+        return _bounds(self.first, self.last, self.timezone)[1]
 
     def contains(self, moment: datetime | None) -> bool:
-        return moment is not None and self.start <= moment < self.end
+        if moment is None:
+            return False
+        start, end = _bounds(self.first, self.last, self.timezone)
+        return start <= moment < end
 
     def as_text(self) -> dict[str, str]:
         """The query as form fields (for links: the CSV of what is on screen)."""
@@ -83,6 +86,14 @@ class ReportQuery:
             "period": self.period.value,
             **self.filters.as_text(),
         }
+
+
+@lru_cache(maxsize=256)
+def _bounds(first: date, last: date, timezone: str) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(first, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return start, end
 
 
 def parse_query(

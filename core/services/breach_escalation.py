@@ -12,13 +12,8 @@ from core.domain.sla import Escalation, raised
 from core.errors import ChatdeskError, InvalidInput
 from core.ports import UnitOfWork
 from core.services import workflow
-from core.services.context import Actor
+from core.services.context import system_actor
 from core.services.sla_notices import Escalated
-
-
-def system_actor() -> Actor:
-    """The desk itself: full rights, no person record (audited with no actor, channel system)."""
-    return Actor(Person(display_name="chatdesk", role=Role.ADMIN), "system")
 
 
 async def escalate_breach(uow: UnitOfWork, ticket: Ticket, how: Escalation) -> Escalated | None:

@@ -21,6 +21,7 @@ class CardFacts:
     assignee: str | None
     category: str | None
     attachments: int
+    deadlines: tuple[str, ...] = ()  # "Response: due in 25 m (09:25)" (core.services.time_left)
 
 
 def card_key(channel: str, chat_ref: str, number: int) -> str:
@@ -64,6 +65,7 @@ def render_card(ticket: Ticket, facts: CardFacts, language: str) -> Reply:
             )
         ),
     ]
+    spans += [Span("\n" + line) for line in facts.deadlines]
     if facts.attachments:
         spans.append(Span("\n" + _(language, "Attachments: {count}", count=facts.attachments)))
     if summary and summary != ticket.title:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core.domain.calendars import BusinessCalendar, office_hours, pick_calendar
 from core.domain.durations import WorkDuration, parse_duration
@@ -73,6 +74,12 @@ async def load_clockwork(uow: UnitOfWork) -> Clockwork:
         )
         _loaded[uow] = work
     return work
+
+
+async def desk_zone(uow: UnitOfWork, group_id: int | None) -> ZoneInfo:
+    """The time zone deadlines are shown in: that of the group's calendar (else the default)."""
+    work = await load_clockwork(uow)
+    return (await work.calendar_for(uow, group_id)).zone
 
 
 def forget_clockwork(uow: UnitOfWork) -> None:

@@ -33,6 +33,12 @@ def operator(channel: str = "cli") -> Actor:
     return Actor(Person(display_name="operator", role=Role.ADMIN), channel)
 
 
+def system_actor() -> Actor:
+    """The desk itself (routing, assignment, the clock sweep): full rights, no person record,
+    so the audit trail shows no actor and the ``system`` channel."""
+    return Actor(Person(display_name="chatdesk", role=Role.ADMIN), "system")
+
+
 def require_role(actor: Actor, role: Role, *, doing: str) -> None:
     if not actor.person.has_role(role):
         raise PermissionDenied("Only {role}s can {doing}.", role=Term(role.label), doing=doing)

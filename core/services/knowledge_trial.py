@@ -105,7 +105,7 @@ async def try_question(
         params = engine.fusion
         analysis = engine.analyse(text) if text else None
         asker, groups = engine.evidence(text, language=language) if text else (language, [])
-        ranked = sorted((fuse(g, params) for g in groups), key=lambda g: (-g.rank, g.group))
+        ranked = fuse(groups, params)
         lexical = {c.article_id: c.confidence for c in engine.candidates(text, language=language)}
         shown = {s.article_id for s in engine.suggest(text, language=language)}
         semantic = engine.semantic_ready

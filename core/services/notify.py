@@ -12,11 +12,22 @@ from dataclasses import replace
 from core.button_data import Act, button
 from core.domain.entities import OutboxMessage, Ticket
 from core.i18n import gettext as _
-from core.messages import Attachment, Button, Reply, Span, bold, fill, quote, reply_to_payload
+from core.messages import (
+    Attachment,
+    Button,
+    RelayedFrom,
+    Reply,
+    Span,
+    bold,
+    fill,
+    quote,
+    reply_to_payload,
+)
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
-from core.services.clocks import refresh_clock
+from core.services.clocks import desk_zone, refresh_clock
 from core.services.context import name_of
+from core.services.time_left import sla_lines
 
 ReplyBuilder = Callable[[str], Reply]
 """Builds a reply in the recipient's language."""
@@ -38,19 +49,24 @@ def queue_reply(
     edit_ref: str | None = None,
     reply_to_ref: str | None = None,
     reply_to_key: str | None = None,
+    relayed_from: RelayedFrom | None = None,
 ) -> None:
     """Put one message in the outbox, due now. The one place outbox rows are written.
 
     ``edit_key``: send under this key, editing the message last sent under it.
     ``edit_ref``: edit this platform message. ``reply_to_key``: reply to the message last sent
-    under that key (resolved at delivery, when it has been sent).
+    under that key (resolved at delivery, when it has been sent). ``relayed_from``: the message
+    this one relays, marked on delivery (:mod:`core.services.relay_receipts`).
     """
     now = uow.clock.now()
+    payload = reply_to_payload(reply)
+    if relayed_from is not None:
+        relayed_from.add_to(payload)
     uow.add(
         OutboxMessage(
             channel=channel,
             recipient=recipient,
-            payload=reply_to_payload(reply),
+            payload=payload,
             ticket_id=ticket_id,
             edit_key=edit_key,
             edit_ref=edit_ref,
@@ -62,13 +78,20 @@ def queue_reply(
     )
 
 
-async def tell_requester(uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder) -> None:
+async def tell_requester(
+    uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder, *, relayed_from: RelayedFrom | None = None
+) -> None:
     """Queue a message to the ticket's requester in the conversation the ticket came from."""
     if ticket.conversation_ref is None or ticket.origin_channel in ("admin", "cli"):
         return
     language = await _language_of(uow, ticket.requester_id)
     queue_reply(
-        uow, ticket.origin_channel, ticket.conversation_ref, build(language), ticket_id=ticket.id
+        uow,
+        ticket.origin_channel,
+        ticket.conversation_ref,
+        build(language),
+        ticket_id=ticket.id,
+        relayed_from=relayed_from,
     )
 
 
@@ -87,12 +110,14 @@ async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
     requester = await name_of(uow, ticket.requester_id)
     assignee = await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None
     attachments = len(await uow.history.attachments(ticket.id))
+    zone = await desk_zone(uow, ticket.group_id)
     for room in rooms:
         facts = CardFacts(
             requester=requester,
             assignee=assignee,
             category=category.label(room.language) if category else None,
             attachments=attachments,
+            deadlines=tuple(sla_lines(room.language, ticket.sla, zone=zone, now=uow.clock.now())),
         )
         queue_reply(
             uow,

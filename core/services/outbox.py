@@ -28,6 +28,7 @@ from core.domain.entities import OutboxMessage
 from core.domain.enums import OutboxState
 from core.messages import PermanentFailure, RetryLater, Sender, reply_from_payload
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.services import relay_receipts
 from core.supervision import Backoff
 
 log = logging.getLogger(__name__)
@@ -258,6 +259,7 @@ class OutboxWorker:
                 retry_at=now + backoff(message.attempts + 1),
                 error=f"{type(crash).__name__}: {crash}",
             )
+        await relay_receipts.mark_delivered(self._senders, message)
         return sweep.succeed(message, ref)
 
     async def _record(self, sweep: _Sweep) -> None:
@@ -274,6 +276,7 @@ class OutboxWorker:
                 row.state, row.next_attempt_at = message.state, message.next_attempt_at
             for failed, rest in sweep.postponed:
                 await self._postpone_rest(uow, failed, rest)
+            await relay_receipts.report_failures(uow, sweep.unsent)
             await uow.commit()
 
     async def _postpone_rest(

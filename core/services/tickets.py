@@ -22,9 +22,9 @@ from core.domain.enums import (
 )
 from core.domain.priority import priority_for
 from core.errors import InvalidInput
-from core.messages import Attachment
+from core.messages import Attachment, RelayedFrom
 from core.ports import UnitOfWork
-from core.services import notify
+from core.services import auto_assignment, notify, ticket_routing
 from core.services.context import (
     TEXT_MAX,
     TITLE_MAX,
@@ -65,6 +65,11 @@ async def open_ticket(
 ) -> Ticket:
     """Register a request. Agents may open a ticket on someone else's behalf.
 
+    The routing rules run first (:mod:`core.services.ticket_routing`): a stop-list rule refuses
+    the request (:class:`~core.services.ticket_routing.StopListed`, nothing written); others fill
+    in category, group, priority and type. Then the group's assignment mode may give the ticket
+    to an agent (:mod:`core.services.auto_assignment`).
+
     ``announce=False`` leaves telling the requester to the caller (the chat dialogue confirms
     in its own words), so they get one confirmation, not two.
     """
@@ -80,16 +85,17 @@ async def open_ticket(
             "Only agents can set a priority directly; describe impact and urgency instead."
         )
 
+    decision = await ticket_routing.decide(uow, f"{title}\n{description}")
     category = None
     if request.category:
         category = await uow.catalog.category(request.category)
         if category is None or not category.is_active:
             raise InvalidInput("Unknown category '{category}'.", category=request.category)
-    group = (
-        await uow.catalog.group_by_id(category.default_group_id)
-        if category and category.default_group_id
-        else None
-    )
+    routed_category = None if category else await ticket_routing.routed_category(uow, decision)
+    category = category or routed_category
+    group = await ticket_routing.routed_group(uow, decision, category)
+    ticket_type = request.type or decision.ticket_type
+    priority = request.priority or decision.priority
 
     now = uow.clock.now()
     ticket = Ticket(
@@ -97,9 +103,9 @@ async def open_ticket(
         title=title,
         description=description,
         requester_id=requester_id or actor.id,
-        type=request.type or (category.default_type if category else TicketType.INCIDENT),
+        type=ticket_type or (category.default_type if category else TicketType.INCIDENT),
         category_id=category.id if category else None,
-        priority=request.priority or priority_for(request.impact, request.urgency),
+        priority=priority or priority_for(request.impact, request.urgency),
         group_id=group.id if group else None,
         line=group.line if group else SupportLine.FIRST,
         origin_channel=actor.channel,
@@ -123,8 +129,20 @@ async def open_ticket(
         type=ticket.type.value,
         attachments=len(request.attachments),
     )
+    applied = {
+        "category": routed_category.slug if routed_category else None,
+        "group": group.name if group and group.name == decision.group else None,
+        "priority": ticket.priority.value if priority and not request.priority else None,
+        "type": ticket.type.value if ticket_type and not request.type else None,
+    }
+    ticket_routing.audit_routing(
+        uow, ticket, decision, {k: v for k, v in applied.items() if v is not None}
+    )
+    agent = await auto_assignment.assign_new(uow, ticket, group)
     if announce:
         await notify.tell_requester(uow, ticket, notify.registered(ticket))
+        if agent is not None:
+            await notify.tell_requester(uow, ticket, notify.claimed(ticket, agent.display_name))
     await notify.ticket_changed(uow, ticket)
     return ticket
 
@@ -137,8 +155,12 @@ async def reply(
     body: str,
     attachments: Sequence[Attachment] = (),
     external_ref: str | None = None,
+    relayed_from: RelayedFrom | None = None,
 ) -> TicketMessage:
     """A public message on the ticket: agent → requester, or requester → agents.
+
+    ``relayed_from``: the agent's own chat message this reply came from, marked once the
+    requester has it (and answered in its chat if it cannot be delivered).
 
     An agent's reply starts work on an assigned ticket; a requester's reply takes a ticket out of
     "waiting" and reopens a resolved one. A closed ticket takes no more replies.
@@ -171,7 +193,10 @@ async def reply(
         if ticket.status == TicketStatus.ASSIGNED and ticket.assignee_id == actor.id:
             move(uow, actor, ticket, TicketStatus.IN_PROGRESS)
         await notify.tell_requester(
-            uow, ticket, notify.agent_reply(ticket, actor.person.display_name, text)
+            uow,
+            ticket,
+            notify.agent_reply(ticket, actor.person.display_name, text),
+            relayed_from=relayed_from,
         )
     else:
         await notify.relay_to_agents(

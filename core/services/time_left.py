@@ -94,3 +94,13 @@ def earliest_due(clock: SlaClock) -> datetime | None:
         if due is not None and state in pending
     ]
     return min(dues, default=None)
+
+
+def soonest(language: str, clock: SlaClock, *, zone: ZoneInfo, now: datetime) -> str | None:
+    """The earliest running deadline as one phrase for a list line ("due in 20 m (09:25)",
+    "breached 15 m ago"); None when no target runs."""
+    due = earliest_due(clock)
+    if due is None:
+        return None
+    state = clock.response_state if due == clock.response_due_at else clock.resolution_state
+    return deadline(language, due, state, zone=zone, now=now)

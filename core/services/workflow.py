@@ -69,7 +69,7 @@ async def assign(uow: UnitOfWork, *, actor: Actor, number: int, assignee_id: int
         agent = await uow.people.get(assignee_id)
         if agent is None or not agent.is_agent:
             raise InvalidInput("Tickets can only be assigned to active agents.")
-        if ticket.assignee_id is not None and ticket.assignee_id != actor.id:
+        if ticket.assignee_id is not None and ticket.assignee_id != actor.person.id:
             require_role(actor, Role.SUPERVISOR, doing="take a ticket away from another agent")
     _set_assignee(uow, actor, ticket, assignee_id, action="assigned")
     if assignee_id is None:

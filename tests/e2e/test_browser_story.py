@@ -161,3 +161,47 @@ def test_curate_an_article_test_it_publish_it_and_answer_an_unanswered_question(
     # ...and is then answered
     answered = desk.say(VISITOR, UNANSWERED, with_buttons=True)
     assert ARTICLE_TITLE in buttons(answered), answered
+
+
+def test_a_supervisor_reads_each_report_filters_it_and_downloads_the_csv(
+    desk: RunningDesk, page: Page
+) -> None:
+    sign_in(page, ADMIN)
+    page.get_by_role("link", name="Reports", exact=True).click()
+    expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
+    titles = {
+        "load": "Load",
+        "rhythm": "Rhythm",
+        "speed": "Speed",
+        "sla": "SLA",
+        "quality": "Quality",
+        "self-help": "Self-help",
+        "agents": "Agents",
+    }
+    for name, title in titles.items():
+        page.goto(f"/reports/{name}")
+        expect(page.get_by_role("heading", name=f"Reports: {title}")).to_be_visible()
+        expect(page.locator("section.report h2").first).to_be_visible()
+        page.get_by_label("Per", exact=True).select_option("week")
+        page.get_by_label("Priority", exact=True).select_option("P2")
+        page.get_by_role("button", name="Show").click()
+        expect(page).to_have_url(re.compile(rf"/reports/{name}\?.*period=week.*priority=P2"))
+        expect(page.get_by_label("Priority", exact=True)).to_have_value("P2")
+        expect(page.locator("p.error")).to_have_count(0)
+        shot(page, f"report-{name}")
+        with page.expect_download() as caught:
+            page.get_by_role("link", name="Download CSV").click()
+        download = caught.value
+        assert download.suggested_filename.startswith(f"chatdesk-{name}-")
+        assert "priority=P2" in download.url and "period=week" in download.url
+        path = download.path()
+        assert path is not None
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("table,row,column,value\n") and text.count("\n") > 1, text[:200]
+    page.goto("/reports/load")
+    assert page.locator("svg.chart").count() >= 3, "the load report draws its charts"
+    page.get_by_label("From", exact=True).fill("2026-12-31")
+    page.get_by_label("To", exact=True).fill("2026-01-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("alert")).to_contain_text("after it ends")
+    shot(page, "report-bad-range")

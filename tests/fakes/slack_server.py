@@ -82,6 +82,7 @@ class FakeSlackServer(PeopleActions):
         self.responses: list[dict[str, Any]] = []  # posts to response_url, with "user"/"channel"
         self.response_urls: dict[str, dict[str, Any]] = {}
         self.revoked = False
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id → name, data, channel (once shared)
         self.url = ""
         self._failures: dict[str, list[_Failure]] = {}
         self._runner: web.AppRunner | None = None
@@ -103,6 +104,8 @@ class FakeSlackServer(PeopleActions):
             "views.update": self.views.update,
             "views.publish": self.views.publish,
             "files.info": lambda p: self.files.info(p, self.url),
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
             "apps.connections.open": lambda p: {"url": self.socket.new_url(self.url)},
         }
 
@@ -117,6 +120,7 @@ class FakeSlackServer(PeopleActions):
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_get("/files-pri/{path:.+}", self._handle_file)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_post("/response/{rid}", self._handle_response)
         app.router.add_get("/link/", self.socket.handle)
         self._runner, self.url = await serve_on_free_port(app)
@@ -302,6 +306,41 @@ class FakeSlackServer(PeopleActions):
         status, body, content_type = self.files.download(request.match_info["path"], authorised)
         self._notify()
         return web.Response(status=status, body=body, content_type=content_type)
+
+    # -- files the app uploads (files_upload_v2: get a URL, POST the bytes, complete) --------
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("filename") or not str(params.get("length", "")).isdigit():
+            raise ApiError("invalid_arguments")
+        file_id = f"FUP{len(self.uploads) + 1:06d}"
+        self.uploads[file_id] = {"name": params["filename"], "data": None, "channel": None}
+        return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="not found")
+        upload["data"] = await request.read()
+        self._notify()
+        return web.Response(text=f"OK - {len(upload['data'])}")
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        if not isinstance(files, list) or not files:
+            raise ApiError("invalid_arguments")
+        done = []
+        for item in files:
+            upload = self.uploads.get(str(item.get("id")))
+            if upload is None or upload["data"] is None:
+                raise ApiError("file_not_found")
+            upload["channel"] = params.get("channel_id")
+            done.append({"id": item["id"], "title": item.get("title") or upload["name"]})
+        return {"files": done}
+
+    def files_shared_in(self, channel_id: str) -> list[dict[str, Any]]:
+        return [u for u in self.uploads.values() if u["channel"] == channel_id]
 
     async def _handle_response(self, request: web.Request) -> web.StreamResponse:
         target = self.response_urls.get(request.match_info["rid"])

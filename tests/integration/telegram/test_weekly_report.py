@@ -64,7 +64,7 @@ async def test_report_week_posts_the_picture_in_the_room(
 ) -> None:
     caption = await desk.say(ALICE, "/report week", chat=desk.room, contains="Week 2026-W09")
     assert "3 tickets created (2 the week before)" in caption["plain_text"]
-    photo = await fake.wait_for(lambda: _photos(fake, desk.room.id))
+    photo = await fake.wait_for(lambda: _photos(fake, desk.room.id), timeout=30)
     _looked_at(fake, photo[0])
 
 
@@ -85,6 +85,6 @@ async def test_the_scheduled_post_goes_out_once_a_week(
             assert await post_weekly_report(uow, timezone="UTC") is expected
             await uow.commit()
         desk.worker.kick()
-    photos = await fake.wait_for(lambda: _photos(fake, desk.room.id))
+    photos = await fake.wait_for(lambda: _photos(fake, desk.room.id), timeout=30)
     _looked_at(fake, photos[0])
     assert len(_photos(fake, desk.room.id)) == 1

@@ -1,0 +1,117 @@
+"""The Slack channel inside `chatdesk run`: a Bolt ``AsyncApp`` on the admin app's
+``/slack/events`` (one request URL for events, commands and interactivity), or connected over
+Socket Mode when an app token is set; and the outbox sender. Requests are verified with the signing secret by Bolt: a bad or stale signature
+gets 401 and reaches nothing of ours."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bots.slack.kind import SLACK
+from bots.slack.listeners import Desk, register
+from bots.slack.profile import SLACK_PROFILE
+from bots.slack.sender import SlackSender
+from core.channels import ChannelHost
+from core.errors import ConfigurationError
+from core.ports import AgentRoom
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+API_TIMEOUT_S = 10
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client for any server (``CHATDESK_SLACK_API_URL``). No retry handlers: a
+    429 reaches the outbox, which waits ``Retry-After`` without holding anything up."""
+    if settings.slack_bot_token is None:
+        raise ConfigurationError("CHATDESK_SLACK_BOT_TOKEN is not set.")
+    base_url = settings.slack_api_url
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=base_url, timeout=API_TIMEOUT_S
+    )
+
+
+def bolt_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:
+    """The Bolt app. Over HTTP every request is verified with the signing secret; in Socket
+    Mode the app token authenticated the connection and Bolt skips the check."""
+    secret = settings.slack_signing_secret
+    if secret is None and settings.slack_app_token is None:
+        raise ConfigurationError(
+            "CHATDESK_SLACK_SIGNING_SECRET (HTTP) or CHATDESK_SLACK_APP_TOKEN (Socket Mode) is needed."
+        )
+    return AsyncApp(client=client, signing_secret=secret.get_secret_value() if secret else "")
+
+
+class SlackChannel:
+    name = SLACK_PROFILE.name
+
+    def __init__(self, host: ChannelHost) -> None:
+        self.host = host
+        self.settings = host.settings
+        self.client = web_client(self.settings)
+        self.sender = SlackSender(self.client)
+        self.rooms: tuple[AgentRoom, ...] = SLACK.rooms(self.settings)
+        self.app = bolt_app(self.settings, self.client)
+        self.desk = Desk(host.processor, self.client, room_ids=[r.chat_ref for r in self.rooms])
+        register(self.app, self.desk)
+        self._socket: AsyncSocketModeHandler | None = None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.settings.slack_app_token is not None
+
+    async def start(self) -> None:
+        if self.socket_mode:
+            await self._connect_socket()
+        else:
+            self._serve_http()
+
+    def _serve_http(self) -> None:
+        handler = AsyncSlackRequestHandler(self.app)
+
+        async def slack_events(request: Request) -> Response:
+            return await handler.handle(request)
+
+        self.host.web.add_api_route(
+            EVENTS_PATH, slack_events, methods=["POST"], include_in_schema=False
+        )
+        log.info(
+            "slack: taking requests at %s (Web API %s, triage channel %s)",
+            EVENTS_PATH,
+            self.settings.slack_api_url,
+            self.settings.slack_triage_channel or "not set",
+        )
+
+    async def _connect_socket(self) -> None:
+        """Socket Mode: the app opens a WebSocket to Slack (``apps.connections.open`` on the
+        configured Web API), so no public URL is needed. slack_sdk reconnects by itself."""
+        token = self.settings.slack_app_token
+        assert token is not None
+        self._socket = AsyncSocketModeHandler(
+            self.app, token.get_secret_value(), web_client=self.client
+        )
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info(
+            "slack: connected in Socket Mode (Web API %s, triage channel %s)",
+            self.settings.slack_api_url,
+            self.settings.slack_triage_channel or "not set",
+        )
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        session = self.client.session
+        if session is not None and not session.closed:
+            await session.close()

@@ -1,0 +1,130 @@
+"""Translating Slack's requests (Events API, slash commands, button presses) into the core's
+channel-neutral events. Pure functions of the payloads; nothing here calls Slack.
+
+Dedupe keys: an event's ``event_id`` (the same on every retry, over HTTP and Socket Mode), a
+command's ``trigger_id``, a press's user and ``action_ts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bots.slack.sender import CHANNEL
+from core.intake.commands import Audience
+from core.intake.desk_commands import COMMANDS
+from core.intake.events import ChannelUser, InboundEvent
+
+# Message subtypes that are a person saying something; edits, joins, deletions are not.
+SPOKEN_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
+
+
+def unescape(text: str) -> str:
+    """Slack escapes ``&``, ``<``, ``>`` in what people type; the core keeps text as typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def is_direct(channel_id: str) -> bool:
+    return channel_id.startswith("D")
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    """The parts of a ``message`` event chatdesk reads."""
+
+    event_id: str
+    team_id: str
+    user_id: str
+    channel_id: str
+    ts: str
+    text: str
+    thread_ts: str | None
+    direct: bool
+
+
+def spoken_message(body: dict[str, Any], bot_user_id: str | None) -> MessageFacts | None:
+    """The facts of a message a person wrote; None for the app's own messages, other bots,
+    edits, joins and other service messages."""
+    event = body.get("event") or {}
+    user_id = event.get("user")
+    if (
+        event.get("subtype") not in SPOKEN_SUBTYPES
+        or event.get("bot_id")
+        or not user_id
+        or user_id == bot_user_id
+    ):
+        return None
+    thread_ts = event.get("thread_ts")
+    return MessageFacts(
+        event_id=str(body.get("event_id") or event.get("event_ts") or event.get("ts")),
+        team_id=str(body.get("team_id") or event.get("team") or ""),
+        user_id=str(user_id),
+        channel_id=str(event.get("channel") or ""),
+        ts=str(event.get("ts") or ""),
+        text=unescape(str(event.get("text") or "")),
+        thread_ts=str(thread_ts) if thread_ts and thread_ts != event.get("ts") else None,
+        direct=event.get("channel_type") == "im" or is_direct(str(event.get("channel") or "")),
+    )
+
+
+def message_event(facts: MessageFacts, user: ChannelUser) -> InboundEvent:
+    return InboundEvent(
+        channel=CHANNEL,
+        chat_ref=facts.channel_id,
+        user=user,
+        kind="text",
+        event_key=f"event:{facts.event_id}",
+        is_private=facts.direct,
+        text=facts.text,
+        message_ref=facts.ts,
+        reply_to_ref=facts.thread_ts,
+    )
+
+
+def is_command(word: str) -> bool:
+    name = word.lower()
+    return any(COMMANDS.get(name, audience) is not None for audience in Audience)
+
+
+def command_event(
+    form: dict[str, Any], user: ChannelUser, *, chat_ref: str, is_private: bool
+) -> InboundEvent:
+    """``/desk claim 1001`` → command ``claim`` with ``1001``; ``/desk`` alone is ``help``;
+    ``/desk printer jammed`` (no such command) is a message to the desk, as if typed in the DM."""
+    text = unescape(str(form.get("text") or "")).strip()
+    word, _, rest = text.partition(" ")
+    key = f"command:{form.get('trigger_id')}"
+    common: dict[str, Any] = {
+        "channel": CHANNEL,
+        "chat_ref": chat_ref,
+        "user": user,
+        "event_key": key,
+        "is_private": is_private,
+    }
+    if not text:
+        return InboundEvent(kind="command", command="help", **common)
+    if is_command(word):
+        return InboundEvent(
+            kind="command", command=word.lower(), args=rest.strip(), text=text, **common
+        )
+    return InboundEvent(kind="text", text=text, **common)
+
+
+def button_event(body: dict[str, Any], user: ChannelUser) -> InboundEvent | None:
+    """A press on one of chatdesk's buttons in a message; None for anything else."""
+    actions = body.get("actions") or []
+    container = body.get("container") or {}
+    channel_id = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    if not actions or not channel_id:
+        return None
+    action = actions[0]
+    return InboundEvent(
+        channel=CHANNEL,
+        chat_ref=channel_id,
+        user=user,
+        kind="button",
+        event_key=f"action:{user.external_id}:{action.get('action_ts') or body.get('trigger_id')}",
+        is_private=is_direct(channel_id),
+        action=str(action.get("value") or ""),
+        message_ref=str(container.get("message_ts") or "") or None,
+    )

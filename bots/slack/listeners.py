@@ -1,0 +1,140 @@
+"""The Bolt listeners: every request is acknowledged first, then handed to the core.
+
+Bolt's ``AsyncApp`` answers Slack as soon as ``ack()`` is called and runs the rest of the
+listener afterwards, so Slack gets its answer in milliseconds whatever the work costs.
+Events are acknowledged by Bolt itself before the listener runs. Nothing is decided here:
+the core reads the event, deduplicates it by its key in the same transaction as its effects,
+and queues every answer in the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import defaultdict
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack.blocks import ACTION_PREFIX
+from bots.slack.events import (
+    button_event,
+    command_event,
+    is_direct,
+    message_event,
+    spoken_message,
+)
+from bots.slack.mrkdwn import escape
+from bots.slack.people import Directory
+from bots.slack.profile import SLASH_COMMAND
+from bots.slack.sender import ephemeral_recipient
+from core.i18n import gettext
+from core.intake.events import InboundEvent
+from core.intake.inbound import FAILED_TURN, InboundProcessor
+
+log = logging.getLogger(__name__)
+
+
+class Desk:
+    """What the listeners share: the core's processor, who people are, the triage rooms."""
+
+    def __init__(
+        self,
+        processor: InboundProcessor,
+        client: AsyncWebClient,
+        *,
+        room_ids: Collection[str],
+    ) -> None:
+        self.processor = processor
+        self.client = client
+        self.directory = Directory(client)
+        self.room_ids = frozenset(room_ids)
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    @asynccontextmanager
+    async def _in_order(self, chat_ref: str) -> AsyncIterator[None]:
+        """Events of one conversation are handled one after another, in arrival order."""
+        lock = self._locks[chat_ref]
+        async with lock:
+            yield
+        if not lock.locked() and not lock._waiters:  # noqa: SLF001 - forget idle locks
+            self._locks.pop(chat_ref, None)
+
+    async def process(self, event: InboundEvent) -> str | None:
+        """Run the event through the core; the toast for a button press, if any."""
+        async with self._in_order(event.chat_ref):
+            outcome = await self.processor.process(event)
+        return outcome.toast
+
+    async def direct_channel(self, user_id: str) -> str | None:
+        """The app's DM with a person (opened if needed)."""
+        try:
+            response = await self.client.conversations_open(users=user_id)
+        except SlackApiError as exc:
+            log.warning("slack: cannot open a DM with %s: %s", user_id, exc)
+            return None
+        channel = response.get("channel") or {}
+        return str(channel.get("id") or "") or None
+
+
+def register(app: AsyncApp, desk: Desk) -> None:
+    """Add chatdesk's listeners to a Bolt app."""
+
+    @app.event("message")
+    async def on_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        facts = spoken_message(body, context.bot_user_id)
+        if facts is None:
+            return
+        in_room_thread = facts.channel_id in desk.room_ids and facts.thread_ts is not None
+        if not (facts.direct or in_room_thread):
+            return  # chatter in channels the app is in: not for the desk
+        user = await desk.directory.user(facts.team_id, facts.user_id)
+        await desk.process(message_event(facts, user))
+
+    @app.command(SLASH_COMMAND)
+    async def on_desk_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+        await ack()
+        user_id, channel_id = str(command.get("user_id")), str(command.get("channel_id"))
+        user = await desk.directory.user(str(command.get("team_id") or ""), user_id)
+        if channel_id in desk.room_ids:
+            # In the triage channel answers are for the one who asked.
+            chat_ref, private = ephemeral_recipient(channel_id, user_id), False
+        else:
+            # Anywhere else the conversation is the person's DM with the app.
+            dm = channel_id if is_direct(channel_id) else await desk.direct_channel(user_id)
+            if dm is None:
+                return
+            chat_ref, private = dm, True
+        await desk.process(command_event(command, user, chat_ref=chat_ref, is_private=private))
+
+    @app.action(re.compile(f"^{ACTION_PREFIX}:"))
+    async def on_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        who = body.get("user") or {}
+        team = str(who.get("team_id") or (body.get("team") or {}).get("id") or "")
+        user = await desk.directory.user(team, str(who.get("id") or ""))
+        event = button_event(body, user)
+        if event is None:
+            return
+        try:
+            toast = await desk.process(event)
+        except Exception:
+            await _toast(
+                client, event.chat_ref, str(who.get("id")), gettext(user.language_code, FAILED_TURN)
+            )
+            raise
+        if toast:
+            await _toast(client, event.chat_ref, str(who.get("id")), toast)
+
+
+async def _toast(client: AsyncWebClient, channel_id: str, user_id: str, text: str) -> None:
+    """The short answer to a press, seen only by the one who pressed."""
+    try:
+        await client.chat_postEphemeral(channel=channel_id, user=user_id, text=escape(text))
+    except SlackApiError as exc:
+        log.info("slack: could not answer a button press in %s: %s", channel_id, exc)

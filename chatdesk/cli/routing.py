@@ -1,0 +1,166 @@
+"""`chatdesk routing ...`: the rules that route new requests, and each group's assignment mode.
+
+Every change is checked before anything is written: a regex that does not compile or could hang,
+an unknown category, group or priority is one `error:` line and changes nothing.
+"""
+
+from __future__ import annotations
+
+import click
+
+from chatdesk.cli.runtime import command_runner, open_database
+from core.domain.assignment import AssignmentMode, AwayAction
+from core.domain.routing import Routing, RoutingRule
+from core.services import routing_rules
+from core.settings import Settings
+
+_MODES = click.Choice([m.value.replace("_", "-") for m in AssignmentMode])
+_AWAY = click.Choice([a.value for a in AwayAction])
+
+
+@click.group("routing")
+def routing_group() -> None:
+    """Routing rules (keywords or regex → category, group, priority, type; stop-list) and how
+    each group assigns its tickets."""
+
+
+@routing_group.command("list")
+@command_runner
+async def routing_list(settings: Settings) -> None:
+    """The rules in evaluation order, then each group's assignment mode."""
+    async with open_database(settings) as database, database.uow() as uow:
+        rules = await uow.routing.rules()
+        groups = await uow.catalog.groups()
+    lines = [rule_line(r) for r in rules] or ["no routing rules"]
+    lines += [
+        f"group {g.name}: {g.assignment_mode.value.replace('_', '-')}, "
+        f"when an agent is away: {g.away_action.value}"
+        for g in groups
+    ]
+    click.echo("\n".join(lines))
+
+
+@routing_group.command("add")
+@click.argument("name")
+@click.option("--keywords", help='Words or phrases, comma-separated: "vpn, remote access".')
+@click.option("--regex", help=r'A regular expression, e.g. "error \d{3}".')
+@click.option("--category", help="Set this category (its short name).")
+@click.option("--group", help="Send to this group.")
+@click.option("--priority", help="Set this priority (P1–P4).")
+@click.option("--type", "ticket_type", help="Set this ticket type.")
+@click.option("--stop", "stop_reply", help="A stop-list rule: no ticket; tell the requester this.")
+@click.option("--position", type=int, help="Where in the order (1 = first; default: last).")
+@click.option("--inactive", is_flag=True, help="Store it switched off.")
+@command_runner
+async def routing_add(
+    settings: Settings,
+    name: str,
+    keywords: str | None,
+    regex: str | None,
+    category: str | None,
+    group: str | None,
+    priority: str | None,
+    ticket_type: str | None,
+    stop_reply: str | None,
+    position: int | None,
+    inactive: bool,
+) -> None:
+    """Add rule NAME."""
+    async with open_database(settings) as database, database.uow() as uow:
+        rule = await routing_rules.add_rule(
+            uow,
+            name=name,
+            keywords=keywords,
+            regex=regex,
+            category=category,
+            group=group,
+            priority=priority,
+            ticket_type=ticket_type,
+            stop_reply=stop_reply,
+            position=position,
+            active=not inactive,
+        )
+        await uow.commit()
+    click.echo(rule_line(rule))
+
+
+@routing_group.command("remove")
+@click.argument("name")
+@command_runner
+async def routing_remove(settings: Settings, name: str) -> None:
+    """Remove rule NAME."""
+    async with open_database(settings) as database, database.uow() as uow:
+        await routing_rules.remove_rule(uow, name=name)
+        await uow.commit()
+    click.echo(f"routing rule {name} removed")
+
+
+@routing_group.command("move")
+@click.argument("name")
+@click.argument("position", type=int)
+@command_runner
+async def routing_move(settings: Settings, name: str, position: int) -> None:
+    """Evaluate rule NAME at POSITION (1 = first)."""
+    async with open_database(settings) as database, database.uow() as uow:
+        await routing_rules.move_rule(uow, name=name, position=position)
+        await uow.commit()
+    click.echo(f"routing rule {name} is now number {position}")
+
+
+@routing_group.command("test")
+@click.argument("text")
+@command_runner
+async def routing_test(settings: Settings, text: str) -> None:
+    """Show what the rules decide for TEXT (nothing is changed)."""
+    async with open_database(settings) as database, database.uow() as uow:
+        decision = await routing_rules.try_text(uow, text)
+    if decision.stop_reply is not None:
+        click.echo(f"stop-listed by {decision.matched[-1]}: {decision.stop_reply}")
+        return
+    if not decision.matched:
+        click.echo("no rule matches")
+    else:
+        click.echo(f"matched {', '.join(decision.matched)}: {_effects(decision)}")
+    if decision.timed_out:
+        click.echo(f"ran out of time: {', '.join(decision.timed_out)}")
+
+
+@routing_group.command("assignment")
+@click.argument("group")
+@click.argument("mode", type=_MODES, required=False)
+@click.option("--when-away", "away", type=_AWAY, help="What /away does with unstarted tickets.")
+@command_runner
+async def routing_assignment(
+    settings: Settings, group: str, mode: str | None, away: str | None
+) -> None:
+    """How GROUP assigns new tickets: manual (agents claim), round-robin or least-loaded."""
+    async with open_database(settings) as database, database.uow() as uow:
+        saved = await routing_rules.set_assignment(
+            uow,
+            group=group,
+            mode=AssignmentMode(mode.replace("-", "_")) if mode else None,
+            away=AwayAction(away) if away else None,
+        )
+        await uow.commit()
+    click.echo(
+        f"group {saved.name}: {saved.assignment_mode.value.replace('_', '-')}, "
+        f"when an agent is away: {saved.away_action.value}"
+    )
+
+
+def rule_line(rule: RoutingRule) -> str:
+    """ "1. vpn [keywords: vpn, remote access] → category network, priority P2" """
+    effect = f"stop: {rule.stop_reply}" if rule.stop_reply is not None else _effects(rule)
+    off = "" if rule.is_active else " (off)"
+    return f"{rule.position}. {rule.name}{off} [{rule.kind.value}: {rule.pattern}] → {effect}"
+
+
+def _effects(what: RoutingRule | Routing) -> str:
+    """ "category network, priority P2": what a rule sets, or what the rules decided."""
+    sets = {
+        "category": what.category,
+        "group": what.group,
+        "priority": what.priority,
+        "type": what.ticket_type,
+    }
+    return ", ".join(f"{name} {value}" for name, value in sets.items() if value is not None)
