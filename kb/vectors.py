@@ -17,7 +17,9 @@ import numpy.typing as npt
 
 __all__ = ["VectorIndex", "quantize"]
 
-CHUNK_ROWS = 4096  # rows converted to float32 at a time (8 MB at 512 dims)
+# Rows converted to float32 at a time, into one buffer per call (1 MB at 512 dims: it stays in
+# the core's cache; 4096 rows, 8 MB, allocated per chunk, took twice as long at 100k rows).
+CHUNK_ROWS = 512
 Floats = npt.NDArray[np.float32]
 
 
@@ -80,8 +82,13 @@ class VectorIndex:
         n = min(capacity, len(self._scales))
         out = np.zeros(capacity, dtype=np.float32)
         q = np.atleast_2d(np.asarray(queries, dtype=np.float32)).T * weights[None, :]
+        rows = np.empty((min(CHUNK_ROWS, n), self.dim), dtype=np.float32)
+        products = np.empty((len(rows), q.shape[1]), dtype=np.float32)
         for start in range(0, n, CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, n)
-            out[start:stop] = (self._rows[start:stop].astype(np.float32) @ q).max(axis=1)
+            chunk, product = rows[: stop - start], products[: stop - start]
+            np.copyto(chunk, self._rows[start:stop], casting="unsafe")
+            np.matmul(chunk, q, out=product)
+            out[start:stop] = product.max(axis=1)
         out[:n] *= self._scales[:n]
         return out

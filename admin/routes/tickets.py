@@ -28,6 +28,7 @@ from admin.ticket_list import (
     search_terms,
     ticket_page,
 )
+from core.domain.entities import STORED_FILES
 from core.domain.enums import Priority, Role, TicketStatus
 from core.domain.numbers import parse_ticket_number
 from core.domain.status import TRANSITIONS
@@ -155,6 +156,31 @@ async def _ticket_view(
 @router.get("/tickets/{number}", response_class=HTMLResponse)
 async def ticket_view(request: Request, uow: UowDep, number: str) -> Response:
     return await _ticket_view(request, uow, parse_ticket_number(number))
+
+
+@router.get("/tickets/{number}/files/{file_ref}")
+async def stored_file(uow: UowDep, number: str, file_ref: str) -> Response:
+    """A file chatdesk keeps itself among the ticket's attachments (a long text a person
+    pasted, ``pasted-text.txt``), as a download."""
+    parsed = parse_ticket_number(number)
+    ticket = await uow.tickets.get(parsed) if parsed is not None else None
+    attached = (
+        [
+            a
+            for a in await uow.history.attachments(ticket.id)
+            if a.channel == STORED_FILES and a.file_ref == file_ref
+        ]
+        if ticket is not None and ticket.id is not None
+        else []
+    )
+    stored = await uow.files.get(int(file_ref)) if attached else None
+    if stored is None:
+        return Response(status_code=404)
+    return Response(
+        stored.content,
+        media_type=f"{stored.mime_type}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{stored.name}"'},
+    )
 
 
 class TicketAction:

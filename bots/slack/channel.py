@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bots.slack.identity import AppIdentity
 from bots.slack.kind import SLACK
 from bots.slack.listeners import Desk, register
 from bots.slack.profile import SLACK_PROFILE
@@ -42,7 +43,7 @@ def web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def bolt_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:
+def bolt_app(settings: Settings, client: AsyncWebClient, identity: AppIdentity) -> AsyncApp:
     """The Bolt app. Over HTTP every request is verified with the signing secret; in Socket
     Mode the app token authenticated the connection and Bolt skips the check."""
     secret = settings.slack_signing_secret
@@ -50,7 +51,11 @@ def bolt_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:
         raise ConfigurationError(
             "CHATDESK_SLACK_SIGNING_SECRET (HTTP) or CHATDESK_SLACK_APP_TOKEN (Socket Mode) is needed."
         )
-    return AsyncApp(client=client, signing_secret=secret.get_secret_value() if secret else "")
+    return AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        authorize=identity.authorize,
+    )
 
 
 class SlackChannel:
@@ -62,8 +67,11 @@ class SlackChannel:
         self.client = web_client(self.settings)
         self.sender = SlackSender(self.client)
         self.rooms: tuple[AgentRoom, ...] = SLACK.rooms(self.settings)
-        self.app = bolt_app(self.settings, self.client)
-        self.desk = Desk(host.processor, self.client, room_ids=[r.chat_ref for r in self.rooms])
+        self.identity = AppIdentity(self.client)
+        self.app = bolt_app(self.settings, self.client, self.identity)
+        self.desk = Desk(
+            host.processor, self.client, host.uow_factory, room_ids=[r.chat_ref for r in self.rooms]
+        )
         register(self.app, self.desk)
         self._socket: AsyncSocketModeHandler | None = None
 
@@ -72,6 +80,7 @@ class SlackChannel:
         return self.settings.slack_app_token is not None
 
     async def start(self) -> None:
+        await self.identity.load()
         if self.socket_mode:
             await self._connect_socket()
         else:

@@ -124,6 +124,24 @@ class CommandRegistry:
         """(command, its help line in ``language``) for a messenger's command menu."""
         return [(c, gettext(language, c.help)) for c in self.listed(audience)]
 
+    def reachable(self, *, agent: bool, private: bool) -> list[Command]:
+        """The listed commands a person can use in a chat, picked as :meth:`choose` picks them:
+        an agent gets the agents' commands, and in a private chat anyone gets the employees'
+        ones whose names the agents' do not take. A menu per kind of chat comes from this."""
+        found = self.listed(Audience.AGENT) if agent else []
+        if private:
+            taken = {c.name for c in found}
+            found += [c for c in self.listed(Audience.EMPLOYEE) if c.name not in taken]
+        return found
+
+    def menu_for(
+        self, *, agent: bool, private: bool, language: str | None
+    ) -> list[tuple[Command, str]]:
+        """(command, its help line in ``language``) for the menu of one kind of chat."""
+        return [
+            (c, gettext(language, c.help)) for c in self.reachable(agent=agent, private=private)
+        ]
+
     def help_spans(self, audience: Audience, language: str | None) -> list[Span]:
         """One line per listed command: the command hint, a dash, the help line."""
         spans: list[Span] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from core.domain.calendars import BusinessCalendar
@@ -24,6 +24,29 @@ class Needs(StrEnum):
     EVENTS = "events"  # tickets created, resolved or closed in the range (and the backlog)
     OPEN_NOW = "open_now"
     SELF_HELP = "self_help"
+    COUNTS = "counts"  # counted in the database: per 15-minute slot, and per label
+    SLA = "sla"  # SLA states counted in the database, and the breached tickets
+    RATINGS = "ratings"  # ratings of the tickets resolved in the range, counted in the database
+
+
+SLOT_SECONDS = 900  # every time zone in use is a whole number of quarter hours from UTC
+
+
+@dataclass
+class Counts:
+    """Tickets counted by the database rather than read one by one. A slot is a UTC quarter
+    hour (``epoch // 900``): local days, weeks and months are whole numbers of slots, so the
+    buckets of any time zone are sums of slots."""
+
+    created: dict[int, int] = field(default_factory=dict)
+    resolved: dict[int, int] = field(default_factory=dict)
+    closed: dict[int, int] = field(default_factory=dict)
+    done: dict[int, int] = field(default_factory=dict)  # resolved, else closed: left the backlog
+    created_by: dict[str, dict[str, int]] = field(default_factory=dict)  # "group" → name → n
+
+    @staticmethod
+    def instant(slot: int) -> datetime:
+        return datetime.fromtimestamp(slot * SLOT_SECONDS, UTC)
 
 
 ALL_NEEDS = frozenset(Needs)
@@ -52,7 +75,6 @@ class TicketFact:
     resolution_state: SlaState | None = None
     paused_seconds: float = 0.0  # working time in finished pauses (waiting, resolved)
     paused_since: datetime | None = None  # the pause going on now (a resolved ticket: its stop)
-    reopened: bool = False  # reopened at least once
 
     @property
     def done_at(self) -> datetime | None:
@@ -89,6 +111,38 @@ class UnansweredFact:
     last_seen: datetime
 
 
+SlaPair = tuple[SlaState | None, SlaState | None]  # (response state, resolution state)
+
+
+@dataclass
+class SlaCounts:
+    """Tickets created in the range by their two SLA states: over all (label ``""``), per
+    group and per category; and the breached ones themselves."""
+
+    states: dict[str, dict[str, dict[SlaPair, int]]] = field(default_factory=dict)
+    breached: list[TicketFact] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingComment:
+    number: int
+    score: int | None
+    agent: str
+    comment: str
+    rated_at: datetime
+
+
+@dataclass
+class Ratings:
+    """Tickets resolved in the range by (agent, category) and latest score (None: unrated);
+    the reopen figures of the tickets created in the range; the latest comments."""
+
+    scores: dict[tuple[str, str], dict[int | None, int]] = field(default_factory=dict)
+    resolved_once: int = 0
+    reopened: int = 0
+    comments: list[RatingComment] = field(default_factory=list)
+
+
 @dataclass
 class ReportData:
     """Everything one report may read: tickets created, resolved or closed in the range,
@@ -102,6 +156,9 @@ class ReportData:
     self_help: list[SelfHelpFact] = field(default_factory=list)
     unanswered: list[UnansweredFact] = field(default_factory=list)
     article_titles: dict[str, str] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)
+    sla: SlaCounts = field(default_factory=lambda: SlaCounts())
+    ratings: Ratings = field(default_factory=lambda: Ratings())
 
 
 def grouped_by(tickets: list[TicketFact], attribute: str) -> list[tuple[str, list[TicketFact]]]:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
-from core.reports.facts import ReportData, TicketFact
+from core.reports.facts import Counts, ReportData, TicketFact
 from core.reports.periods import bucket, buckets
 from core.reports.query import Period, ReportQuery
 from core.reports.stats import share
@@ -28,20 +28,18 @@ def created_in_range(data: ReportData) -> list[TicketFact]:
 
 def load_report(data: ReportData) -> Report:
     query = data.query
-    counts = {name: [0, 0, 0] for name in buckets(query)}
-    for ticket in data.tickets:
-        for index, moment in enumerate((ticket.created_at, ticket.resolved_at, ticket.closed_at)):
-            if query.contains(moment):
-                assert moment is not None
-                counts[bucket(moment, query)][index] += 1
+    counts = data.counts
+    volume_rows = {name: [0, 0, 0] for name in buckets(query)}
+    for index, slots in enumerate((counts.created, counts.resolved, counts.closed)):
+        for slot, count in slots.items():
+            volume_rows[bucket(Counts.instant(slot), query)][index] += count
     volume = Table(
         "volume",
         "Created, resolved and closed",
         ("period", "created", "resolved", "closed"),
-        [(name, *figures) for name, figures in counts.items()],
+        [(name, *figures) for name, figures in volume_rows.items()],
         Chart.LINE,
     )
-    created = created_in_range(data)
     tables = [volume]
     for key, title, attribute in (
         ("by_category", "By category", "category"),
@@ -49,7 +47,7 @@ def load_report(data: ReportData) -> Report:
         ("by_channel", "By channel", "channel"),
         ("by_type", "By type", "type"),
     ):
-        tally = Counter(str(getattr(ticket, attribute)) for ticket in created)
+        tally = Counter(counts.created_by.get(attribute, {}))
         tables.append(Table(key, title, (attribute, "created"), _ranked(tally)))
     tables.append(_backlog(data))
     tables.append(_open_ages(data))
@@ -64,12 +62,9 @@ def _backlog(data: ReportData) -> Table:
     """Open at each bucket's end: open when the range began, plus created, minus done since."""
     query = data.query
     delta = dict.fromkeys(buckets(query), 0)
-    for ticket in data.tickets:
-        if query.contains(ticket.created_at):
-            delta[bucket(ticket.created_at, query)] += 1
-        if query.contains(done := ticket.done_at):
-            assert done is not None
-            delta[bucket(done, query)] -= 1
+    for slots, sign in ((data.counts.created, 1), (data.counts.done, -1)):
+        for slot, count in slots.items():
+            delta[bucket(Counts.instant(slot), query)] += sign * count
     rows: list[tuple[str | int | float | None, ...]] = []
     running = data.backlog_at_start
     for name, change in delta.items():
@@ -89,13 +84,13 @@ def _open_ages(data: ReportData) -> Table:
 
 def rhythm_report(data: ReportData) -> Report:
     query = data.query
-    created = created_in_range(data)
     grid = [[0] * 24 for _ in WEEKDAYS]
     months: Counter[str] = Counter()
-    for ticket in created:
-        local = ticket.created_at.astimezone(query.zone)
-        grid[local.weekday()][local.hour] += 1
-        months[f"{local.year:04d}-{local.month:02d}"] += 1
+    for slot, count in data.counts.created.items():
+        local = Counts.instant(slot).astimezone(query.zone)
+        grid[local.weekday()][local.hour] += count
+        months[f"{local.year:04d}-{local.month:02d}"] += count
+    total = sum(data.counts.created.values())
     heatmap = Table(
         "heatmap",
         "Created tickets by weekday and hour",
@@ -122,7 +117,7 @@ def rhythm_report(data: ReportData) -> Report:
         "weekdays",
         "Created tickets by weekday",
         ("weekday", "created", "share_percent"),
-        [(day, sum(grid[i]), share(sum(grid[i]), len(created))) for i, day in enumerate(WEEKDAYS)],
+        [(day, sum(grid[i]), share(sum(grid[i]), total)) for i, day in enumerate(WEEKDAYS)],
         Chart.BARS,
         ("created",),
     )

@@ -6,7 +6,7 @@ Both look at the tickets created in the range.
 from __future__ import annotations
 
 from core.domain.sla import SlaState
-from core.reports.facts import ReportData, TicketFact, grouped_by
+from core.reports.facts import ReportData, SlaPair, grouped_by
 from core.reports.load import created_in_range
 from core.reports.stats import median, p90, share, whole_seconds
 from core.reports.tables import Chart, Report, Table, Value
@@ -89,13 +89,11 @@ def _speed_row(measured: list[Timing]) -> tuple[Value, ...]:
 
 
 def sla_report(data: ReportData) -> Report:
-    created = created_in_range(data)
+    counted = data.sla.states
     summary_rows: list[tuple[Value, ...]] = []
-    for target in ("response", "resolution"):
-        states = [getattr(t, f"{target}_state") for t in created]
-        met = states.count(SlaState.MET)
-        breached = states.count(SlaState.BREACHED)
-        running = sum(1 for s in states if s in (SlaState.OK, SlaState.WARNING))
+    overall = counted.get("all", {}).get("", {})
+    for index, target in enumerate(("response", "resolution")):
+        met, breached, running = _tally(overall, index)
         summary_rows.append((target, met, breached, running, share(met, met + breached)))
     summary = Table(
         "summary",
@@ -111,9 +109,9 @@ def sla_report(data: ReportData) -> Report:
         ("by_category", "Breaches by category", "category"),
     ):
         rows = [
-            (label, *_breach_row(tickets))
-            for label, tickets in grouped_by(created, attribute)
-            if any(t.response_state or t.resolution_state for t in tickets)
+            (label, *_breach_row(pairs))
+            for label, pairs in sorted(counted.get(attribute, {}).items())
+            if any(r or s for (r, s), n in pairs.items() if n)
         ]
         tables.append(
             Table(
@@ -143,8 +141,7 @@ def sla_report(data: ReportData) -> Report:
             _state(t.resolution_state),
             t.created_at.astimezone(data.query.zone).strftime("%Y-%m-%d %H:%M"),
         )
-        for t in sorted(created, key=lambda t: t.number)
-        if SlaState.BREACHED in (t.response_state, t.resolution_state)
+        for t in sorted(data.sla.breached, key=lambda t: t.number)
     ]
     tables.append(
         Table(
@@ -168,12 +165,25 @@ def sla_report(data: ReportData) -> Report:
     return Report("sla", tables)
 
 
-def _breach_row(tickets: list[TicketFact]) -> tuple[Value, ...]:
+def _tally(pairs: dict[SlaPair, int], index: int) -> tuple[int, int, int]:
+    """(met, breached, running) of one target (0: response, 1: resolution)."""
+    met = breached = running = 0
+    for pair, count in pairs.items():
+        state = pair[index]
+        if state == SlaState.MET:
+            met += count
+        elif state == SlaState.BREACHED:
+            breached += count
+        elif state in (SlaState.OK, SlaState.WARNING):
+            running += count
+    return met, breached, running
+
+
+def _breach_row(pairs: dict[SlaPair, int]) -> tuple[Value, ...]:
     out: list[Value] = []
     shares: list[Value] = []
-    for target in ("response", "resolution"):
-        states = [getattr(t, f"{target}_state") for t in tickets]
-        met, breached = states.count(SlaState.MET), states.count(SlaState.BREACHED)
+    for index in (0, 1):
+        met, breached, _ = _tally(pairs, index)
         out.append(breached)
         shares.append(share(met, met + breached))
     return (*out, *shares)

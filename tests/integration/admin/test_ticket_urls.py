@@ -11,7 +11,7 @@ from core.services.context import operator
 from storage.unit_of_work import Database
 from tests.integration.admin.panel import PanelUser, signed_in
 
-ODD = ["10²⁰", "¹⁰⁰¹", "١٠٠١", "100000000000000000000", "4242", "-1"]
+ODD = ["10²⁰", "¹⁰⁰¹", "١٠٠١", "100000000000000000000", "1234567890123456789012345", "4242", "-1"]
 
 
 @pytest.mark.parametrize("number", ODD)

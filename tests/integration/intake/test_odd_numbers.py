@@ -9,7 +9,7 @@ from storage.unit_of_work import Database
 from tests.integration.intake.harness import Desk
 from tests.support.desk import make_groups
 
-ODD = ["¹⁰⁰¹", "100000000000000000000", "١٠٠١"]
+ODD = ["¹⁰⁰¹", "100000000000000000000", "1234567890123456789012345", "١٠٠١"]
 
 
 @pytest.mark.parametrize("number", ODD)

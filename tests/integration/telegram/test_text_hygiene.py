@@ -37,6 +37,10 @@ async def _reach_details(desk: TelegramDesk, user: TgUser, asked: dict[str, Any]
 
 async def _create_ticket_from_here(desk: TelegramDesk, user: TgUser, asked: dict[str, Any]) -> None:
     await _reach_details(desk, user, asked)
+    await _done_and_create(desk, user)
+
+
+async def _done_and_create(desk: TelegramDesk, user: TgUser) -> None:
     details = last_with_button(desk.chat(user), "Done")
     summary = await desk.press(user, details, "Done", contains="Please check your request")
     await desk.press(user, summary, "Create", contains="ticket #1001")
@@ -85,3 +89,26 @@ async def test_invisible_only_text_is_treated_as_empty(desk: TelegramDesk, db: D
         talk = await uow.conversations.get("telegram", str(RITA.id))
     assert talk is not None and talk.step is Step.DETAILS and talk.draft.details == []
     assert talk.draft.question == "The VPN\u200b drops", "format characters inside text stay"
+
+
+async def test_a_log_pasted_as_six_messages_becomes_one_attachment(
+    desk: TelegramDesk, db: Database
+) -> None:
+    """Telegram splits a 24,000-character paste into messages of at most 4,096 characters."""
+    asked = await desk.say(RITA, "VPN tunnel keeps resetting", with_buttons=True)
+    await _reach_details(desk, RITA, asked)
+    line = "12:00:01 ERROR vpn: tunnel reset by peer\n"
+    log = (line * 600)[:24_000]
+    pieces = [log[start : start + 4_000] for start in range(0, len(log), 4_000)]
+    for piece in pieces:
+        told = await desk.say(RITA, piece, contains="attached it")
+        assert "as the file pasted-text.txt" in told["plain_text"]
+    await _done_and_create(desk, RITA)
+    [ticket] = await all_tickets(db)
+    async with db.uow() as uow:
+        assert ticket.id is not None
+        [kept] = await uow.history.attachments(ticket.id)
+        stored = await uow.files.get(int(kept.file_ref))
+    assert kept.name == "pasted-text.txt" and stored is not None
+    assert stored.content.decode() == "\n\n".join(piece.strip() for piece in pieces)
+    assert line.strip() not in ticket.description

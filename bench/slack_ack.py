@@ -1,0 +1,192 @@
+"""Slack ack and reply latency: many people at once, against chatdesk and against a bare app.
+
+Every simulated person, all at the same time, DMs the app a question, types ``/desk help`` and
+presses the first button of the answer to their question ("None of these — create a ticket").
+Each is a correctly signed HTTP request from the fake Slack to the app's request URL. Measured
+per request: the **ack** (the app's HTTP answer, which Slack wants within 3 s) and the **reply**
+(from sending until the app's answer is recorded by the fake Web API).
+
+chatdesk runs as in production: the real slack-bolt ``AsyncApp`` on the admin app's
+``/slack/events`` (uvicorn), the engine, the outbox and SQLite in a temporary file. In the
+same run a bare Bolt ``AsyncApp`` (aiohttp) gets the same requests: it only acks, then posts a
+one-line answer, which is the floor for both figures.
+
+    .venv/bin/python bench/slack_ack.py [--users 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from slack_bolt.async_app import AsyncAck, AsyncApp  # noqa: E402
+from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
+
+from bench.telegram_throughput import _prepare  # noqa: E402
+from tests.fakes.slack_bolt_host import bare_app, serving  # noqa: E402
+from tests.fakes.slack_objects import SlackUser  # noqa: E402
+from tests.fakes.slack_server import FakeSlackServer  # noqa: E402
+from tests.fakes.slack_transport import Delivery  # noqa: E402
+from tests.integration.slack.desk import SlackDesk, buttons  # noqa: E402
+
+QUESTION = "My VPN keeps dropping every few minutes"
+WAIT_S = 120.0
+Timings = dict[str, list[tuple[float | None, float]]]  # kind → (ack s, reply s)
+
+
+def _answers(slack: FakeSlackServer, user: SlackUser) -> list[dict[str, Any]]:
+    return slack.app_messages_in(slack.dm_with(user).id)
+
+
+async def _timed(
+    slack: FakeSlackServer, user: SlackUser, send: Callable[[], Awaitable[Delivery]]
+) -> tuple[float | None, float, dict[str, Any]]:
+    """Send one request; (ack seconds, reply seconds, the new or edited answer)."""
+    before = {(m["ts"], m["seen"]) for m in _answers(slack, user)}
+    started = time.perf_counter()
+    delivery = await send()
+    answer = await slack.wait_for(
+        lambda: next(
+            (m for m in _answers(slack, user) if (m["ts"], m["seen"]) not in before), None
+        ),
+        timeout=WAIT_S,
+    )
+    return delivery.ack_seconds, time.perf_counter() - started, answer
+
+
+async def _person(slack: FakeSlackServer, user: SlackUser, timings: Timings) -> None:
+    ack, reply, answer = await _timed(slack, user, lambda: _dm(slack, user))
+    timings["dm"].append((ack, reply))
+    first_button = next(iter(buttons(answer).values()))
+    ack, reply, _ = await _timed(slack, user, lambda: slack.user_clicks(user, answer, first_button))
+    timings["button"].append((ack, reply))
+    ack, reply, _ = await _timed(slack, user, lambda: slack.user_runs_command(user, "help"))
+    timings["command"].append((ack, reply))
+
+
+async def _dm(slack: FakeSlackServer, user: SlackUser) -> Delivery:
+    posted = await slack.user_dms(user, QUESTION)
+    return posted.deliveries[0]
+
+
+async def _everyone(slack: FakeSlackServer, n_users: int) -> tuple[Timings, float]:
+    users = [slack.add_user(f"person{n}", real_name=f"Person {n}") for n in range(n_users)]
+    timings: Timings = {"dm": [], "button": [], "command": []}
+    started = time.perf_counter()
+    await asyncio.gather(*(_person(slack, user, timings) for user in users))
+    return timings, time.perf_counter() - started
+
+
+async def run_chatdesk(n_users: int) -> tuple[Timings, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        database = await _prepare(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
+        async with FakeSlackServer() as slack:
+            desk = await SlackDesk(database, slack).start()
+            try:
+                return await _everyone(slack, n_users)
+            finally:
+                await desk.stop()
+                await database.dispose()
+
+
+def _bare(slack: FakeSlackServer) -> AsyncApp:
+    """Acks, then answers with one line (and a button, so it can be pressed)."""
+    app = bare_app(slack)
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "ok"}},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "bare:0",
+                    "text": {"type": "plain_text", "text": "Press"},
+                    "value": "x",
+                }
+            ],
+        },
+    ]
+
+    async def answer(client: AsyncWebClient, user_id: str) -> None:
+        await client.chat_postMessage(channel=user_id, text="ok", blocks=blocks)
+
+    @app.event("message")
+    async def on_message(event: dict[str, Any], client: AsyncWebClient) -> None:
+        await answer(client, event["user"])
+
+    @app.command("/desk")
+    async def on_command(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await answer(client, command["user_id"])
+
+    @app.action("bare:0")
+    async def on_press(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await answer(client, body["user"]["id"])
+
+    return app
+
+
+async def run_bare(n_users: int) -> tuple[Timings, float]:
+    async with FakeSlackServer() as slack, serving(_bare(slack)) as url:
+        slack.request_url = url
+        return await _everyone(slack, n_users)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _figures(timings: Timings) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
+    for kind, pairs in [*timings.items(), ("all", [p for ps in timings.values() for p in ps])]:
+        acks = [a * 1000 for a, _ in pairs if a is not None]
+        replies = [r * 1000 for _, r in pairs]
+        rows[kind] = {
+            "ack_p50_ms": round(statistics.median(acks), 1),
+            "ack_p99_ms": round(_percentile(acks, 0.99), 1),
+            "ack_max_ms": round(max(acks), 1),
+            "not_acked": len(pairs) - len(acks),
+            "reply_p50_ms": round(statistics.median(replies), 1),
+            "reply_p99_ms": round(_percentile(replies, 0.99), 1),
+        }
+    return rows
+
+
+def _show(title: str, figures: dict[str, dict[str, float]], seconds: float) -> None:
+    print(f"{title} ({seconds:.1f} s)")
+    for kind, row in figures.items():
+        print(f"  {kind:>8}: " + "  ".join(f"{k}={v}" for k, v in row.items()))
+
+
+async def main(n_users: int) -> None:
+    desk_timings, desk_seconds = await run_chatdesk(n_users)
+    desk = _figures(desk_timings)
+    _show(f"chatdesk (SQLite): {n_users} people x DM, button, /desk help", desk, desk_seconds)
+    bare_timings, bare_seconds = await run_bare(n_users)
+    bare = _figures(bare_timings)
+    _show(f"bare Bolt AsyncApp (ack + one chat.postMessage): {n_users} people", bare, bare_seconds)
+    ratio = desk["all"]["ack_p99_ms"] / max(bare["all"]["ack_p99_ms"], 0.1)
+    print(
+        f"ack p99 chatdesk / bare: {ratio:.2f} (aim: <= 2, and p99 <= 100 ms; never past 3000 ms)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(main(args.users))
