@@ -53,6 +53,11 @@ class Args:
 Handler = Callable[[Turn, Args], Awaitable[None]]
 
 
+class MissingArgs(Exception):
+    """Raised by a handler whose optional arguments only make sense together (``canned``
+    alone lists, ``canned NAME N`` sends): answered with the command's usage line."""
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str  # lower-case ASCII, as typed after the channel's command syntax
@@ -170,7 +175,10 @@ class CommandRegistry:
 
     async def dispatch(self, turn: Turn) -> None:
         command = self.choose(turn)
-        await command.handler(turn, command.parse(turn.event.args, turn.language))
+        try:
+            await command.handler(turn, command.parse(turn.event.args, turn.language))
+        except MissingArgs:
+            raise command.usage_error(turn.language) from None
 
 
 def _choice(param: Param, given: str) -> str:

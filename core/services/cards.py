@@ -112,6 +112,7 @@ def _buttons(ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
     first.append(button(_(language, "Assign…"), Act.ASSIGN, n))
     second = (
         button(_(language, "Priority…"), Act.PRIORITY, n),
+        button(_(language, "Canned…"), Act.CANNED, n),
         button(_(language, "Resolve"), Act.RESOLVE, n),
     )
     return (tuple(first), second)
