@@ -28,6 +28,8 @@ NOTICES = {
     "priority": "Priority changed.",
     "status": "Status changed.",
     "saved": "Saved.",
+    "deleted": "Deleted.",
+    "canned_sent": "Canned reply sent. The requester receives it in their messenger.",
     "revoked": "The API token is revoked.",
     "proposed": "Your change is proposed; a supervisor will apply it.",
     "applied": "The proposed change is applied.",

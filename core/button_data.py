@@ -28,6 +28,7 @@ class Act(StrEnum):
     ASSIGN = "assign"  # ticket → shows agents; ticket, person id → assigns
     PRIORITY = "prio"  # ticket → shows P1-P4; ticket, priority → sets it
     RESOLVE = "resolve"  # ticket
+    CANNED = "canned"  # ticket → shows canned replies; ticket, canned reply id → sends it
     # the employee's private chat
     LANGUAGE = "lang"  # language code
     CANCEL = "cancel"
@@ -63,6 +64,7 @@ SHAPES: dict[Act, tuple[tuple[Arg, ...], ...]] = {
     Act.ASSIGN: ((N,), (N, N)),
     Act.PRIORITY: ((N,), (N, W)),
     Act.RESOLVE: ((N,),),
+    Act.CANNED: ((N,), (N, N)),
     Act.LANGUAGE: ((W,),),
     Act.CANCEL: ((),),
     Act.ARTICLE_OPEN: ((N, S),),
@@ -83,7 +85,7 @@ SHAPES: dict[Act, tuple[tuple[Arg, ...], ...]] = {
     Act.REOPEN: ((N,),),
     Act.SKIP: ((),),
 }
-CARD_ACTS = frozenset({Act.CLAIM, Act.ASSIGN, Act.PRIORITY, Act.RESOLVE})
+CARD_ACTS = frozenset({Act.CLAIM, Act.ASSIGN, Act.PRIORITY, Act.RESOLVE, Act.CANNED})
 
 
 @dataclass(frozen=True, slots=True)

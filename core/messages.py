@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Literal, Protocol, runtime_checkable
 
-SpanStyle = Literal["plain", "bold", "italic", "code", "pre", "quote", "command"]
+SpanStyle = Literal["plain", "bold", "italic", "code", "pre", "quote", "command", "mention"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +24,16 @@ class Span:
     Style ``command`` is a command hint: ``text`` is the command and its arguments without any
     syntax ("claim 1001"), and each channel writes it its own way ("/claim 1001" in Telegram,
     "/desk claim 1001" in Slack). So no core text ever spells a slash command.
+
+    Style ``mention`` names a person: ``text`` is their name and ``user_ref`` their user id on
+    the recipient's channel, so each channel links them its own way (a mention link in
+    Telegram, ``<@U…>`` in Slack); without a ``user_ref`` it is plain text.
     """
 
     text: str
     style: SpanStyle = "plain"
     url: str | None = None
+    user_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,11 @@ def code(value: str) -> Span:
 
 def quote(value: str) -> Span:
     return Span(value, "quote")
+
+
+def mention(name: str, user_ref: str | None) -> Span:
+    """A person's name, linked to them where the channel can (see :class:`Span`)."""
+    return Span(name, "mention", user_ref=user_ref)
 
 
 def command_hint(command: str) -> Span:
@@ -212,7 +222,10 @@ class RelayMarker(Protocol):
 def reply_to_payload(reply: Reply) -> dict[str, object]:
     """Serialise for the outbox (JSON)."""
     return {
-        "spans": [[s.text, s.style, s.url] for s in reply.spans],
+        "spans": [
+            [s.text, s.style, s.url, s.user_ref] if s.user_ref else [s.text, s.style, s.url]
+            for s in reply.spans
+        ],
         "buttons": [[[b.label, b.action] for b in row] for row in reply.buttons],
         "markdown": reply.markdown,
         "attachments": [
@@ -234,7 +247,7 @@ def reply_from_payload(payload: dict[str, object]) -> Reply:
     picture = payload.get("picture")
     assert isinstance(spans, list) and isinstance(buttons, list) and isinstance(attachments, list)
     return Reply(
-        spans=tuple(Span(t, style, url) for t, style, url in spans),
+        spans=tuple(Span(*span) for span in spans),  # [text, style, url] or with a user_ref
         buttons=tuple(tuple(Button(label, action) for label, action in row) for row in buttons),
         markdown=markdown if isinstance(markdown, str) else None,
         attachments=tuple(Attachment(*a) for a in attachments),

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Protocol
 from core.domain.accounts import ApiToken, WebAccount, WebSession
 from core.domain.article_versions import ArticleVersion
 from core.domain.calendars import BusinessCalendar
+from core.domain.canned import CannedReply
 from core.domain.conversation import Conversation
 from core.domain.digest import DigestDay, DigestFigures
 from core.domain.entities import (
@@ -70,6 +71,7 @@ Entity = (
     | ApiToken
     | ArticleVersion
     | PhrasingCandidate
+    | CannedReply
 )
 
 
@@ -423,6 +425,20 @@ class JobRunRepository(Protocol):
         ...
 
 
+class CannedReplyRepository(Protocol):
+    """Canned replies agents send from chat or the panel, by their unique name."""
+
+    async def all(self) -> list[CannedReply]:
+        """Every canned reply, by name."""
+        ...
+
+    async def get(self, name: str) -> CannedReply | None: ...
+
+    async def by_id(self, reply_id: int) -> CannedReply | None: ...
+
+    async def delete(self, reply: CannedReply) -> None: ...
+
+
 class ReportRepository(Protocol):
     async def facts(self, query: ReportQuery, needs: frozenset[Needs] = ALL_NEEDS) -> ReportData:
         """What the reports are computed from, for ``query`` (filters applied), as much as
@@ -485,6 +501,9 @@ class UnitOfWork(Protocol):
 
     @property
     def jobs(self) -> JobRunRepository: ...
+
+    @property
+    def canned(self) -> CannedReplyRepository: ...
 
     @property
     def reports(self) -> ReportRepository: ...

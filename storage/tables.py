@@ -28,6 +28,7 @@ from sqlalchemy.orm import Composite, composite, registry
 
 from core.domain import accounts as a
 from core.domain import article_versions as v
+from core.domain import canned as c
 from core.domain import entities as e
 from core.domain import knowledge as k
 from core.domain.article_versions import VersionState
@@ -609,6 +610,16 @@ job_runs = Table(  # a job that must run once per period (the daily digest) clai
     Column("ran_at", UTCDateTime(), nullable=False),
 )
 
+canned_replies = Table(
+    "canned_replies",
+    metadata,
+    _pk(),
+    Column("name", String(32), nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    Column("author_name", String(200), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
 mapper_registry = registry(metadata=metadata)
 _MAPPED = False
 
@@ -639,6 +650,7 @@ def map_entities() -> None:
         (a.WebSession, web_sessions),
         (a.ApiToken, api_tokens),
         (k.PhrasingCandidate, kb_phrasing_candidates),
+        (c.CannedReply, canned_replies),
     ):
         properties = {"sla": _sla_clock()} if entity is e.Ticket else {}
         mapper_registry.map_imperatively(entity, table, properties=properties)

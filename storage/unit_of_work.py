@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.ports import Clock, Entity, SystemClock, UnitOfWork
 from storage.account_repository import SqlAccountRepository
 from storage.article_version_repository import SqlArticleVersionRepository
+from storage.canned_repository import SqlCannedReplyRepository
 from storage.database import create_engine, session_factory
 from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
 from storage.report_facts import SqlReportRepository
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.sla = SqlSlaRepository(self.session)
         self.routing = SqlRoutingRepository(self.session)
         self.jobs = SqlJobRunRepository(self.session)
+        self.canned = SqlCannedReplyRepository(self.session)
         self.reports = SqlReportRepository(self)
         return self
 

@@ -33,7 +33,7 @@ from core.domain.enums import Priority, Role, TicketStatus
 from core.domain.numbers import parse_ticket_number
 from core.domain.status import TRANSITIONS
 from core.errors import ChatdeskError, InvalidInput, NotFound
-from core.services import tickets, workflow
+from core.services import canned_replies, tickets, workflow
 from storage import read_models as queries
 from storage.unit_of_work import SqlUnitOfWork
 
@@ -148,6 +148,7 @@ async def _ticket_view(
             "priorities": list(Priority),
             "error": error,
             "drafts": drafts or {},
+            "canned": await uow.canned.all(),
         },
         status_code=status_code,
     )
@@ -226,6 +227,12 @@ Act = Annotated[TicketAction, Depends()]
 async def reply(act: Act, body: TextField) -> Response:
     done = tickets.reply(act.uow, actor=act.actor, number=act.number, body=body)
     return await act.run(done, notice="replied", drafts={"reply": body})
+
+
+@router.post("/tickets/{number}/canned")
+async def send_canned(act: Act, name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    done = canned_replies.send(act.uow, actor=act.actor, name=name, number=act.number)
+    return await act.run(done, notice="canned_sent")
 
 
 @router.post("/tickets/{number}/note")

@@ -67,3 +67,20 @@ for (const trial of document.querySelectorAll("form[data-trial-of]")) {
   trial.querySelector('[name="question"]').addEventListener("input", later);
   article.addEventListener("input", later);
 }
+
+// Live preview of a canned reply: the text with its macros filled in (for a sample ticket or
+// the number given), as the requester would get it.
+for (const form of document.querySelectorAll("form[data-canned-preview]")) {
+  const target = document.querySelector(form.dataset.cannedPreview);
+  if (!target) continue;
+  const refresh = debounce(async () => {
+    const data = new FormData(form);
+    data.delete("csrf_token");
+    try {
+      target.innerHTML = await postForm("/canned/preview", data, csrfOf(form));
+    } catch (error) {
+      console.warn(error);
+    }
+  }, 300);
+  form.addEventListener("input", refresh);
+}

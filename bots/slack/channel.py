@@ -69,7 +69,9 @@ class SlackChannel:
         self.rooms: tuple[AgentRoom, ...] = SLACK.rooms(self.settings)
         self.identity = AppIdentity(self.client)
         self.app = bolt_app(self.settings, self.client, self.identity)
-        self.desk = Desk(host.processor, self.client, room_ids=[r.chat_ref for r in self.rooms])
+        self.desk = Desk(
+            host.processor, self.client, host.uow_factory, room_ids=[r.chat_ref for r in self.rooms]
+        )
         register(self.app, self.desk)
         self._socket: AsyncSocketModeHandler | None = None
 

@@ -7,10 +7,11 @@ command's ``trigger_id``, a press's user and ``action_ts``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from bots.slack.sender import CHANNEL
+from bots.slack.sender import CHANNEL, thread_ref
 from core.intake.commands import Audience
 from core.intake.desk_commands import COMMANDS
 from core.intake.events import ChannelUser, InboundEvent
@@ -26,6 +27,10 @@ def unescape(text: str) -> str:
 
 def is_direct(channel_id: str) -> bool:
     return channel_id.startswith("D")
+
+
+def without_mention(text: str, bot_user_id: str | None) -> str:
+    return text.replace(f"<@{bot_user_id}>", " ").strip() if bot_user_id else text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,21 @@ def message_event(facts: MessageFacts, user: ChannelUser) -> InboundEvent:
     )
 
 
+def thread_event(facts: MessageFacts, user: ChannelUser, text: str) -> InboundEvent:
+    """A message in a channel thread where someone talks with the desk: the thread is their
+    conversation, as a DM would be."""
+    return InboundEvent(
+        channel=CHANNEL,
+        chat_ref=thread_ref(facts.channel_id, facts.thread_ts or facts.ts),
+        user=user,
+        kind="text",
+        event_key=f"event:{facts.event_id}",
+        is_private=True,
+        text=text,
+        message_ref=facts.ts,
+    )
+
+
 def is_command(word: str) -> bool:
     name = word.lower()
     return any(COMMANDS.get(name, audience) is not None for audience in Audience)
@@ -110,21 +130,26 @@ def command_event(
     return InboundEvent(kind="text", text=text, **common)
 
 
-def button_event(body: dict[str, Any], user: ChannelUser) -> InboundEvent | None:
-    """A press on one of chatdesk's buttons in a message; None for anything else."""
+def button_event(
+    body: dict[str, Any], user: ChannelUser, room_ids: Collection[str] = ()
+) -> InboundEvent | None:
+    """A press on one of chatdesk's buttons in a message; None for anything else. A press in
+    a desk thread (outside the agents' rooms) belongs to that thread's conversation."""
     actions = body.get("actions") or []
     container = body.get("container") or {}
     channel_id = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
     if not actions or not channel_id:
         return None
     action = actions[0]
+    thread_ts = (body.get("message") or {}).get("thread_ts")
+    in_thread = bool(thread_ts) and not is_direct(channel_id) and channel_id not in room_ids
     return InboundEvent(
         channel=CHANNEL,
-        chat_ref=channel_id,
+        chat_ref=thread_ref(channel_id, str(thread_ts)) if in_thread else channel_id,
         user=user,
         kind="button",
         event_key=f"action:{user.external_id}:{action.get('action_ts') or body.get('trigger_id')}",
-        is_private=is_direct(channel_id),
+        is_private=is_direct(channel_id) or in_thread,
         action=str(action.get("value") or ""),
         message_ref=str(container.get("message_ts") or "") or None,
     )

@@ -28,14 +28,19 @@ from bots.slack.events import (
     is_direct,
     message_event,
     spoken_message,
+    thread_event,
+    without_mention,
 )
+from bots.slack.home import home_view
 from bots.slack.mrkdwn import escape
-from bots.slack.people import Directory
+from bots.slack.people import Directory, external_id
 from bots.slack.profile import SLASH_COMMAND
-from bots.slack.sender import ephemeral_recipient
+from bots.slack.sender import CHANNEL, ephemeral_recipient, thread_ref
 from core.i18n import gettext
 from core.intake.events import InboundEvent
+from core.intake.home import home_sections
 from core.intake.inbound import FAILED_TURN, InboundProcessor
+from core.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 # Events handled at the same time. The rest wait their turn, so that in a burst the event loop
@@ -50,10 +55,13 @@ class Desk:
         self,
         processor: InboundProcessor,
         client: AsyncWebClient,
+        uow_factory: UnitOfWorkFactory,
         *,
         room_ids: Collection[str],
     ) -> None:
         self.processor = processor
+        self.uow_factory = uow_factory
+        self.default_language = processor.config.default_language
         self.client = client
         self.directory = Directory(client)
         self.room_ids = frozenset(room_ids)
@@ -75,6 +83,12 @@ class Desk:
             outcome = await self.processor.process(event)
         return outcome.toast
 
+    async def is_desk_thread(self, channel_id: str, thread_ts: str) -> bool:
+        """True when someone started talking with the desk in this thread (by a mention)."""
+        async with self.uow_factory() as uow:
+            found = await uow.conversations.get(CHANNEL, thread_ref(channel_id, thread_ts))
+        return found is not None
+
     async def direct_channel(self, user_id: str) -> str | None:
         """The app's DM with a person (opened if needed)."""
         try:
@@ -94,11 +108,39 @@ def register(app: AsyncApp, desk: Desk) -> None:
         facts = spoken_message(body, context.bot_user_id)
         if facts is None:
             return
-        in_room_thread = facts.channel_id in desk.room_ids and facts.thread_ts is not None
-        if not (facts.direct or in_room_thread):
-            return  # chatter in channels the app is in: not for the desk
+        if facts.direct or (facts.channel_id in desk.room_ids and facts.thread_ts):
+            user = await desk.directory.user(facts.team_id, facts.user_id)
+            await desk.process(message_event(facts, user))
+        elif f"<@{context.bot_user_id}>" in facts.text:
+            return  # a mention: the app_mention event carries it
+        elif facts.thread_ts and await desk.is_desk_thread(facts.channel_id, facts.thread_ts):
+            user = await desk.directory.user(facts.team_id, facts.user_id)
+            await desk.process(thread_event(facts, user, facts.text))
+        # anything else said in channels the app is in is not for the desk
+
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """``@desk printer on 3 is jammed``: the desk answers in the message's thread, and the
+        thread is the conversation from then on."""
+        facts = spoken_message(body, context.bot_user_id)
+        if facts is None or facts.channel_id in desk.room_ids:
+            return
         user = await desk.directory.user(facts.team_id, facts.user_id)
-        await desk.process(message_event(facts, user))
+        text = without_mention(facts.text, context.bot_user_id)
+        await desk.process(thread_event(facts, user, text))
+
+    @app.event("app_home_opened")
+    async def on_home(body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = body.get("event") or {}
+        if event.get("tab") not in (None, "home"):
+            return
+        user_id = str(event.get("user") or "")
+        person_key = external_id(str(body.get("team_id") or ""), user_id)
+        async with desk.uow_factory() as uow:
+            person = await uow.people.by_identity(CHANNEL, person_key)
+            language = person.language if person else desk.default_language
+            sections = await home_sections(uow, person, language)
+        await client.views_publish(user_id=user_id, view=home_view(sections, language))
 
     @app.command(SLASH_COMMAND)
     async def on_desk_command(ack: AsyncAck, command: dict[str, Any]) -> None:
@@ -122,7 +164,7 @@ def register(app: AsyncApp, desk: Desk) -> None:
         who = body.get("user") or {}
         team = str(who.get("team_id") or (body.get("team") or {}).get("id") or "")
         user = await desk.directory.user(team, str(who.get("id") or ""))
-        event = button_event(body, user)
+        event = button_event(body, user, desk.room_ids)
         if event is None:
             return
         try:

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "slack"
 EPHEMERAL = "ephemeral"
+THREAD_MARK = "/"
 DEFAULT_RETRY_AFTER_S = 30.0
 
 # Slack's error → what the admin should do about it. Retrying would not help any of these.
@@ -54,6 +55,17 @@ TOKEN_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired"}
 
 def ephemeral_recipient(channel_id: str, user_id: str) -> str:
     return f"{EPHEMERAL}:{channel_id}:{user_id}"
+
+
+def thread_ref(channel_id: str, thread_ts: str) -> str:
+    """A conversation held in a channel thread (the app was mentioned there): ``C…/ts``.
+    Everything sent to it is a reply in that thread."""
+    return f"{channel_id}{THREAD_MARK}{thread_ts}"
+
+
+def split_thread_ref(recipient: str) -> tuple[str, str | None]:
+    channel_id, _, thread_ts = recipient.partition(THREAD_MARK)
+    return channel_id, thread_ts or None
 
 
 async def call(request: Any, *, channel: str) -> dict[str, Any]:
@@ -123,22 +135,24 @@ class SlackSender:
             if not messages:
                 raise PermanentFailure("empty reply: a picture cannot be shown to one person")
             return await self._ephemeral(recipient, messages)
+        channel, thread_ts = split_thread_ref(recipient)
         if edit_message_ref is not None:
             if not messages:
                 raise PermanentFailure("nothing to edit the message to")
             first, *rest = messages
             await call(
                 self.client.chat_update(
-                    channel=recipient, ts=edit_message_ref, text=first.text, blocks=first.blocks
+                    channel=channel, ts=edit_message_ref, text=first.text, blocks=first.blocks
                 ),
-                channel=recipient,
+                channel=channel,
             )
             # What no longer fits in the edited message continues in its thread.
-            await self._post_all(recipient, rest, thread_ts=edit_message_ref)
+            await self._post_all(channel, rest, thread_ts=thread_ts or edit_message_ref)
             return edit_message_ref
-        refs = await self._post_all(recipient, messages, thread_ts=reply_to_ref)
+        thread_ts = reply_to_ref or thread_ts
+        refs = await self._post_all(channel, messages, thread_ts=thread_ts)
         if reply.picture is not None:
-            refs.append(await self._upload(recipient, reply.picture, thread_ts=reply_to_ref))
+            refs.append(await self._upload(channel, reply.picture, thread_ts=thread_ts))
         return refs[0]
 
     async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> str:

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import AbstractAsyncContextManager
 
 from aiogram import Dispatcher
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bots.telegram.bot import create_bot
 from bots.telegram.events import CHANNEL, CLOUD_DOWNLOAD_LIMIT
 from bots.telegram.handlers import build_router
 from bots.telegram.kind import rooms_in
+from bots.telegram.menus import SYNC_SECONDS, CommandMenus
 from bots.telegram.polling import Poller, PollingLock, PollingOptions
 from bots.telegram.profile import TELEGRAM_PROFILE
 from bots.telegram.sender import TelegramSender
 from bots.telegram.webhook import WEBHOOK_PATH, add_webhook_route, watch_webhook
 from core.channels import ChannelHost
-from core.intake.commands import Audience, Command
-from core.intake.desk_commands import COMMANDS
+from core.intake.events import InboundEvent, Outcome
 from core.ports import AgentRoom
-from core.settings import SUPPORTED_LANGUAGES
+from core.services import people
 from core.supervision import Probe
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
-MENU_DESCRIPTION_MAX = 256
+MENUS = "telegram-menus"
 
 
 class TelegramChannel:
@@ -38,6 +38,7 @@ class TelegramChannel:
         file_limit: int = CLOUD_DOWNLOAD_LIMIT,
         polling: PollingOptions | None = None,
         polling_lock: PollingLock | None = None,
+        menu_sync_seconds: float = SYNC_SECONDS,
     ) -> None:
         """``file_limit``: the largest file the Bot API server lets the bot download. 20 MB on
         Telegram's servers and on a self-hosted ``telegram-bot-api`` unless it runs ``--local``,
@@ -49,6 +50,8 @@ class TelegramChannel:
         self.bot = create_bot(self.settings)
         self.sender = TelegramSender(self.bot)
         self.rooms: tuple[AgentRoom, ...] = rooms_in(self.settings)
+        self.menus = CommandMenus(self.bot, self.rooms)
+        self.menu_sync_seconds = menu_sync_seconds
         self.dispatcher = Dispatcher()
         self.supervisor = host.supervisor
         self.health = self.supervisor.registry.probe(CHANNEL, kind="channel")
@@ -72,9 +75,15 @@ class TelegramChannel:
     async def start(self) -> None:
         me = await self.bot.get_me()
         self.dispatcher.include_router(
-            build_router(self.host.processor, bot_username=me.username, file_limit=self.file_limit)
+            build_router(
+                self.host.processor,
+                bot_username=me.username,
+                file_limit=self.file_limit,
+                on_handled=self._handled,
+            )
         )
-        await self._register_commands()
+        await self.menus.register(await self._agents())
+        self.supervisor.spawn(MENUS, self._keep_menus_in_step)
         if self.webhook_mode:
             secret = self.settings.telegram_webhook_secret
             if secret is None:
@@ -106,37 +115,25 @@ class TelegramChannel:
             self.supervisor.spawn(CHANNEL, self.poller.run, kind="channel")
             log.info("telegram: @%s polling %s", me.username, self.settings.telegram_api_url)
 
-    async def _register_commands(self) -> None:
-        for language in SUPPORTED_LANGUAGES:
-            code = None if language == "en" else language
-            await self.bot.set_my_commands(
-                menu(Audience.EMPLOYEE, language),
-                scope=BotCommandScopeAllPrivateChats(),
-                language_code=code,
-            )
-            for room in self.rooms:
-                await self.bot.set_my_commands(
-                    menu(Audience.AGENT, language),
-                    scope=BotCommandScopeChat(chat_id=room.chat_ref),
-                    language_code=code,
-                )
+    async def _agents(self) -> set[str]:
+        async with self.host.uow_factory() as uow:
+            return await people.agent_user_refs(uow, channel=CHANNEL)
+
+    async def refresh_menus(self) -> None:
+        """Bring the agents' private command menus in step with the stored agents."""
+        await self.menus.sync(await self._agents())
+
+    async def _keep_menus_in_step(self, probe: Probe) -> None:
+        probe.ok()
+        while True:
+            await asyncio.sleep(self.menu_sync_seconds)
+            await self.refresh_menus()
+            probe.ok()
+
+    async def _handled(self, event: InboundEvent, outcome: Outcome) -> None:
+        if event.is_private and outcome.by_agent is not None:
+            await self.menus.seen(event.chat_ref, is_agent=outcome.by_agent)
 
     async def stop(self) -> None:
-        await self.supervisor.stop(CHANNEL)
+        await self.supervisor.stop(CHANNEL, MENUS)
         await self.bot.session.close()
-
-
-def menu(audience: Audience, language: str) -> list[BotCommand]:
-    """A command menu generated from the command registry, in ``language``."""
-    return [
-        BotCommand(command=command.name, description=describe(command, help_line, language))
-        for command, help_line in COMMANDS.menu(audience, language)
-    ]
-
-
-def describe(command: Command, help_line: str, language: str) -> str:
-    """ "Take a ticket: /claim N": the help line, and the arguments when there are some."""
-    text = help_line
-    if command.params:
-        text += ": " + TELEGRAM_PROFILE.command_hint(command.usage(language))
-    return text[:MENU_DESCRIPTION_MAX]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -10,16 +11,29 @@ from aiogram.types import CallbackQuery, Message, Update
 
 from bots.telegram.events import CHANNEL, TooLarge, Unsupported, from_callback, from_message
 from core.i18n import gettext
+from core.intake.events import InboundEvent, Outcome
 from core.intake.inbound import FAILED_TURN, InboundProcessor
 
 log = logging.getLogger(__name__)
 TOAST_LIMIT = 200
 
 
+Handled = Callable[[InboundEvent, Outcome], Awaitable[None]]
+"""Called after the core handled an event (the channel keeps its command menus in step)."""
+
+
 def build_router(
-    processor: InboundProcessor, *, bot_username: str | None, file_limit: int
+    processor: InboundProcessor,
+    *,
+    bot_username: str | None,
+    file_limit: int,
+    on_handled: Handled | None = None,
 ) -> Router:
     router = Router(name="chatdesk")
+
+    async def handled(event: InboundEvent, outcome: Outcome) -> None:
+        if on_handled is not None:
+            await on_handled(event, outcome)
 
     @router.message()
     async def on_message(message: Message, event_update: Update) -> None:
@@ -56,7 +70,7 @@ def build_router(
                 )
             return
         if event is not None:
-            await processor.process(event)
+            await handled(event, await processor.process(event))
 
     @router.callback_query()
     async def on_button(callback: CallbackQuery, event_update: Update) -> None:
@@ -71,6 +85,7 @@ def build_router(
             await _answer(callback, gettext(language, FAILED_TURN))
             raise
         await _answer(callback, outcome.toast)
+        await handled(event, outcome)
 
     return router
 

@@ -3,7 +3,7 @@
 Every span is escaped, so text that came from a person is never parsed as markup; links are
 made only for http/https URLs; long text is split into several messages within Telegram's
 limit, and the keyboard goes on the last one. A command hint is written Telegram's way
-("/claim 1001"), which Telegram itself makes tappable.
+("/claim 1001"), which Telegram itself makes tappable; a mention links the person by user id.
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ def render_span(span: Span) -> str:
         body = f"<{tag}>{body}</{tag}>"
     if span.url and is_web_url(span.url):
         body = f'<a href="{html.escape(span.url, quote=True)}">{body}</a>'
+    elif (
+        span.style == "mention"
+        and span.user_ref
+        and span.user_ref.isascii()
+        and span.user_ref.isdecimal()
+    ):
+        body = f'<a href="tg://user?id={span.user_ref}">{body}</a>'  # a mention by user id
     return body
 
 

@@ -7,7 +7,7 @@ from core.domain.enums import Priority, Role, TicketStatus
 from core.errors import InvalidInput, PermissionDenied
 from core.intake.turn import Turn
 from core.messages import RelayedFrom, command_hint
-from core.services import tickets, workflow
+from core.services import canned_replies, tickets, workflow
 
 MAX_AGENT_BUTTONS = 30
 NOTE_PREFIX = "note:"  # a reply starting with it is an internal note, not sent to the requester
@@ -45,6 +45,8 @@ async def press(turn: Turn, pressed: Pressed) -> None:
             name=agent.display_name,
             edit=True,
         )
+    elif act is Act.CANNED:
+        await _canned(turn, pressed)
     elif act is Act.PRIORITY and len(pressed.args) == 1:
         row = tuple(button(p.value, Act.PRIORITY, number, p.value) for p in Priority)
         turn.say("Priority for ticket #{number}:", number=number, buttons=(row,))
@@ -58,6 +60,28 @@ async def press(turn: Turn, pressed: Pressed) -> None:
         turn.say(
             "Ticket #{number} is now {status}.", number=number, status=priority.value, edit=True
         )
+
+
+async def _canned(turn: Turn, pressed: Pressed) -> None:
+    """First press: the canned replies as buttons; second: send the one chosen."""
+    number = pressed.number(0)
+    if len(pressed.args) == 1:
+        replies = (await turn.uow.canned.all())[:MAX_AGENT_BUTTONS]
+        if not replies:
+            turn.toast("There are no canned replies yet; supervisors add them in the admin panel.")
+            return
+        rows = tuple((button(r.name, Act.CANNED, number, _id(r.id)),) for r in replies)
+        turn.say("Send ticket #{number} a canned reply:", number=number, buttons=rows)
+        return
+    sent = await canned_replies.send(
+        turn.uow, actor=turn.actor, reply_id=pressed.number(1), number=number
+    )
+    turn.say(
+        "Sent the canned reply “{name}” to the requester of ticket #{number}.",
+        name=sent.reply.name,
+        number=number,
+        edit=True,
+    )
 
 
 async def reply_in_room(turn: Turn) -> None:

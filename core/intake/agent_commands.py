@@ -8,10 +8,17 @@ from core.domain.enums import TicketStatus
 from core.domain.knowledge import ArticleStatus, ConfirmationSource
 from core.domain.priority import parse_priority
 from core.errors import InvalidInput, NotFound
-from core.intake.commands import Args
+from core.intake.commands import Args, MissingArgs
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_agent, ticket_line
-from core.services import auto_assignment, phrasing_learning, tickets, weekly_report, workflow
+from core.services import (
+    auto_assignment,
+    canned_replies,
+    phrasing_learning,
+    tickets,
+    weekly_report,
+    workflow,
+)
 from core.services.cards import status_label
 from core.services.clocks import desk_zone
 from core.services.time_left import soonest
@@ -153,6 +160,37 @@ async def kb(turn: Turn, args: Args) -> None:
         turn.say("No article matches.")
         return
     turn.say("Articles:\n{lines}", lines="\n".join(lines))
+
+
+async def canned(turn: Turn, args: Args) -> None:
+    """``canned NAME N`` sends a canned reply; ``canned`` alone lists them."""
+    if not args.word:
+        replies = await turn.uow.canned.all()
+        if not replies:
+            turn.say("There are no canned replies yet; supervisors add them in the admin panel.")
+            return
+        lines = "\n".join(f"{r.name} — {_first_line(r.body)}" for r in replies[:LIST_LIMIT])
+        turn.say("Canned replies:\n{lines}", lines=lines)
+        return
+    if not args.ticket:
+        raise MissingArgs
+    sent = await canned_replies.send(
+        turn.uow,
+        actor=turn.actor,
+        name=args.word,
+        number=args.ticket,
+        external_ref=turn.event.message_ref,
+    )
+    turn.say(
+        "Sent the canned reply “{name}” to the requester of ticket #{number}.",
+        name=sent.reply.name,
+        number=args.ticket,
+    )
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 async def away(turn: Turn, args: Args) -> None:

@@ -53,6 +53,11 @@ class Args:
 Handler = Callable[[Turn, Args], Awaitable[None]]
 
 
+class MissingArgs(Exception):
+    """Raised by a handler whose optional arguments only make sense together (``canned``
+    alone lists, ``canned NAME N`` sends): answered with the command's usage line."""
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str  # lower-case ASCII, as typed after the channel's command syntax
@@ -124,6 +129,24 @@ class CommandRegistry:
         """(command, its help line in ``language``) for a messenger's command menu."""
         return [(c, gettext(language, c.help)) for c in self.listed(audience)]
 
+    def reachable(self, *, agent: bool, private: bool) -> list[Command]:
+        """The listed commands a person can use in a chat, picked as :meth:`choose` picks them:
+        an agent gets the agents' commands, and in a private chat anyone gets the employees'
+        ones whose names the agents' do not take. A menu per kind of chat comes from this."""
+        found = self.listed(Audience.AGENT) if agent else []
+        if private:
+            taken = {c.name for c in found}
+            found += [c for c in self.listed(Audience.EMPLOYEE) if c.name not in taken]
+        return found
+
+    def menu_for(
+        self, *, agent: bool, private: bool, language: str | None
+    ) -> list[tuple[Command, str]]:
+        """(command, its help line in ``language``) for the menu of one kind of chat."""
+        return [
+            (c, gettext(language, c.help)) for c in self.reachable(agent=agent, private=private)
+        ]
+
     def help_spans(self, audience: Audience, language: str | None) -> list[Span]:
         """One line per listed command: the command hint, a dash, the help line."""
         spans: list[Span] = []
@@ -152,7 +175,10 @@ class CommandRegistry:
 
     async def dispatch(self, turn: Turn) -> None:
         command = self.choose(turn)
-        await command.handler(turn, command.parse(turn.event.args, turn.language))
+        try:
+            await command.handler(turn, command.parse(turn.event.args, turn.language))
+        except MissingArgs:
+            raise command.usage_error(turn.language) from None
 
 
 def _choice(param: Param, given: str) -> str:

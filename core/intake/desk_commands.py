@@ -113,6 +113,13 @@ COMMANDS = CommandRegistry(
         Command("reopen", AGENT, N_("Reopen a resolved ticket"), agent.reopen, (TICKET,)),
         Command("ticket", AGENT, N_("Details and latest messages"), agent.ticket, (TICKET,)),
         Command(
+            "canned",
+            AGENT,
+            N_("Send a canned reply (alone: list them)"),
+            agent.canned,
+            (Param(N_("name"), ParamKind.WORD, optional=True), Param("N", ParamKind.TICKET, True)),
+        ),
+        Command(
             "kb",
             AGENT,
             N_("Search the knowledge base"),

@@ -61,11 +61,14 @@ class Outgoing:
 @dataclass(slots=True)
 class Outcome:
     """What handling an event produced. ``toast`` is the short answer to a button press
-    (Telegram ``answerCallbackQuery``, a Slack ephemeral); ``duplicate`` marks a redelivery."""
+    (Telegram ``answerCallbackQuery``, a Slack ephemeral); ``duplicate`` marks a redelivery.
+    ``by_agent``: whether the person who acted is an agent once the event is handled (None for a
+    redelivery or a refusal), so a channel can keep per-person things such as command menus in step."""
 
     replies: list[Outgoing] = field(default_factory=list)
     toast: str | None = None
     duplicate: bool = False
+    by_agent: bool | None = None
 
     def texts(self, command: CommandSyntax | None = None) -> list[str]:
         """The replies as plain text (command hints in ``command``'s syntax)."""

@@ -45,7 +45,8 @@ async def handle(
             await _route(turn)
             await turn.save()
     except ChatdeskError as refused:
-        return _refusal(event, language, refused)
+        return _refusal(event, language, refused)  # by_agent unknown: the savepoint rolled back
+    turn.outcome.by_agent = person.is_agent
     return turn.outcome
 
 

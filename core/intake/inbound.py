@@ -7,10 +7,11 @@ outbox is kicked right after the commit so replies go out without waiting for th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from core.i18n import N_
+from core.i18n import N_, gettext
 from core.intake.events import ChannelUser, DeskConfig, InboundEvent, Outcome
 from core.intake.handler import handle
 from core.intake.rooms import queue_outcome
@@ -21,7 +22,8 @@ from core.services.notify import queue_reply
 from core.text_hygiene import scrub, scrub_or_empty
 
 FAILED_TURN = N_("Sorry, something went wrong. Please try again in a minute.")
-"""What a channel answers (a button toast) when handling an event failed unexpectedly."""
+"""What a person is told when handling their message or button press failed unexpectedly."""
+log = logging.getLogger(__name__)
 
 
 class InboundProcessor:
@@ -40,12 +42,21 @@ class InboundProcessor:
 
     async def process(self, event: InboundEvent) -> Outcome:
         """Handle one event from a channel adapter: its text is scrubbed first
-        (:func:`scrub_event`), the engine runs in one transaction, replies are kicked out."""
+        (:func:`scrub_event`), the engine runs in one transaction, replies are kicked out.
+
+        When handling fails unexpectedly, nothing of it is written; the person is told so
+        (once per event, even if it is delivered again and fails again), and the error
+        propagates to the adapter. A button press is left to the adapter, which answers it."""
         event = scrub_event(event)
-        async with self._uow() as uow:
-            outcome = await handle(uow, event, kb=self._kb, config=self.config)
-            queue_outcome(uow, outcome)
-            await uow.commit()
+        try:
+            async with self._uow() as uow:
+                outcome = await handle(uow, event, kb=self._kb, config=self.config)
+                queue_outcome(uow, outcome)
+                await uow.commit()
+        except Exception:
+            if event.kind != "button":
+                await self._apologise(event)
+            raise
         if outcome.replies and self._after_commit is not None:
             self._after_commit()
         return outcome
@@ -61,6 +72,19 @@ class InboundProcessor:
         if self._after_commit is not None:
             self._after_commit()
         return True
+
+    async def _apologise(self, event: InboundEvent) -> None:
+        language = (event.user.language_code or self.config.default_language).split("-")[0]
+        try:
+            await self.say(
+                # Its own key: a redelivery of the event is still handled afresh.
+                event_key=f"{event.event_key}:failed",
+                channel=event.channel,
+                chat_ref=event.chat_ref,
+                text=gettext(language.lower(), FAILED_TURN),
+            )
+        except Exception:  # noqa: BLE001 - the storage itself may be what failed
+            log.warning("could not tell %s that handling failed", event.chat_ref, exc_info=True)
 
 
 def scrub_event(event: InboundEvent) -> InboundEvent:

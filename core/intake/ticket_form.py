@@ -11,7 +11,7 @@ from core.i18n import N_, gettext
 from core.intake import long_text
 from core.intake.turn import Buttons, Turn
 from core.messages import Button, Reply, Span, bold
-from core.services import categories, suggestions, tickets
+from core.services import categories, suggestions, ticket_text, tickets
 from core.services.context import TITLE_MAX, name_of
 from core.services.ticket_routing import StopListed
 
@@ -237,8 +237,7 @@ def title_of(question: str) -> str:
 
 def _description(turn: Turn, draft: Draft) -> str:
     desk = turn.config.default_language
-    parts = [draft.question.strip(), *draft.details]
-    parts += [
+    kept = [
         gettext(
             desk,
             "Long text kept as the attachment {name} ({size} KB).",
@@ -248,15 +247,8 @@ def _description(turn: Turn, draft: Draft) -> str:
         for file in draft.files
         if long_text.is_pasted(file)
     ]
-    if draft.suggestions and draft.suggestions.titles:
-        parts.append(
-            gettext(
-                desk,
-                "Suggested articles that did not help: {titles}",
-                titles="; ".join(draft.suggestions.titles),
-            )
-        )
-    return "\n\n".join(p for p in parts if p)
+    tried = draft.suggestions.titles if draft.suggestions else []
+    return ticket_text.compose(draft.question, [*draft.details, *kept], tried, desk)
 
 
 def _id(value: int | None) -> int:

@@ -19,7 +19,7 @@ REPORTS: dict[str, tuple[str, Callable[[ReportData], Report], frozenset[Needs]]]
     "rhythm": ("Rhythm", rhythm_report, frozenset({N.COUNTS})),
     "speed": ("Speed", speed_report, frozenset({N.CREATED})),
     "sla": ("SLA", sla_report, frozenset({N.SLA})),
-    "quality": ("Quality", quality_report, frozenset({N.EVENTS})),
+    "quality": ("Quality", quality_report, frozenset({N.RATINGS})),
     "self-help": ("Self-help", self_help_report, frozenset({N.SELF_HELP})),
     "agents": ("Agents", agents_report, frozenset({N.EVENTS, N.OPEN_NOW})),
 }

@@ -26,6 +26,7 @@ class Needs(StrEnum):
     SELF_HELP = "self_help"
     COUNTS = "counts"  # counted in the database: per 15-minute slot, and per label
     SLA = "sla"  # SLA states counted in the database, and the breached tickets
+    RATINGS = "ratings"  # ratings of the tickets resolved in the range, counted in the database
 
 
 SLOT_SECONDS = 900  # every time zone in use is a whole number of quarter hours from UTC
@@ -74,7 +75,6 @@ class TicketFact:
     resolution_state: SlaState | None = None
     paused_seconds: float = 0.0  # working time in finished pauses (waiting, resolved)
     paused_since: datetime | None = None  # the pause going on now (a resolved ticket: its stop)
-    reopened: bool = False  # reopened at least once
 
     @property
     def done_at(self) -> datetime | None:
@@ -123,6 +123,26 @@ class SlaCounts:
     breached: list[TicketFact] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class RatingComment:
+    number: int
+    score: int | None
+    agent: str
+    comment: str
+    rated_at: datetime
+
+
+@dataclass
+class Ratings:
+    """Tickets resolved in the range by (agent, category) and latest score (None: unrated);
+    the reopen figures of the tickets created in the range; the latest comments."""
+
+    scores: dict[tuple[str, str], dict[int | None, int]] = field(default_factory=dict)
+    resolved_once: int = 0
+    reopened: int = 0
+    comments: list[RatingComment] = field(default_factory=list)
+
+
 @dataclass
 class ReportData:
     """Everything one report may read: tickets created, resolved or closed in the range,
@@ -138,6 +158,7 @@ class ReportData:
     article_titles: dict[str, str] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
     sla: SlaCounts = field(default_factory=lambda: SlaCounts())
+    ratings: Ratings = field(default_factory=lambda: Ratings())
 
 
 def grouped_by(tickets: list[TicketFact], attribute: str) -> list[tuple[str, list[TicketFact]]]:

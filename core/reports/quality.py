@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from core.reports.facts import NONE_LABEL, ReportData, TicketFact, grouped_by
-from core.reports.load import created_in_range
+from core.reports.facts import ReportData, TicketFact
 from core.reports.stats import mean, share
 from core.reports.tables import Chart, Report, Table, Value
 
@@ -23,31 +22,49 @@ def csat_row(tickets: list[TicketFact]) -> tuple[int, float | None, float | None
     return len(scores), mean(scores), share(sum(1 for s in scores if s >= 4), len(scores))
 
 
+def _csat_of(scores: dict[int | None, int]) -> tuple[int, int, float | None, float | None]:
+    """(resolved, rated, mean score, share of 4–5 in percent) from counts per score."""
+    resolved = sum(scores.values())
+    rated = sum(n for score, n in scores.items() if score is not None)
+    total = sum(score * n for score, n in scores.items() if score is not None)
+    happy = sum(n for score, n in scores.items() if score is not None and score >= 4)
+    return resolved, rated, round(total / rated, 2) if rated else None, share(happy, rated)
+
+
+def _merged(parts: list[dict[int | None, int]]) -> dict[int | None, int]:
+    merged: Counter[int | None] = Counter()
+    for part in parts:
+        merged.update(part)
+    return dict(merged)
+
+
 def quality_report(data: ReportData) -> Report:
-    resolved = resolved_in_range(data)
-    rated, average, satisfied = csat_row(resolved)
+    ratings = data.ratings
+    everything = _merged(list(ratings.scores.values()))
+    resolved, rated, average, satisfied = _csat_of(everything)
     csat = Table(
         "csat",
         "Satisfaction (CSAT)",
         ("scope", "resolved", "rated", "response_percent", "mean", "satisfied_percent"),
-        [("all", len(resolved), rated, share(rated, len(resolved)), average, satisfied)],
+        [("all", resolved, rated, share(rated, resolved), average, satisfied)],
         Chart.NONE,
     )
-    scores = Counter(t.rating for t in resolved if t.rating is not None)
     distribution = Table(
         "distribution",
         "Ratings 1–5",
         ("score", "ratings"),
-        [(score, scores.get(score, 0)) for score in range(1, 6)],
+        [(score, everything.get(score, 0)) for score in range(1, 6)],
     )
     tables = [csat, distribution]
-    for key, title, attribute in (
-        ("by_agent", "By agent", "agent"),
-        ("by_category", "By category", "category"),
+    for key, title, attribute, index in (
+        ("by_agent", "By agent", "agent", 0),
+        ("by_category", "By category", "category", 1),
     ):
+        parts: dict[str, list[dict[int | None, int]]] = {}
+        for labels, scores in ratings.scores.items():
+            parts.setdefault(labels[index], []).append(scores)
         rows: list[tuple[Value, ...]] = [
-            (label, len(tickets), *csat_row(tickets))
-            for label, tickets in grouped_by(resolved, attribute)
+            (label, *_csat_of(_merged(group))) for label, group in sorted(parts.items())
         ]
         tables.append(
             Table(
@@ -59,22 +76,22 @@ def quality_report(data: ReportData) -> Report:
                 ("mean",),
             )
         )
-    ever_resolved = [t for t in created_in_range(data) if t.resolved_at is not None or t.reopened]
-    reopened = sum(1 for t in ever_resolved if t.reopened)
     tables.append(
         Table(
             "reopen",
             "Reopened after resolution",
             ("scope", "resolved_once", "reopened", "reopen_percent"),
-            [("all", len(ever_resolved), reopened, share(reopened, len(ever_resolved)))],
+            [
+                (
+                    "all",
+                    ratings.resolved_once,
+                    ratings.reopened,
+                    share(ratings.reopened, ratings.resolved_once),
+                )
+            ],
             Chart.NONE,
         )
     )
-    commented = sorted(
-        (t for t in resolved if t.rating_comment and t.rated_at is not None),
-        key=lambda t: (t.rated_at, t.number),
-        reverse=True,
-    )[:LATEST_COMMENTS]
     tables.append(
         Table(
             "comments",
@@ -82,15 +99,13 @@ def quality_report(data: ReportData) -> Report:
             ("ticket", "score", "agent", "comment", "rated"),
             [
                 (
-                    t.number,
-                    t.rating,
-                    t.agent if t.agent != NONE_LABEL else NONE_LABEL,
-                    t.rating_comment,
-                    t.rated_at.astimezone(data.query.zone).strftime("%Y-%m-%d %H:%M")
-                    if t.rated_at
-                    else None,
+                    c.number,
+                    c.score,
+                    c.agent,
+                    c.comment,
+                    c.rated_at.astimezone(data.query.zone).strftime("%Y-%m-%d %H:%M"),
                 )
-                for t in commented
+                for c in ratings.comments
             ],
             Chart.NONE,
         )

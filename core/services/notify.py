@@ -106,10 +106,15 @@ async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
     if not rooms:
         return
     assert ticket.id is not None
+    await uow.flush()  # the card counts what this unit of work added (a new ticket's files)
     category = await uow.catalog.category_by_id(ticket.category_id) if ticket.category_id else None
     requester = await name_of(uow, ticket.requester_id)
     assignee = await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None
     attachments = len(await uow.history.attachments(ticket.id))
+    requester_refs = {
+        i.channel: i.external_id for i in await uow.people.identities(ticket.requester_id)
+    }
+    now = uow.clock.now()
     zone = await desk_zone(uow, ticket.group_id)
     for room in rooms:
         facts = CardFacts(
@@ -117,7 +122,9 @@ async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
             assignee=assignee,
             category=category.label(room.language) if category else None,
             attachments=attachments,
-            deadlines=tuple(sla_lines(room.language, ticket.sla, zone=zone, now=uow.clock.now())),
+            now=now,
+            requester_ref=requester_refs.get(room.channel),
+            deadlines=tuple(sla_lines(room.language, ticket.sla, zone=zone, now=now)),
         )
         queue_reply(
             uow,

@@ -44,6 +44,18 @@ async def requester_for(
     return person
 
 
+async def agent_user_refs(uow: UnitOfWork, *, channel: str) -> set[str]:
+    """The user ids on ``channel`` of everyone who acts as an agent now (active, agent or above):
+    the private chats where a messenger shows the agents' command menu."""
+    refs: set[str] = set()
+    for person in await uow.people.with_role(Role.AGENT):
+        assert person.id is not None
+        refs |= {
+            i.external_id for i in await uow.people.identities(person.id) if i.channel == channel
+        }
+    return refs
+
+
 async def add_agent(
     uow: UnitOfWork,
     *,

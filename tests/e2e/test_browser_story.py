@@ -112,6 +112,8 @@ def test_curate_an_article_test_it_publish_it_and_answer_an_unanswered_question(
 ) -> None:
     sign_in(page, ADMIN)
     page.get_by_role("link", name="Knowledge base").click()
+    expect(page.get_by_role("heading", name="Knowledge base")).to_be_visible()
+    shot(page, "05-knowledge-base")
     page.get_by_role("link", name="New article").click()
     page.get_by_label("Id (kebab-case").fill("guest-wifi")
     page.get_by_label("Title").fill(ARTICLE_TITLE)
@@ -129,13 +131,13 @@ def test_curate_an_article_test_it_publish_it_and_answer_an_unanswered_question(
     expect(first).to_contain_text(ARTICLE_TITLE)
     expect(first).to_contain_text("this article")
     expect(page.locator("#trial-result .verdict")).to_contain_text("The bot would answer")
-    shot(page, "05-article-editor-test")
+    shot(page, "06-article-editor-test")
 
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("heading", name=ARTICLE_TITLE)).to_contain_text("published")
     page.goto(f"/kb/test?q={ASKED.replace(' ', '+')}")
     expect(page.locator(".ranked li").first).to_contain_text(ARTICLE_TITLE)
-    shot(page, "06-test-a-question")
+    shot(page, "07-test-a-question")
 
     # the same question in the messenger gets the article as a suggestion, at once
     desk.say(READER, "/start", contains="Hello")
@@ -149,18 +151,44 @@ def test_curate_an_article_test_it_publish_it_and_answer_an_unanswered_question(
     page.goto("/kb/unanswered")
     row = page.get_by_role("row").filter(has_text=UNANSWERED)
     expect(row).to_be_visible()
-    shot(page, "07-unanswered-log")
+    shot(page, "08-unanswered-log")
     # ...becomes a phrasing of the article (tested first)...
     row.get_by_role("link", name="Add as a phrasing of…").click()
     page.get_by_label("Article id").fill("guest-wifi")
     page.get_by_role("button", name="Test with this article").click()
     expect(page.locator(".picked .verdict")).to_contain_text("The bot would answer")
-    shot(page, "08-phrasing-picker")
+    shot(page, "09-phrasing-picker")
     page.get_by_role("button", name=f"Add the phrasing to “{ARTICLE_TITLE}”").click()
     expect(page.get_by_role("status")).to_contain_text("now a phrasing")
     # ...and is then answered
     answered = desk.say(VISITOR, UNANSWERED, with_buttons=True)
     assert ARTICLE_TITLE in buttons(answered), answered
+
+
+def test_a_supervisor_writes_a_canned_reply_with_a_live_preview(
+    desk: RunningDesk, page: Page
+) -> None:
+    sign_in(page, ADMIN)
+    page.get_by_role("link", name="Canned replies").click()
+    page.get_by_role("link", name="New canned reply").click()
+    page.get_by_label("Name (one word").fill("wifi-reset")
+    page.get_by_label("Text", exact=True).fill(
+        "Hi {requester.first_name}, ticket #{ticket.number}: forget the network. {agent.name}"
+    )
+    preview = page.locator("#canned-preview")
+    expect(preview).to_have_text("Hi Erin, ticket #1001: forget the network. Ada Admin")
+    page.get_by_label("Text", exact=True).press_sequentially(" {requester.phone}")
+    expect(preview).to_contain_text("Unknown macro {requester.phone}.")
+    shot(page, "10-canned-reply-editor")
+    page.get_by_label("Text", exact=True).fill("Hi {requester.first_name}!")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved.")
+    expect(page.get_by_role("row").filter(has_text="wifi-reset")).to_contain_text(
+        "Hi {requester.first_name}!"
+    )
+    page.get_by_role("link", name="People").click()
+    expect(page.get_by_role("heading", name="People and structure")).to_be_visible()
+    shot(page, "11-people")
 
 
 def test_a_supervisor_reads_each_report_filters_it_and_downloads_the_csv(

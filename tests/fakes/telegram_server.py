@@ -12,7 +12,7 @@ Usage::
 Simulate people with ``user_sends_text/photo/document``, ``user_presses_button``,
 ``push_update``, ``user_blocks_bot``; inspect ``requests``, ``requests_for(method)``,
 ``messages_in(chat_id)`` (the bot's messages with edits applied), ``callback_answers``,
-``commands``, ``pending_updates``, ``reactions``; wait with ``wait_for(predicate)``; inject
+``commands``, ``menu_in(chat_id)``, ``pending_updates``, ``reactions``; wait with ``wait_for(predicate)``; inject
 failures with ``fail_next`` (an API error, an HTML page, a dropped or reset connection, an
 answer that never comes) or a whole outage with ``go_down``/``come_back``. Limits enforced: text 1-4096 UTF-16 units after HTML parsing (malformed HTML
 is a 400), captions 1024, callback_data 1-64 bytes, callback answers 200 chars, downloads 20 MB.
@@ -92,6 +92,7 @@ class FakeTelegramServer:
             "copyMessage": self.state.copy_message,
             "getFile": self.state.files.get_file,
             "setMyCommands": self.state.set_my_commands,
+            "deleteMyCommands": self.state.delete_my_commands,
             "setWebhook": self.updates.set_webhook,
             "deleteWebhook": self.updates.delete_webhook,
             "getWebhookInfo": self.updates.webhook_info,
@@ -242,6 +243,10 @@ class FakeTelegramServer:
     @property
     def commands(self) -> list[dict[str, Any]]:
         return self.state.commands
+
+    def menu_in(self, chat_id: int, language_code: str | None = None) -> dict[str, str]:
+        """command -> description of the menu a person sees in that chat (see BotApiState)."""
+        return {c["command"]: c["description"] for c in self.state.menu_in(chat_id, language_code)}
 
     @property
     def reactions(self) -> dict[tuple[int, int], list[str]]:

@@ -45,7 +45,9 @@ class BotApiState:
         self.files = FileStore()
         self.open_callbacks: set[str] = set()
         self.callback_answers: list[dict[str, Any]] = []
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # the last menu set, whatever its scope
+        # (scope type, chat id or None, language code or "") -> commands, as setMyCommands left them
+        self.menus: dict[tuple[str, int | None, str], list[dict[str, Any]]] = {}
         self.reactions: dict[tuple[int, int], list[str]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
 
@@ -292,4 +294,35 @@ class BotApiState:
 
     def set_my_commands(self, params: dict[str, Any]) -> bool:
         self.commands = list(params.get("commands") or [])
+        self.menus[self._menu_key(params)] = self.commands
         return True
+
+    def delete_my_commands(self, params: dict[str, Any]) -> bool:
+        self.menus.pop(self._menu_key(params), None)
+        return True
+
+    def _menu_key(self, params: dict[str, Any]) -> tuple[str, int | None, str]:
+        scope = params.get("scope") or {"type": "default"}
+        kind = str(scope.get("type", "default"))
+        chat_id = None
+        if kind in ("chat", "chat_administrators", "chat_member"):
+            raw = scope.get("chat_id")
+            chat_id = (
+                int(raw) if isinstance(raw, int | str) and str(raw).lstrip("-").isdigit() else 0
+            )
+            if chat_id not in self.chats:
+                raise bad_request("chat not found")  # the user never opened a chat with the bot
+        return kind, chat_id, str(params.get("language_code") or "")
+
+    def menu_in(self, chat_id: int, language_code: str | None = None) -> list[dict[str, Any]]:
+        """The menu Telegram shows in a chat: the most specific scope that has one (the chat's
+        own, then all private or all group chats, then the default; each in the person's
+        language first)."""
+        chat = self.chats[chat_id]
+        broad = "all_private_chats" if chat.type == "private" else "all_group_chats"
+        for kind, scope_chat in (("chat", chat_id), (broad, None), ("default", None)):
+            for language in dict.fromkeys((language_code or "", "")):
+                found = self.menus.get((kind, scope_chat, language))
+                if found is not None:
+                    return found
+        return []

@@ -110,7 +110,7 @@ async def test_a_telegram_employees_ticket_is_claimed_and_answered_from_slack(
     await _tg_press(telegram, TG_RITA, rita, "Create", "#1001")
 
     card = await slack.wait_for(lambda: next(iter(desk.cards()), None), timeout=15)
-    assert "#1001" in card["seen"] and "From: Rita" in card["seen"]
+    assert "#1001" in card["seen"] and card["seen"].split("\n")[0].endswith(" · Rita · just now")
     await click(slack, alice, card, "Claim")
     await _tg_wait(telegram, rita, "Alice Agent is now working on your ticket")
     await slack.user_posts(alice, desk.triage, "Please restart the router", thread_ts=card["ts"])
@@ -132,7 +132,8 @@ async def test_a_slack_employees_ticket_is_claimed_and_answered_from_telegram(
     sam = slack.add_user("sam", real_name="Sam Slack")
     await open_ticket_by_dm(desk, sam, "My VPN keeps dropping every few minutes")
     card = await _tg_wait(telegram, AGENTS_CHAT, "#1001", with_buttons=True)
-    assert "From: Sam Slack" in card["plain_text"]
+    assert card["plain_text"].split("\n")[0] == "#1001 · P2 · Network · Sam Slack · just now"
+    assert "tg://user" not in card["text"], "a Slack requester has no Telegram mention link"
     await telegram.user_presses_button(TG_TOM, card, button(card, "Claim"))
     await desk.next_dm(sam, seen_before=set(), contains="Tom is now working on your ticket")
     await telegram.user_sends_text(

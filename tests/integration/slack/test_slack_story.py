@@ -65,7 +65,7 @@ async def test_the_whole_story_over_slack(
     assert "ticket #1001" in created["seen"]
 
     card = await slack.wait_for(lambda: next(iter(desk.cards()), None))
-    assert "#1001" in card["seen"] and "From: Rita Requester" in card["seen"]
+    assert "#1001" in card["seen"] and "Rita Requester · just now" in card["seen"]
     assert {"Claim", "Resolve"} <= set(buttons(card))
 
     # claim by button: the card is updated in place (chat.update), no second card

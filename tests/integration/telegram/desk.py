@@ -10,6 +10,7 @@ from typing import Any
 
 from admin.app import create_app
 from bots.telegram.channel import TelegramChannel
+from bots.telegram.menus import SYNC_SECONDS
 from bots.telegram.polling import PollingOptions
 from chatdesk.runner import desk_config
 from core.channels import ChannelHost
@@ -39,11 +40,13 @@ class TelegramDesk:
         fake: FakeTelegramServer,
         *,
         polling: PollingOptions | None = None,
+        menu_sync_seconds: float = SYNC_SECONDS,
         **settings: Any,
     ) -> None:
         self.db = db
         self.fake = fake
         self.polling = polling
+        self.menu_sync_seconds = menu_sync_seconds
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             database_url="sqlite+aiosqlite:///unused.db",
@@ -81,7 +84,9 @@ class TelegramDesk:
             web=self.app,
             supervisor=self.supervisor,
         )
-        self.channel = TelegramChannel(host, polling=self.polling)
+        self.channel = TelegramChannel(
+            host, polling=self.polling, menu_sync_seconds=self.menu_sync_seconds
+        )
         senders[self.channel.name] = self.channel.sender
         self.fake.register_chat(self.room)
         await self.channel.start()

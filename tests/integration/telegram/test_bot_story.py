@@ -69,7 +69,8 @@ async def test_the_whole_story_over_telegram(
     assert "ticket #1001" in created["plain_text"]
 
     card = await desk.next_message(room, after=0, contains="#1001")
-    assert "From: Rita" in card["plain_text"] and {"Claim", "Resolve"} <= set(buttons(card))
+    assert card["plain_text"].startswith("#1001 · P2 · Network · Rita · ")
+    assert {"Claim", "Resolve"} <= set(buttons(card))
     photos = [m for m in desk.chat(room) if m["kind"] == "photo"]
     assert not photos or photos[0]["file_id"], "attachments, when re-sent, go by file id"
 

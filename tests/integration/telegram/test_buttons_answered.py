@@ -1,5 +1,6 @@
 """Every button press is answered, so no button spins until Telegram gives up: a press that
-does something, one that has expired, data we never made, and one whose handling fails."""
+does something, one that has expired, data we never made, and one whose handling fails.
+A message whose handling fails gets an apology, once, instead of silence."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 import pytest
 
 from core.intake import handler
+from core.intake.events import ChannelUser, InboundEvent
 from storage.unit_of_work import Database
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.integration.telegram.desk import TelegramDesk, button
-from tests.integration.telegram.staff import RITA, staffed_desk
+from tests.integration.telegram.staff import RITA, outbox_rows, staffed_desk
 
 
 @pytest.fixture
@@ -70,3 +72,38 @@ async def test_expired_and_foreign_button_data_is_answered(
     }
     answer = await _press(fake, hello, data)
     assert answer["text"] == "This button is no longer active."
+
+
+async def test_a_message_whose_handling_fails_gets_an_apology_once(
+    desk: TelegramDesk, db: Database, fake: FakeTelegramServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(turn: object) -> None:
+        raise RuntimeError("a bug in the dialogue")
+
+    monkeypatch.setattr(handler, "_route", broken)
+    sorry = await desk.say(RITA, "The printer is broken", contains="Sorry")
+    assert sorry["plain_text"] == "Sorry, something went wrong. Please try again in a minute."
+    async with db.uow() as uow:
+        assert await uow.conversations.get("telegram", str(RITA.id)) is None, "nothing written"
+
+    # The same event delivered again (a webhook retry) and failing again: no second apology.
+    assert desk.channel is not None
+    processor = desk.channel.host.processor
+    again = InboundEvent(
+        channel="telegram",
+        chat_ref=str(RITA.id),
+        user=ChannelUser(str(RITA.id), "Rita", language_code="en"),
+        kind="text",
+        event_key="update:999",
+        text="The printer is broken",
+    )
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="a bug in the dialogue"):
+            await processor.process(again)
+    apologies = [
+        row for row in await outbox_rows(db) if "Sorry, something went wrong" in str(row.payload)
+    ]
+    assert len(apologies) == 2, "one for the polled message, one for the event delivered twice"
+
+    monkeypatch.undo()
+    await desk.say(RITA, "The printer is broken", with_buttons=True)

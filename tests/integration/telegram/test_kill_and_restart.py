@@ -41,13 +41,15 @@ async def test_a_killed_process_restarted_resends_what_was_in_flight(
     second = None
     try:
         await fake.user_sends_text(DANA, "/start")
-        await fake.wait_for(lambda: fake.requests_for("sendMessage"), timeout=60)
+        await fake.wait_for(
+            lambda: fake.requests_for("sendMessage"), timeout=240
+        )  # a loaded machine starts slowly
         first.send_signal(signal.SIGKILL)
         await first.wait()
 
         asked_before = len(fake.requests_for("getMe"))
         second = await _start(env, tmp_path, log)
-        await fake.wait_for(lambda: len(fake.requests_for("getMe")) > asked_before, timeout=60)
+        await fake.wait_for(lambda: len(fake.requests_for("getMe")) > asked_before, timeout=240)
         up_at = time.monotonic()
 
         def greeted() -> list[object]:

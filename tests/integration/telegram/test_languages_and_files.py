@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.telegram.channel import menu
+from bots.telegram.menus import menu
 from core.i18n import gettext
-from core.intake.commands import Audience
 from storage.unit_of_work import Database
 from tests.fakes.telegram_objects import TgUser
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -56,34 +55,23 @@ async def test_a_russian_speaking_employee_gets_the_russian_interface(desk: Tele
 async def test_command_menus_are_registered_in_english_and_russian(
     desk: TelegramDesk, fake: FakeTelegramServer
 ) -> None:
-    calls = fake.requests_for("setMyCommands")
-    menus = {
-        (call.get("language_code"), call["scope"]["type"]): {
-            c["command"]: c["description"] for c in call["commands"]
-        }
-        for call in calls
-    }
-    assert set(menus) == {
-        (None, "all_private_chats"),
-        (None, "chat"),
-        ("ru", "all_private_chats"),
-        ("ru", "chat"),
-    }
-    assert menus[(None, "all_private_chats")] == _generated(Audience.EMPLOYEE, "en")
-    assert menus[("ru", "all_private_chats")] == _generated(Audience.EMPLOYEE, "ru")
-    assert menus[(None, "chat")] == _generated(Audience.AGENT, "en")
-    assert menus[(None, "chat")]["claim"] == "Take a ticket: /claim N"
-    assert menus[("ru", "chat")]["reply"] == "Ответить заявителю: /reply N текст"
-    assert menus[("ru", "all_private_chats")]["new"] == "Начать новый запрос: /new [текст]"
-    assert menus[("ru", "all_private_chats")]["new"] != menus[(None, "all_private_chats")]["new"]
-    assert {"claim", "queue", "reply", "resolve"} <= set(menus[(None, "chat")])
-    agent_scopes = [c["scope"] for c in calls if c["scope"]["type"] == "chat"]
-    assert all(str(s["chat_id"]) == str(desk.room.id) for s in agent_scopes)
+    fake.register_chat(IVAN)
+    employee_en, employee_ru = fake.menu_in(IVAN.id, "en"), fake.menu_in(IVAN.id, "ru")
+    room_en, room_ru = fake.menu_in(desk.room.id, "en"), fake.menu_in(desk.room.id, "ru")
+    assert employee_en == _generated(agent=False, private=True, language="en")
+    assert employee_ru == _generated(agent=False, private=True, language="ru")
+    assert room_en == _generated(agent=True, private=False, language="en")
+    assert room_en["claim"] == "Take a ticket: /claim N"
+    assert room_ru["reply"] == "Ответить заявителю: /reply N текст"
+    assert employee_ru["new"] == "Начать новый запрос: /new [текст]"
+    assert employee_ru["new"] != employee_en["new"]
+    assert {"claim", "queue", "reply", "resolve"} <= set(room_en)
+    assert {c.get("language_code") for c in fake.requests_for("setMyCommands")} == {None, "ru"}
 
 
-def _generated(audience: Audience, language: str) -> dict[str, str]:
-    """The menu the command registry says this audience gets."""
-    return {c.command: c.description for c in menu(audience, language)}
+def _generated(*, agent: bool, private: bool, language: str) -> dict[str, str]:
+    """The menu the command registry says this kind of chat gets."""
+    return {c.command: c.description for c in menu(agent=agent, private=private, language=language)}
 
 
 async def test_a_file_over_the_download_limit_gets_a_clear_message_and_is_not_attached(

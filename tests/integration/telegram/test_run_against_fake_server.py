@@ -50,7 +50,7 @@ async def test_chatdesk_run_polls_the_configured_bot_api_server(
         try:
             hello = await fake.wait_for(
                 lambda: [m for m in fake.messages_in(DANA.id) if "Hello, Dana!" in m["plain_text"]],
-                timeout=60,
+                timeout=240,  # a loaded machine starts chatdesk slowly
             )
         except TimeoutError:
             raise AssertionError(

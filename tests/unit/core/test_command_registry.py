@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
 from core.errors import InvalidInput, NotFound
 from core.intake.commands import Audience
 from core.intake.desk_commands import COMMANDS
+from core.intake.turn import Turn
 
 
 def _command(name: str, audience: Audience = Audience.AGENT):  # type: ignore[no-untyped-def]
@@ -52,3 +56,24 @@ def test_menus_list_each_audience_once_and_hide_start_and_id() -> None:
     assert dict((c.name, text) for c, text in COMMANDS.menu(Audience.EMPLOYEE, "ru"))["my"] == (
         "Ваши заявки"
     )
+
+
+@pytest.mark.parametrize(("agent", "private"), [(True, True), (True, False), (False, True)])
+def test_each_chats_menu_lists_exactly_what_a_command_there_runs(
+    agent: bool, private: bool
+) -> None:
+    """A menu is only honest if tapping each entry runs that command for that person there."""
+    listed = COMMANDS.reachable(agent=agent, private=private)
+    assert listed and len({c.name for c in listed}) == len(listed)
+    for command in listed:
+        turn = SimpleNamespace(
+            event=SimpleNamespace(command=command.name, is_private=private),
+            person=SimpleNamespace(is_agent=agent),
+        )
+        assert COMMANDS.choose(cast(Turn, turn)) is command
+    if private:  # every employee command has an entry (for an agent, the agents' version)
+        assert {c.name for c in COMMANDS.listed(Audience.EMPLOYEE)} <= {c.name for c in listed}
+
+
+def test_an_employee_has_no_menu_in_the_agents_group() -> None:
+    assert COMMANDS.reachable(agent=False, private=False) == []
