@@ -15,7 +15,9 @@ from bots.slack.sender import CHANNEL, thread_ref
 from core.intake.commands import Audience
 from core.intake.desk_commands import COMMANDS
 from core.intake.events import ChannelUser, InboundEvent
+from core.messages import Attachment
 
+FILE_LIMIT = 20 * 1024 * 1024  # the largest file taken into a ticket
 # Message subtypes that are a person saying something; edits, joins, deletions are not.
 SPOKEN_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 
@@ -45,6 +47,8 @@ class MessageFacts:
     text: str
     thread_ts: str | None
     direct: bool
+    files: tuple[Attachment, ...] = ()
+    too_large: tuple[tuple[str, int], ...] = ()  # (name, size) of files over the limit
 
 
 def spoken_message(body: dict[str, Any], bot_user_id: str | None) -> MessageFacts | None:
@@ -60,6 +64,7 @@ def spoken_message(body: dict[str, Any], bot_user_id: str | None) -> MessageFact
     ):
         return None
     thread_ts = event.get("thread_ts")
+    files = [f for f in event.get("files") or [] if isinstance(f, dict) and f.get("id")]
     return MessageFacts(
         event_id=str(body.get("event_id") or event.get("event_ts") or event.get("ts")),
         team_id=str(body.get("team_id") or event.get("team") or ""),
@@ -69,6 +74,23 @@ def spoken_message(body: dict[str, Any], bot_user_id: str | None) -> MessageFact
         text=unescape(str(event.get("text") or "")),
         thread_ts=str(thread_ts) if thread_ts and thread_ts != event.get("ts") else None,
         direct=event.get("channel_type") == "im" or is_direct(str(event.get("channel") or "")),
+        files=tuple(_attachment(f) for f in files if int(f.get("size") or 0) <= FILE_LIMIT),
+        too_large=tuple(
+            (str(f.get("name") or ""), int(f.get("size") or 0))
+            for f in files
+            if int(f.get("size") or 0) > FILE_LIMIT
+        ),
+    )
+
+
+def _attachment(file: dict[str, Any]) -> Attachment:
+    """A Slack file by its id (chatdesk keeps the reference; Slack keeps the file)."""
+    return Attachment(
+        CHANNEL,
+        str(file["id"]),
+        str(file.get("name") or file.get("title") or ""),
+        str(file.get("mimetype") or ""),
+        int(file.get("size") or 0),
     )
 
 
@@ -77,7 +99,8 @@ def message_event(facts: MessageFacts, user: ChannelUser) -> InboundEvent:
         channel=CHANNEL,
         chat_ref=facts.channel_id,
         user=user,
-        kind="text",
+        kind="attachment" if facts.files else "text",
+        attachments=facts.files,
         event_key=f"event:{facts.event_id}",
         is_private=facts.direct,
         text=facts.text,

@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.blocks import ACTION_PREFIX
 from bots.slack.events import (
+    FILE_LIMIT,
     button_event,
     command_event,
     is_direct,
@@ -128,7 +129,22 @@ def register(app: AsyncApp, desk: Desk) -> None:
             return
         if facts.direct or (facts.channel_id in desk.room_ids and facts.thread_ts):
             user = await desk.directory.user(facts.team_id, facts.user_id)
-            await desk.process(message_event(facts, user))
+            for name, size in facts.too_large:
+                await desk.processor.say(
+                    event_key=f"event:{facts.event_id}:too-large:{name}",
+                    channel=CHANNEL,
+                    chat_ref=facts.channel_id,
+                    text=gettext(
+                        user.language_code,
+                        "The file {name} is {size} MB; the bot can take files up to {limit} MB. "
+                        "Please compress it or share a link instead.",
+                        name=name,
+                        size=round(size / 1024 / 1024, 1),
+                        limit=FILE_LIMIT // 1024 // 1024,
+                    ),
+                )
+            if facts.text.strip() or facts.files:
+                await desk.process(message_event(facts, user))
         elif f"<@{context.bot_user_id}>" in facts.text:
             return  # a mention: the app_mention event carries it
         elif facts.thread_ts and await desk.is_desk_thread(facts.channel_id, facts.thread_ts):

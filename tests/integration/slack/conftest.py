@@ -5,7 +5,10 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
+from tests.integration.slack.desk import SlackDesk
+from tests.support.desk import make_groups
 
 
 @pytest.fixture
@@ -20,3 +23,12 @@ async def client(slack: FakeSlackServer) -> AsyncIterator[AsyncWebClient]:
     yield web
     if web.session is not None:
         await web.session.close()
+
+
+@pytest.fixture
+async def desk(db: Database, slack: FakeSlackServer) -> AsyncIterator[SlackDesk]:
+    """The desk with its Slack channel and the network category (no agents: tests add them)."""
+    await make_groups(db)
+    running = await SlackDesk(db, slack).start()
+    yield running
+    await running.stop()

@@ -3,24 +3,13 @@ their open tickets; for an agent also the unassigned queue."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from core.domain.enums import Role
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
 from tests.integration.slack.desk import SlackDesk, open_ticket_by_dm, slack_id
-from tests.support.desk import make_groups, make_person
-
-
-@pytest.fixture
-async def desk(db: Database, slack: FakeSlackServer) -> AsyncIterator[SlackDesk]:
-    await make_groups(db)
-    running = await SlackDesk(db, slack).start()
-    yield running
-    await running.stop()
+from tests.support.desk import make_person
 
 
 def _text(view: dict[str, Any] | None) -> str:

@@ -4,22 +4,9 @@ stays quiet."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
 from tests.integration.slack.desk import SlackDesk, buttons, click
-from tests.support.desk import make_groups
-
-
-@pytest.fixture
-async def desk(db: Database, slack: FakeSlackServer) -> AsyncIterator[SlackDesk]:
-    await make_groups(db)
-    running = await SlackDesk(db, slack).start()
-    yield running
-    await running.stop()
 
 
 async def test_a_mention_is_answered_in_its_thread_and_the_thread_continues(

@@ -4,23 +4,10 @@ thread, and the card appears in the triage channel. A second 🎫 makes no secon
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
 from tests.integration.slack.desk import SlackDesk
 from tests.integration.telegram.desk import eventually
-from tests.support.desk import make_groups
-
-
-@pytest.fixture
-async def desk(db: Database, slack: FakeSlackServer) -> AsyncIterator[SlackDesk]:
-    await make_groups(db)
-    running = await SlackDesk(db, slack).start()
-    yield running
-    await running.stop()
 
 
 async def test_a_ticket_reaction_makes_the_message_a_ticket_once(
