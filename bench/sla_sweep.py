@@ -342,25 +342,29 @@ async def measure(label: str, url: str, planned: list[Planned], warnings: int) -
         for line in await plan(database, NOW):
             print(f"  {line}")
         await sweeper.sweep()  # warm: connections, statement cache, clockwork
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         fired = await sweeper.sweep()
-        empty = time.perf_counter() - began
-        print(f"sweep with nothing due: {empty * 1000:.1f} ms, fired {dict(fired)} (aim <= 1 s)")
+        empty, cpu = time.perf_counter() - began, time.process_time() - cpu
+        print(
+            f"sweep with nothing due: {empty * 1000:.1f} ms ({cpu * 1000:.1f} ms CPU in this "
+            f"process), fired {dict(fired)} (aim <= 1 s)"
+        )
 
         clock.current = NOW + WINDOW
         print(f"claim query plan, {warnings:,} due:")
         for line in await plan(database, clock.current):
             print(f"  {line}")
         before = await outbox_count(database)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         fired = await sweeper.sweep()
-        busy = time.perf_counter() - began
+        busy, cpu = time.perf_counter() - began, time.process_time() - cpu
         queued = await outbox_count(database) - before
         counts = dict(sorted(fired.items()))
         print(
-            f"sweep firing {warnings:,} warnings: {busy:.2f} s, fired {counts}, "
-            f"{queued:,} outbox messages (aim <= 5 s)"
+            f"sweep firing {warnings:,} warnings: {busy:.2f} s ({cpu:.2f} s CPU in this "
+            f"process), fired {counts}, {queued:,} outbox messages (aim <= 5 s)"
         )
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
         again = await sweeper.sweep()
         print(f"the same sweep again: fired {dict(again)} (each event fires once)")
     finally:

@@ -73,7 +73,14 @@ class AdvisoryLocks:
             parse_database_url(database_url),
             poolclass=NullPool,  # a lock's connection is closed with it, never pooled
             connect_args={
-                "server_settings": {"application_name": APPLICATION_PREFIX + self.instance}
+                "server_settings": {
+                    "application_name": APPLICATION_PREFIX + self.instance,
+                    # The server notices a holder gone silent (a cut network, a frozen host)
+                    # within about 15 s and ends its session, which frees the lock.
+                    "tcp_keepalives_idle": "5",
+                    "tcp_keepalives_interval": "2",
+                    "tcp_keepalives_count": "5",
+                }
             },
         )
 

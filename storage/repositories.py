@@ -607,11 +607,21 @@ class SqlAgentRoomRepository(_Repo):
         return list(self._rooms)
 
     async def replace(self, rooms: Sequence[AgentRoom]) -> None:
+        """Several instances starting at once all store the same rooms: rows that stay are
+        upserted, not deleted and inserted again (which would collide on PostgreSQL)."""
         self._rooms = None
-        await self.session.execute(delete(t.agent_rooms))
-        if rooms:
+        rooms_table = t.agent_rooms
+        keep = [(room.channel, room.chat_ref) for room in rooms]
+        stale = delete(rooms_table)
+        if keep:
+            stale = stale.where(tuple_(rooms_table.c.channel, rooms_table.c.chat_ref).not_in(keep))
+        await self.session.execute(stale)
+        for room in dict.fromkeys(rooms):
+            statement = _insert(self.is_postgres, rooms_table, room._asdict())
             await self.session.execute(
-                t.agent_rooms.insert(), [room._asdict() for room in dict.fromkeys(rooms)]
+                statement.on_conflict_do_update(
+                    index_elements=["channel", "chat_ref"], set_={"language": room.language}
+                )
             )
 
 

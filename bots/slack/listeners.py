@@ -31,12 +31,14 @@ from bots.slack.events import (
     thread_event,
     without_mention,
 )
+from bots.slack.home import home_view
 from bots.slack.mrkdwn import escape
-from bots.slack.people import Directory
+from bots.slack.people import Directory, external_id
 from bots.slack.profile import SLASH_COMMAND
 from bots.slack.sender import CHANNEL, ephemeral_recipient, thread_ref
 from core.i18n import gettext
 from core.intake.events import InboundEvent
+from core.intake.home import home_sections
 from core.intake.inbound import FAILED_TURN, InboundProcessor
 from core.ports import UnitOfWorkFactory
 
@@ -59,6 +61,7 @@ class Desk:
     ) -> None:
         self.processor = processor
         self.uow_factory = uow_factory
+        self.default_language = processor.config.default_language
         self.client = client
         self.directory = Directory(client)
         self.room_ids = frozenset(room_ids)
@@ -125,6 +128,19 @@ def register(app: AsyncApp, desk: Desk) -> None:
         user = await desk.directory.user(facts.team_id, facts.user_id)
         text = without_mention(facts.text, context.bot_user_id)
         await desk.process(thread_event(facts, user, text))
+
+    @app.event("app_home_opened")
+    async def on_home(body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = body.get("event") or {}
+        if event.get("tab") not in (None, "home"):
+            return
+        user_id = str(event.get("user") or "")
+        person_key = external_id(str(body.get("team_id") or ""), user_id)
+        async with desk.uow_factory() as uow:
+            person = await uow.people.by_identity(CHANNEL, person_key)
+            language = person.language if person else desk.default_language
+            sections = await home_sections(uow, person, language)
+        await client.views_publish(user_id=user_id, view=home_view(sections, language))
 
     @app.command(SLASH_COMMAND)
     async def on_desk_command(ack: AsyncAck, command: dict[str, Any]) -> None:

@@ -134,6 +134,10 @@ def automation_from(options: dict[str, Any]) -> Automation:
 async def ensure_defaults(uow: UnitOfWork, *, timezone: str) -> bool:
     """Store the shipped calendar and policies once (not again after an admin removed them).
     True when it stored them now."""
+    # Instances starting together: the first claims the seeding, the others wait for its
+    # commit and then find the claim taken.
+    if not await uow.jobs.claim(SEEDED, "once", now=uow.clock.now()):
+        return False
     options = await uow.sla.options()
     if options.get(SEEDED):
         return False

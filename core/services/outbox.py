@@ -144,21 +144,26 @@ class OutboxWorker:
                 return total
 
     async def _sweep_once(self) -> tuple[SweepResult, int]:
+        loop = asyncio.get_running_loop()
         async with self._uow() as uow:
             now = uow.clock.now()
             due = await uow.outbox.claim_due(now=now, limit=self._batch)
-            for message in due:
-                message.next_attempt_at = now + self._lease
             keys = {key for message in due for key in _lookup_keys(message)}
             known = await uow.outbox.last_refs(keys) if keys else {}
+            # The lease runs from now, not from when the (possibly slow) claim began: another
+            # instance may take the rows once it ends.
+            began = loop.time()
+            for message in due:
+                message.next_attempt_at = uow.clock.now() + self._lease
             await uow.commit()
         if not due:
             return SweepResult(), 0
         by_recipient: dict[tuple[str, str], list[OutboxMessage]] = {}
         for message in due:
             by_recipient.setdefault((message.channel, message.recipient), []).append(message)
-        sweep = _Sweep(now, known)
-        renewing = asyncio.get_running_loop().create_task(self._keep_leased(due))
+        lease = self._lease.total_seconds()
+        sweep = _Sweep(now, known, leased_until=began + lease, margin=min(0.5, lease / 6))
+        renewing = loop.create_task(self._keep_leased(due, sweep))
         try:
             outcomes = await asyncio.gather(
                 *(self._deliver_in_order(batch, sweep) for batch in by_recipient.values())
@@ -172,15 +177,18 @@ class OutboxWorker:
         result = SweepResult(*(sum(o[i] for o in outcomes) for i in range(3)))
         return result, len(due)
 
-    async def _keep_leased(self, messages: Sequence[OutboxMessage]) -> None:
+    async def _keep_leased(self, messages: Sequence[OutboxMessage], sweep: _Sweep) -> None:
         """Push the lease of rows being sent ahead, until cancelled."""
         ids = [message.id for message in messages if message.id is not None]
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self._renew_every)
             try:
                 async with self._uow() as uow:
+                    began = loop.time()
                     await uow.outbox.renew_leases(ids, until=uow.clock.now() + self._lease)
                     await uow.commit()
+                sweep.leased_until = max(sweep.leased_until, began + self._lease.total_seconds())
             except Exception:  # noqa: BLE001 - the next renewal may work; recording will tell
                 log.warning(
                     "could not renew the lease of %d outbox messages", len(ids), exc_info=True
@@ -192,6 +200,15 @@ class OutboxWorker:
         sent = retried = failed = 0
         async with self._parallel:
             for index, message in enumerate(messages):
+                if not sweep.still_leased():
+                    # A stalled process (or renewals that failed) may have lost the rows to
+                    # another instance, which sends them: sending them too would send twice.
+                    log.warning(
+                        "outbox: the lease of %d messages ran out before they were sent; "
+                        "leaving them to the next sweep",
+                        len(messages) - index,
+                    )
+                    break
                 outcome = await self._deliver(message, sweep)
                 if outcome == "sent":
                     sent += 1
@@ -290,12 +307,25 @@ class _Sweep:
     the rows were claimed, updated as this sweep sends, so a card edited twice in one sweep
     edits the message the first send created (as a per-message read of the outbox would)."""
 
-    def __init__(self, now: datetime, refs: dict[str, tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        refs: dict[str, tuple[int, str]],
+        *,
+        leased_until: float,
+        margin: float,
+    ) -> None:
         self.now = now
         self.refs = refs
+        self.leased_until = leased_until  # event-loop time; renewals push it ahead
+        self.margin = margin
         self.sent: list[tuple[int, str]] = []
         self.unsent: list[OutboxMessage] = []
         self.postponed: list[tuple[OutboxMessage, list[OutboxMessage]]] = []
+
+    def still_leased(self) -> bool:
+        """The rows are surely still ours (with a margin for the send to leave)."""
+        return asyncio.get_running_loop().time() < self.leased_until - self.margin
 
     def ref(self, key: str | None) -> str | None:
         found = self.refs.get(key) if key else None

@@ -180,6 +180,15 @@ def test_agents_invite_prints_a_one_time_start_command(
     first = _run(["agents", "invite"], cli_env, tmp_path)
     second = _run(["agents", "invite", "--role", "supervisor"], cli_env, tmp_path)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    tokens = [r.stdout.strip().splitlines()[-1] for r in (first, second)]
-    assert all(t.startswith("/start agent-") and len(t) > len("/start agent-") + 20 for t in tokens)
+    invites = [dict(_invite_lines(r.stdout)) for r in (first, second)]
+    assert all(set(i) == {"Telegram", "Slack"} for i in invites), "one line per messenger"
+    tokens = [i["Telegram"].removeprefix("/start ") for i in invites]
+    assert all(t.startswith("agent-") and len(t) > len("agent-") + 20 for t in tokens)
+    assert [i["Slack"] for i in invites] == [f"/desk start {t}" for t in tokens], "one invite"
     assert tokens[0] != tokens[1], "every invite is new"
+
+
+def _invite_lines(stdout: str) -> list[tuple[str, str]]:
+    """`Messenger: command` lines of `chatdesk agents invite`."""
+    lines = [line.partition(": ") for line in stdout.strip().splitlines()[1:]]
+    return [(name, command) for name, _, command in lines]
