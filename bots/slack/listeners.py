@@ -29,6 +29,7 @@ from bots.slack.events import (
     message_event,
     spoken_message,
     thread_event,
+    unescape,
     without_mention,
 )
 from bots.slack.home import home_view
@@ -38,6 +39,7 @@ from bots.slack.profile import SLASH_COMMAND
 from bots.slack.sender import CHANNEL, ephemeral_recipient, thread_ref
 from core.i18n import gettext
 from core.intake.events import InboundEvent
+from core.intake.from_message import MessageToTicket
 from core.intake.home import home_sections
 from core.intake.inbound import FAILED_TURN, InboundProcessor
 from core.ports import UnitOfWorkFactory
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 # Events handled at the same time. The rest wait their turn, so that in a burst the event loop
 # keeps time to acknowledge new requests (Slack's 3 s) instead of running every handler at once.
 PROCESSING_AT_ONCE = 4
+TICKET_REACTION = "ticket"  # 🎫
 
 
 class Desk:
@@ -89,6 +92,21 @@ class Desk:
             found = await uow.conversations.get(CHANNEL, thread_ref(channel_id, thread_ts))
         return found is not None
 
+    async def message_at(self, channel_id: str, ts: str) -> dict[str, Any] | None:
+        """One message of a channel (top-level or in a thread), or None."""
+        try:
+            found = await self.client.conversations_history(
+                channel=channel_id, latest=ts, inclusive=True, limit=1
+            )
+            messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
+            if not messages:
+                replies = await self.client.conversations_replies(channel=channel_id, ts=ts)
+                messages = [m for m in replies.get("messages") or [] if m.get("ts") == ts]
+        except SlackApiError as exc:
+            log.warning("slack: cannot read message %s in %s: %s", ts, channel_id, exc)
+            return None
+        return dict(messages[0]) if messages else None
+
     async def direct_channel(self, user_id: str) -> str | None:
         """The app's DM with a person (opened if needed)."""
         try:
@@ -128,6 +146,33 @@ def register(app: AsyncApp, desk: Desk) -> None:
         user = await desk.directory.user(facts.team_id, facts.user_id)
         text = without_mention(facts.text, context.bot_user_id)
         await desk.process(thread_event(facts, user, text))
+
+    @app.event("reaction_added")
+    async def on_reaction(body: dict[str, Any], client: AsyncWebClient) -> None:
+        """A 🎫 on a message in a channel the app is in makes it a ticket for its author."""
+        event = body.get("event") or {}
+        item = event.get("item") or {}
+        channel_id, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
+        if event.get("reaction") != TICKET_REACTION or not channel_id or not ts:
+            return
+        if channel_id in desk.room_ids or is_direct(channel_id):
+            return
+        message = await desk.message_at(channel_id, ts)
+        if message is None or not message.get("user") or message.get("bot_id"):
+            return
+        team = str(body.get("team_id") or "")
+        author = await desk.directory.user(team, str(message["user"]))
+        link = await client.chat_getPermalink(channel=channel_id, message_ts=ts)
+        await desk.processor.ticket_from_message(
+            MessageToTicket(
+                channel=CHANNEL,
+                key=f"ticket-from:{channel_id}:{ts}",
+                author=author,
+                text=unescape(str(message.get("text") or "")),
+                link=str(link.get("permalink") or ""),
+                conversation_ref=thread_ref(channel_id, str(message.get("thread_ts") or ts)),
+            )
+        )
 
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], client: AsyncWebClient) -> None:

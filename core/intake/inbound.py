@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from core.i18n import N_, gettext
 from core.intake.events import ChannelUser, DeskConfig, InboundEvent, Outcome
+from core.intake.from_message import MessageToTicket, ticket_from_message
 from core.intake.handler import handle
 from core.intake.rooms import queue_outcome
 from core.messages import Reply, Span
@@ -72,6 +73,18 @@ class InboundProcessor:
         if self._after_commit is not None:
             self._after_commit()
         return True
+
+    async def ticket_from_message(self, request: MessageToTicket) -> int | None:
+        """Open a ticket from a message (see :mod:`core.intake.from_message`); its number, or
+        None when that message already made one."""
+        async with self._uow() as uow:
+            ticket = await ticket_from_message(
+                uow, request, default_language=self.config.default_language
+            )
+            await uow.commit()
+        if ticket is not None and self._after_commit is not None:
+            self._after_commit()
+        return ticket.number if ticket else None
 
     async def _apologise(self, event: InboundEvent) -> None:
         language = (event.user.language_code or self.config.default_language).split("-")[0]

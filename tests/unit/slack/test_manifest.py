@@ -19,7 +19,7 @@ def test_the_manifest_subscribes_to_what_the_app_handles_on_one_url() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     settings = manifest["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert events == MESSAGE_SUBSCRIPTIONS | {"app_mention", "app_home_opened"}
+    assert events == MESSAGE_SUBSCRIPTIONS | {"app_mention", "app_home_opened", "reaction_added"}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     urls = {
         settings["event_subscriptions"]["request_url"],

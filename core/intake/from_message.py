@@ -1,0 +1,57 @@
+"""A ticket made from a message someone wrote elsewhere (Slack's 🎫 reaction): the message's
+author is the requester, the ticket keeps a link to the message, and the author is told in the
+conversation the message belongs to (its thread)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.domain.entities import Ticket
+from core.intake.events import ChannelUser
+from core.ports import UnitOfWork
+from core.services import tickets
+from core.services.context import Actor
+from core.services.people import requester_for
+from core.settings import SUPPORTED_LANGUAGES
+
+TITLE_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class MessageToTicket:
+    channel: str
+    key: str  # one ticket per message: the same key again changes nothing
+    author: ChannelUser
+    text: str
+    link: str  # where the message is (a permalink)
+    conversation_ref: str  # where the author hears about the ticket
+
+
+async def ticket_from_message(
+    uow: UnitOfWork, request: MessageToTicket, *, default_language: str
+) -> Ticket | None:
+    """Open the ticket in the caller's unit of work; None when this message already made one."""
+    if not await uow.inbound.first_time(request.channel, request.key, now=uow.clock.now()):
+        return None
+    code = (request.author.language_code or "").split("-")[0].lower()
+    person = await requester_for(
+        uow,
+        channel=request.channel,
+        external_id=request.author.external_id,
+        display_name=request.author.display_name,
+        language=code if code in SUPPORTED_LANGUAGES else default_language,
+        username=request.author.username,
+    )
+    text = request.text.strip() or request.link
+    title = text.split("\n", 1)[0]
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1].rstrip() + "…"
+    return await tickets.open_ticket(
+        uow,
+        actor=Actor(person, request.channel),
+        request=tickets.NewTicket(
+            title=title,
+            description=f"{text}\n\n{request.link}",
+            conversation_ref=request.conversation_ref,
+        ),
+    )
