@@ -29,6 +29,7 @@ NOTICES = {
     "status": "Status changed.",
     "saved": "Saved.",
     "deleted": "Deleted.",
+    "sla_saved": "Saved. The open tickets' clocks are recomputed.",
     "canned_sent": "Canned reply sent. The requester receives it in their messenger.",
     "revoked": "The API token is revoked.",
     "proposed": "Your change is proposed; a supervisor will apply it.",

@@ -1,0 +1,181 @@
+"""SLA in the panel: supervisors see and change policies, calendars (with holidays), which group
+works on which calendar and the follow-up timings, with the command line's checks; a bad value
+is refused with the reason and changes nothing; open tickets' clocks follow a change; agents
+are refused."""
+
+from __future__ import annotations
+
+import html
+
+import httpx
+
+from core.domain.enums import Priority
+from storage.unit_of_work import Database
+from tests.integration.admin.panel import PanelUser, make_user, signed_in
+from tests.support.desk import make_groups, make_person, open_ticket
+
+
+async def _policies(db: Database) -> dict[str, tuple[str, str]]:
+    async with db.uow() as uow:
+        return {p.scope: (str(p.response), str(p.resolution)) for p in await uow.sla.policies()}
+
+
+async def test_a_supervisor_changes_a_policy_and_open_tickets_follow(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    await make_groups(db)
+    rita = await make_person(db, "Rita", external_id="501")
+    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam")
+    csrf = await signed_in(client, chief)
+    page = await client.get("/sla")
+    assert page.status_code == 200 and "Policies" in page.text
+    shipped = await _policies(db)
+    assert "P3" in shipped, "the shipped policies are stored on the first visit"
+
+    number = await open_ticket(db, rita)
+    async with db.uow() as uow:
+        ticket = await uow.tickets.get(number)
+        assert ticket is not None and ticket.priority is Priority.P3
+        due_before = ticket.sla.response_due_at
+    assert due_before is not None
+
+    saved = await client.post(
+        "/sla/policies",
+        data={"csrf_token": csrf, "priority": "P3", "response": "3d", "resolve": "5d"},
+    )
+    assert saved.status_code == 303
+    assert (await _policies(db))["P3"] == ("3d", "5d")
+    async with db.uow() as uow:
+        ticket = await uow.tickets.get(number)
+        assert ticket is not None and ticket.sla.response_due_at is not None
+        assert ticket.sla.response_due_at > due_before, "the open ticket's clock was recomputed"
+    shown = await client.get("/sla")
+    assert "Saved. The open tickets' clocks are recomputed." in html.unescape(shown.text)
+
+    narrowed = await client.post(
+        "/sla/policies",
+        data={
+            "csrf_token": csrf,
+            "priority": "P2",
+            "ticket_type": "incident",
+            "category": "network",
+            "response": "20m",
+            "resolve": "2h",
+            "warn": "50%",
+            "escalation": "raise_priority",
+        },
+    )
+    assert narrowed.status_code == 303
+    assert (await _policies(db))["P2 incident category=network"] == ("20m", "2h")
+    removed = await client.post(
+        "/sla/policies/remove",
+        data={
+            "csrf_token": csrf,
+            "priority": "P2",
+            "ticket_type": "incident",
+            "category": "network",
+        },
+    )
+    assert removed.status_code == 303
+    assert "P2 incident category=network" not in await _policies(db)
+
+
+async def test_bad_values_are_refused_with_the_reason_and_change_nothing(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    await make_groups(db)
+    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam")
+    csrf = await signed_in(client, chief)
+    await client.get("/sla")
+    before = await _policies(db)
+    cases = [
+        ({"priority": "P3", "response": "soon"}, "soon"),
+        ({"priority": "P9", "response": "1h", "resolve": "2h"}, "Unknown priority 'P9'"),
+        ({"priority": "P1", "category": "nowhere", "response": "1h", "resolve": "2h"}, "nowhere"),
+        ({"priority": "P1", "warn": "150%"}, "150"),
+        ({"priority": "P1", "escalation": "explode"}, "explode"),
+        ({"priority": "P1", "ticket_type": "<b>x</b>"}, "&lt;b&gt;x&lt;/b&gt;"),
+    ]
+    for data, reason in cases:
+        answer = await client.post("/sla/policies", data={"csrf_token": csrf, **data})
+        assert answer.status_code == 400, data
+        assert 'role="alert"' in answer.text and "<b>x</b>" not in answer.text
+        assert reason in answer.text or reason in html.unescape(answer.text), data
+    kept = await client.post(
+        "/sla/policies", data={"csrf_token": csrf, "priority": "P4", "response": "whenever"}
+    )
+    assert 'value="whenever"' in kept.text, "the typed value is kept"
+    assert await _policies(db) == before
+    forged = await client.post("/sla/policies", data={"priority": "P3", "response": "9d"})
+    assert forged.status_code == 403 and await _policies(db) == before
+
+
+async def test_calendars_holidays_groups_and_follow_ups(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    await make_groups(db)
+    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam")
+    csrf = await signed_in(client, chief)
+    await client.get("/sla")
+
+    async def post(path: str, **data: str) -> httpx.Response:
+        return await client.post(path, data={"csrf_token": csrf, **data})
+
+    bad_zone = await post(
+        "/sla/calendars", name="berlin", hours="mon-fri 09:00-17:00", timezone="Mars/Base"
+    )
+    assert bad_zone.status_code == 400 and "Mars/Base" in bad_zone.text
+    bad_hours = await post(
+        "/sla/calendars", name="berlin", hours="mon-fri 18:00-09:00", timezone="Europe/Berlin"
+    )
+    assert bad_hours.status_code == 400
+    made = await post(
+        "/sla/calendars", name="berlin", hours="mon-fri 09:00-17:00", timezone="Europe/Berlin"
+    )
+    assert made.status_code == 303
+    assert (await post("/sla/calendars/holidays", calendar="berlin", date="12-25", label="Xmas")).status_code == 303  # fmt: skip
+    assert (await post("/sla/calendars/holidays", calendar="berlin", date="02-30")).status_code == 400  # fmt: skip
+    assert (await post("/sla/groups", group="service-desk", calendar="berlin")).status_code == 303
+    unknown_group = await post("/sla/groups", group="nobody", calendar="berlin")
+    assert unknown_group.status_code == 400 and "Unknown group" in unknown_group.text
+    page = await client.get("/sla")
+    assert "Europe/Berlin" in page.text and "12-25 Xmas" in page.text
+    assert '<option value="berlin" selected>berlin</option>' in page.text
+
+    async with db.uow() as uow:
+        berlin = next(c for c in await uow.sla.calendars() if c.name == "berlin")
+        group = await uow.catalog.group("service-desk")
+        assert group is not None and group.calendar_id == berlin.id
+        assert [str(h) for h in berlin.holidays] == ["12-25"]
+    default_removal = await post("/sla/calendars/remove", name="default")
+    assert default_removal.status_code == 400 and "is the default" in default_removal.text
+    assert (await post("/sla/calendars/holidays/remove", calendar="berlin", date="12-25")).status_code == 303  # fmt: skip
+    assert (await post("/sla/calendars/remove", name="berlin")).status_code == 303
+    async with db.uow() as uow:
+        assert [c.name for c in await uow.sla.calendars()] == ["default"]
+
+    follow = await post("/sla/follow-ups", auto_close="off", waiting_reminder="1d 4h")
+    assert follow.status_code == 303
+    refused = await post("/sla/follow-ups", auto_close="2d", rating_reminder="never")
+    assert refused.status_code == 400 and 'value="never"' in refused.text
+    async with db.uow() as uow:
+        options = await uow.sla.options()
+    assert (options["auto_close"], options["waiting_reminder"]) == ("off", "1d 4h")
+
+    script = await post("/sla/calendars", name="<script>x</script>", hours="24x7", timezone="UTC")
+    assert script.status_code == 303
+    page = await client.get("/sla")
+    assert "<script>x</script>" not in page.text
+    assert html.escape("<script>x</script>") in page.text
+
+
+async def test_agents_cannot_see_or_change_the_sla(
+    client: httpx.AsyncClient, db: Database, agent_user: PanelUser
+) -> None:
+    csrf = await signed_in(client, agent_user)
+    assert (await client.get("/sla")).status_code == 403
+    refused = await client.post(
+        "/sla/policies", data={"csrf_token": csrf, "priority": "P1", "response": "1m"}
+    )
+    assert refused.status_code == 403
+    assert 'href="/sla"' not in (await client.get("/tickets")).text
