@@ -52,4 +52,4 @@ async def test_a_card_agents_can_scan(desk: TelegramDesk, fake: FakeTelegramServ
     assert lines[4:] == ["Attachments: 2", "Status: new · unassigned"]
     assert len(lines[3]) <= 100
     assert f'<a href="tg://user?id={RITA.id}">Rita</a>' in card["text"], "a mention link"
-    assert {"Claim", "Assign…", "Priority…", "Resolve"} == set(buttons(card))
+    assert {"Claim", "Assign…", "Priority…", "Canned…", "Resolve"} == set(buttons(card))
