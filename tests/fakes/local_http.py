@@ -7,6 +7,13 @@ import socket
 from aiohttp import web
 
 
+def free_port() -> int:
+    """A port the OS says is free on 127.0.0.1 now (for a process the test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 async def serve_on_free_port(app: web.Application) -> tuple[web.AppRunner, str]:
     """Start ``app`` on 127.0.0.1 and a port the OS picks; returns the runner and base URL.
     ``await runner.cleanup()`` stops it."""

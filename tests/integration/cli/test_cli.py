@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.fakes.local_http import free_port
 
 CHATDESK = [sys.executable, "-m", "chatdesk"]
 
@@ -131,14 +132,8 @@ def test_configuration_errors_are_one_clear_line(
     _one_clear_line(_run(args, env, tmp_path), message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_run_serves_the_admin_page_and_health(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = _clean_env() | {
         "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "CHATDESK_ADMIN_PORT": str(port),

@@ -6,20 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
+from tests.fakes.local_http import free_port
 from tests.fakes.slack_server import FakeSlackServer
 
 REPO = Path(__file__).resolve().parents[3]
 START_TIMEOUT_S = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_chatdesk_run_serves_slack_against_the_configured_web_api(
@@ -27,7 +21,7 @@ async def test_chatdesk_run_serves_slack_against_the_configured_web_api(
 ) -> None:
     dana = slack.add_user("dana", real_name="Dana Doe")
     triage = slack.add_channel("it-triage")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
         "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "CHATDESK_ADMIN_PORT": str(port),

@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.integration.telegram.test_run_against_fake_server import REPO, _free_port
+from tests.integration.telegram.test_run_against_fake_server import REPO
 
 DANA = TgUser(id=4243, first_name="Dana", language_code="en")
 
@@ -30,7 +31,7 @@ async def test_a_killed_process_restarted_resends_what_was_in_flight(
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
         "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
-        "CHATDESK_ADMIN_PORT": str(_free_port()),
+        "CHATDESK_ADMIN_PORT": str(free_port()),
         "CHATDESK_TELEGRAM_TOKEN": fake.token,
         "CHATDESK_TELEGRAM_API_URL": fake.url,
         "PYTHONPATH": str(REPO),

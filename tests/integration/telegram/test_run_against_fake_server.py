@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
+from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser
 from tests.fakes.telegram_server import FakeTelegramServer
 
@@ -17,18 +17,12 @@ REPO = Path(__file__).resolve().parents[3]
 DANA = TgUser(id=4242, first_name="Dana", language_code="en")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_chatdesk_run_polls_the_configured_bot_api_server(
     fake: FakeTelegramServer, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
         "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
-        "CHATDESK_ADMIN_PORT": str(_free_port()),
+        "CHATDESK_ADMIN_PORT": str(free_port()),
         "CHATDESK_TELEGRAM_TOKEN": fake.token,
         "CHATDESK_TELEGRAM_API_URL": fake.url,
         "PYTHONPATH": str(REPO),

@@ -44,10 +44,11 @@ from storage import migrate
 from storage import tables as t
 from storage.unit_of_work import Database
 from tests.conftest import pg_admin
+from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.waiting import ChangeSignal
-from tests.integration.telegram.test_run_against_fake_server import REPO, _free_port
+from tests.integration.telegram.test_run_against_fake_server import REPO
 from tests.support.desk import make_groups
 
 TICKETS = 1000
@@ -70,7 +71,7 @@ async def pg_url(postgres_url: str) -> AsyncIterator[str]:
 class Instance:
     def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
         self.name = name
-        self.port = _free_port()
+        self.port = free_port()
         self.env = env | {"CHATDESK_ADMIN_PORT": str(self.port)}
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
