@@ -131,6 +131,10 @@ class PeopleRepository(Protocol):
         """Active people who have at least ``role``."""
         ...
 
+    async def with_email(self, email: str) -> list[Person]:
+        """Everyone whose e-mail is ``email``, ignoring case."""
+        ...
+
 
 class CatalogRepository(Protocol):
     async def category(self, slug: str) -> Category | None: ...

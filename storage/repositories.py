@@ -189,6 +189,14 @@ class SqlPeopleRepository(_Repo):
         )
         return list((await self.session.execute(query)).scalars())
 
+    async def with_email(self, email: str) -> list[Person]:
+        query = (
+            select(Person)
+            .where(func.lower(t.people.c.email) == email.strip().lower())
+            .order_by(t.people.c.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
 
 class SqlCatalogRepository(_Repo):
     async def category(self, slug: str) -> Category | None:

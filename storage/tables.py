@@ -89,6 +89,7 @@ people = Table(
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UTCDateTime()),
     Column("away_since", UTCDateTime()),
+    Column("time_zone", String(64)),
 )
 
 identities = Table(

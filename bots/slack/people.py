@@ -1,17 +1,23 @@
-"""Who a Slack user is: ``users.info`` (name, locale) on first sight, remembered for a while.
+"""Who a Slack user is: ``users.info`` (name, e-mail, time zone, locale) on first sight,
+remembered for an hour, so a conversation costs one lookup, not one per message.
 
-The core registers a requester on first contact from what this returns; the locale sets their
-language. When Slack cannot be asked (an outage) the user id stands in for the name, so the
-request is still taken.
+The core registers a requester on first contact from what this returns and keeps it on the
+person: the locale sets their language (``ru-RU`` → Russian; one chatdesk does not speak → the
+default language), Slack's verified e-mail may join them to the person an admin knows by that
+address (:mod:`core.services.identity_links`). When Slack cannot be asked (an error, a
+timeout) nothing is lost: the last answer is used however old, and for someone never seen the
+core keeps what it stored, or stands the id in for the name until Slack answers again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from core.intake.events import ChannelUser
@@ -37,10 +43,11 @@ class Directory:
         if found is not None and time.monotonic() - found[0] < KEEP_FOR_S:
             return found[1]
         try:
-            response = await self.client.users_info(user=user_id, include_locale=True)
-        except (SlackApiError, OSError, TimeoutError) as exc:
-            log.warning("slack: users.info %s failed (%s); using the id as the name", key, exc)
-            return ChannelUser(external_id=key, display_name=user_id)
+            async with asyncio.timeout(LOOKUP_TIMEOUT_S):
+                response = await self.client.users_info(user=user_id, include_locale=True)
+        except (SlackClientError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("slack: users.info %s failed (%s); using what is known", key, exc)
+            return found[1] if found is not None else ChannelUser(external_id=key, display_name="")
         person = _from_api(key, response.get("user") or {})
         self._known[key] = (time.monotonic(), person)
         return person
@@ -61,4 +68,7 @@ def _from_api(key: str, user: dict[str, Any]) -> ChannelUser:
         display_name=str(name),
         username=user.get("name"),
         language_code=locale.split("-")[0].lower() or None,
+        # Slack confirms an address before an account is made with it: a verified one.
+        email=str(profile.get("email") or "") or None,
+        time_zone=str(user.get("tz") or "") or None,
     )

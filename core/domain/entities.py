@@ -32,11 +32,12 @@ class Person:
     display_name: str
     role: Role = Role.REQUESTER
     language: str = "en"
-    email: str | None = None
+    email: str | None = None  # set by an admin, or verified by a messenger (Slack's users.info)
     support_line: SupportLine | None = None  # agents only
     is_active: bool = True
     created_at: datetime | None = None
     away_since: datetime | None = None  # agents: away (not given new tickets) since then
+    time_zone: str | None = None  # IANA name, as the messenger reports it (Slack's users.info)
     id: int | None = None
 
     def has_role(self, role: Role) -> bool:

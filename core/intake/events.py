@@ -14,12 +14,19 @@ EventKind = Literal["text", "button", "command", "attachment"]
 
 @dataclass(frozen=True, slots=True)
 class ChannelUser:
-    """The sender as the platform describes them. Slack ``external_id`` is ``TEAM:USER``."""
+    """The sender as the platform describes them. Slack ``external_id`` is ``TEAM:USER``.
+
+    An empty ``display_name`` means the platform could not say (the id stands in until it can).
+    ``email`` only when the platform vouches for it (Slack verifies its users' addresses;
+    Telegram has none); ``time_zone`` an IANA name.
+    """
 
     external_id: str
     display_name: str
     username: str | None = None
     language_code: str | None = None
+    email: str | None = None
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

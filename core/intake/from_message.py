@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 from core.domain.entities import Ticket
 from core.intake.events import ChannelUser
+from core.intake.requesters import requester
 from core.ports import UnitOfWork
 from core.services import tickets
 from core.services.context import Actor
-from core.services.people import requester_for
-from core.settings import SUPPORTED_LANGUAGES
 
 TITLE_MAX = 120
 
@@ -33,14 +32,8 @@ async def ticket_from_message(
     """Open the ticket in the caller's unit of work; None when this message already made one."""
     if not await uow.inbound.first_time(request.channel, request.key, now=uow.clock.now()):
         return None
-    code = (request.author.language_code or "").split("-")[0].lower()
-    person = await requester_for(
-        uow,
-        channel=request.channel,
-        external_id=request.author.external_id,
-        display_name=request.author.display_name,
-        language=code if code in SUPPORTED_LANGUAGES else default_language,
-        username=request.author.username,
+    person = await requester(
+        uow, request.channel, request.author, default_language=default_language
     )
     text = request.text.strip() or request.link
     title = text.split("\n", 1)[0]

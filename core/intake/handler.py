@@ -7,12 +7,11 @@ from core.errors import ChatdeskError
 from core.intake import agent_buttons, employee
 from core.intake.desk_commands import COMMANDS
 from core.intake.events import DeskConfig, InboundEvent, Outcome, Outgoing
+from core.intake.requesters import requester
 from core.intake.turn import Turn
 from core.messages import Reply
 from core.ports import UnitOfWork
 from core.services.knowledge_index import KnowledgeBase
-from core.services.people import requester_for
-from core.settings import SUPPORTED_LANGUAGES
 
 EXPIRED = "This button is no longer active."
 
@@ -29,14 +28,8 @@ async def handle(
     """
     if not await uow.inbound.first_time(event.channel, event.event_key, now=uow.clock.now()):
         return Outcome(duplicate=True)
-    code = (event.user.language_code or "").split("-")[0].lower()
-    person = await requester_for(
-        uow,
-        channel=event.channel,
-        external_id=event.user.external_id,
-        display_name=event.user.display_name,
-        language=code if code in SUPPORTED_LANGUAGES else config.default_language,
-        username=event.user.username,
+    person = await requester(
+        uow, event.channel, event.user, default_language=config.default_language
     )
     language = person.language
     turn = Turn(uow, event, person, kb, config, language)

@@ -112,8 +112,10 @@ def scrub_event(event: InboundEvent) -> InboundEvent:
         user=ChannelUser(
             external_id=scrub(user.external_id),
             display_name=scrub_or_empty(user.display_name) or scrub(user.external_id),
-            username=scrub(user.username) if user.username is not None else None,
-            language_code=scrub(user.language_code) if user.language_code is not None else None,
+            username=_scrub_optional(user.username),
+            language_code=_scrub_optional(user.language_code),
+            email=_scrub_optional(user.email),
+            time_zone=_scrub_optional(user.time_zone),
         ),
         text=scrub_or_empty(event.text),
         action=scrub(event.action),
@@ -131,3 +133,7 @@ def scrub_event(event: InboundEvent) -> InboundEvent:
         message_ref=None if event.message_ref is None else scrub(event.message_ref),
         reply_to_ref=None if event.reply_to_ref is None else scrub(event.reply_to_ref),
     )
+
+
+def _scrub_optional(value: str | None) -> str | None:
+    return None if value is None else scrub(value)

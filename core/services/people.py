@@ -8,11 +8,14 @@ from core.domain.entities import GroupMember, Identity, Person
 from core.domain.enums import Role, SupportLine
 from core.errors import InvalidInput
 from core.ports import UnitOfWork
+from core.services import identity_links
 from core.services.context import Actor, clean_text, require_role
 from core.settings import SUPPORTED_LANGUAGES
 
 EXTERNAL_ID_MAX = 100  # identities.external_id
 CHANNEL_MAX = 20
+EMAIL_MAX = 320  # people.email
+ZONE_MAX = 64  # people.time_zone
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -24,16 +27,43 @@ async def requester_for(
     display_name: str,
     language: str | None = None,
     username: str | None = None,
+    email: str | None = None,
+    time_zone: str | None = None,
 ) -> Person:
-    """The person behind a channel account, registered as a requester on first contact."""
+    """The person behind a channel account, registered as a requester on first contact.
+
+    ``email`` and ``time_zone`` are what the messenger vouches for (Slack's ``users.info``).
+    A known person only gets the gaps filled: a name where the id stood in (the messenger could
+    not be asked before), a time zone, an e-mail nobody else has; nothing an admin or the
+    person set is overwritten. A new account whose verified e-mail is known joins that person
+    (:func:`core.services.identity_links.owner_of_email`) instead of making a second one.
+    """
+    email = normalise_email(email)
     person = await uow.people.by_identity(channel, external_id)
+    if person is None and email is not None:
+        person = await identity_links.owner_of_email(uow, email, channel=channel)
+        if person is not None:
+            await identity_links.add_identity(
+                uow,
+                person,
+                channel=channel,
+                external_id=external_id,
+                username=username,
+                how="email",
+            )
     if person is not None:
+        await _fill_gaps(
+            uow, person, external_id=external_id, name=display_name, email=email, zone=time_zone
+        )
         return person
     person = Person(
         display_name=(display_name.strip() or external_id)[:200],
         language=language if language in SUPPORTED_LANGUAGES else "en",
         created_at=uow.clock.now(),
+        time_zone=_zone(time_zone),
     )
+    if email is not None and not await uow.people.with_email(email):
+        person.email = email
     uow.add(person)
     await uow.flush()
     assert person.id is not None
@@ -42,6 +72,33 @@ async def requester_for(
     )
     await uow.flush()
     return person
+
+
+def normalise_email(email: str | None) -> str | None:
+    """An address as stored and compared: trimmed, lower case; None when it is not one."""
+    address = (email or "").strip().lower()
+    return address if _EMAIL.match(address) and len(address) <= EMAIL_MAX else None
+
+
+def _zone(name: str | None) -> str | None:
+    return name if name and len(name) <= ZONE_MAX else None
+
+
+async def _fill_gaps(
+    uow: UnitOfWork,
+    person: Person,
+    *,
+    external_id: str,
+    name: str,
+    email: str | None,
+    zone: str | None,
+) -> None:
+    if name.strip() and person.display_name == external_id:
+        person.display_name = name.strip()[:200]
+    if person.time_zone is None and _zone(zone):
+        person.time_zone = zone
+    if person.email is None and email is not None and not await uow.people.with_email(email):
+        person.email = email
 
 
 async def agent_user_refs(uow: UnitOfWork, *, channel: str) -> set[str]:
