@@ -12,31 +12,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import random
 import socket
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import uvicorn
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from admin.app import create_app  # noqa: E402
+from bench.scratch_db import scratch_database  # noqa: E402
 from core.domain.enums import Priority, Role, SupportLine, TicketStatus, TicketType  # noqa: E402
 from core.services import accounts  # noqa: E402
 from core.services.context import operator  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from storage import migrate  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage.unit_of_work import Database  # noqa: E402
-from tests.conftest import pg_admin  # noqa: E402
 
 WORDS = [
     *("vpn", "printer", "mailbox", "laptop", "password", "access", "wifi", "monitor"),
@@ -190,22 +186,8 @@ async def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
-    import os
-
-    base = make_url(
-        os.environ.get(
-            "CHATDESK_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-        )
-    )
-    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
-    await pg_admin(f'CREATE DATABASE "{name}"')
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
-        await migrate.upgrade(url)
+    async with scratch_database() as url:
         await measure(url, args.tickets, args.requests)
-    finally:
-        with contextlib.suppress(Exception):
-            await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -5,38 +5,41 @@ Creates a scratch database at CHATDESK_BENCH_POSTGRES_URL (default: the local se
 tests use), migrates it, fills it in bulk with COPY — tickets over thirteen months with their
 messages, audit entries (status changes, reopenings), ratings and SLA states, plus self-help
 questions and the unanswered log — then runs every report the way the panel does
-(``storage.report_facts.run_report``) and prints the times. The database is dropped afterwards.
+(``storage.report_facts.run_report``) and prints the times, the load average, and the plan
+(EXPLAIN ANALYZE) of each report's slowest statement. Before the reports it fills the summary
+table report_tickets the way the migration does for an existing desk (``backfill``) and prints
+how long that took. The database is dropped afterwards.
 
-    .venv/bin/python bench/reports.py [--tickets 1000000] [--repeat 3]
+    nice -n 10 .venv/bin/python bench/reports.py [--tickets 1000000] [--repeat 3] [--no-explain]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scratch_db import scratch_database  # noqa: E402
 from core.domain.calendars import always_open, office_hours  # noqa: E402
 from core.reports.catalog import REPORTS  # noqa: E402
 from core.reports.query import parse_query  # noqa: E402
-from storage import migrate  # noqa: E402
+from storage.database import create_engine  # noqa: E402
 from storage.report_facts import run_report  # noqa: E402
+from storage.report_tickets import backfill  # noqa: E402
 from storage.unit_of_work import Database  # noqa: E402
-from tests.conftest import pg_admin  # noqa: E402
 
 ZONE = "Europe/Berlin"
 END = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # "now" for the history
@@ -287,13 +290,39 @@ class FixedClock:
         return END
 
 
-async def time_reports(url: str, repeat: int) -> None:
+class Statements:
+    """The SQL each report sends (statement, parameters, seconds), for EXPLAIN afterwards."""
+
+    def __init__(self, engine: Any) -> None:
+        self.seen: list[tuple[str, Any, float]] = []
+        self._started: float = 0.0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
+        event.listen(engine.sync_engine, "after_cursor_execute", self._after)
+
+    def _before(self, *_: Any) -> None:
+        self._started = time.perf_counter()
+
+    def _after(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        self.seen.append((statement, parameters, time.perf_counter() - self._started))
+
+    def slowest(self) -> tuple[str, Any, float]:
+        return max(self.seen, key=lambda seen: seen[2])
+
+
+def load_average() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+async def time_reports(url: str, repeat: int, explain: bool) -> None:
     database = Database(url, clock=FixedClock())
+    statements = Statements(database.engine)
     last = END.date()
     ranges = {
         "one year": (last - timedelta(days=364), last),
         "one month": (last - timedelta(days=29), last),
     }
+    plans: list[tuple[str, str, Any]] = []
+    print(f"load average before the reports: {load_average()}")
     print(f"{'report':<10} {'range':<10} {'best s':>8} {'worst s':>8}")
     try:
         for label, (first, final) in ranges.items():
@@ -305,6 +334,7 @@ async def time_reports(url: str, repeat: int) -> None:
                 )
                 times = []
                 for _ in range(repeat):
+                    statements.seen.clear()
                     begin = time.perf_counter()
                     async with database.uow() as uow:
                         await run_report(uow, name, query)
@@ -312,6 +342,19 @@ async def time_reports(url: str, repeat: int) -> None:
                 aim = 2.0 if label == "one year" else 0.5
                 verdict = "ok" if min(times) <= aim else f"over the {aim:g} s aim"
                 print(f"{name:<10} {label:<10} {min(times):>8.2f} {max(times):>8.2f}  {verdict}")
+                if label == "one year":
+                    statement, parameters, _ = statements.slowest()
+                    plans.append((name, statement, parameters))
+        print(f"load average after the reports: {load_average()}")
+        if explain:
+            for name, statement, parameters in plans:
+                async with database.engine.connect() as connection:
+                    await connection.exec_driver_sql("SET jit = off")
+                    plan = await connection.exec_driver_sql(
+                        f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters
+                    )
+                    print(f"\n-- {name}, one year: its slowest statement\n{statement}")
+                    print("\n".join(row[0] for row in plan.all()))
     finally:
         await database.dispose()
 
@@ -320,23 +363,17 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-explain", action="store_true", help="skip the query plans")
     args = parser.parse_args()
-    base = make_url(
-        os.environ.get(
-            "CHATDESK_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-        )
-    )
-    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
-    await pg_admin(f'CREATE DATABASE "{name}"')
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
-        await migrate.upgrade(url)
+    async with scratch_database() as url:
+        print(f"load average at the start: {load_average()}")
+        base = make_url(url)
         connection = await asyncpg.connect(
             host=base.host or "127.0.0.1",
             port=base.port or 5432,
             user=base.username or "postgres",
             password=base.password,
-            database=name,
+            database=base.database,
         )
         started = time.perf_counter()
         try:
@@ -344,10 +381,21 @@ async def main() -> None:
         finally:
             await connection.close()
         print(f"filled {args.tickets:,} tickets in {time.perf_counter() - started:.0f} s")
-        await time_reports(url, args.repeat)
-    finally:
-        with contextlib.suppress(Exception):
-            await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine = create_engine(url)
+        try:
+            started = time.perf_counter()
+            async with engine.begin() as sql:
+                summed = await sql.run_sync(backfill)
+            async with engine.connect() as sql:
+                vacuum = await sql.execution_options(isolation_level="AUTOCOMMIT")
+                await vacuum.exec_driver_sql("VACUUM ANALYZE report_tickets")
+            print(
+                f"summary rows for {summed:,} tickets (the migration's backfill) in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
+        finally:
+            await engine.dispose()
+        await time_reports(url, args.repeat, not args.no_explain)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Table,
-    and_,
     cast,
     exists,
     func,
@@ -26,7 +25,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import Select
 
-from core.domain.calendars import BusinessCalendar, office_hours, pick_calendar
 from core.domain.enums import Role, TicketStatus
 from core.errors import InvalidInput
 from core.reports import catalog
@@ -35,23 +33,24 @@ from core.reports.facts import (
     NONE_LABEL,
     SLOT_SECONDS,
     Needs,
-    OpenTicket,
     RatingComment,
     ReportData,
     SelfHelpFact,
     TicketFact,
     UnansweredFact,
 )
+from core.reports.load import AGE_BUCKETS
 from core.reports.quality import LATEST_COMMENTS
 from core.reports.query import ReportQuery
 from core.reports.tables import Report
-from core.services.clocks import DEFAULT_CALENDAR
 from storage import tables as t
+from storage.report_speeds import agent_figures, speeds
 
 if TYPE_CHECKING:
     from storage.unit_of_work import SqlUnitOfWork
 
 T = t.tickets
+R = t.report_tickets  # what the reports read: storage.report_tickets keeps it in step
 _ACTIVE = [s.value for s in TicketStatus if s.is_active]
 PANEL_CHANNELS = ("admin", "api")  # tickets opened in the panel or through the REST API
 
@@ -109,22 +108,13 @@ async def load_data(
         await uow.session.execute(text("SET LOCAL jit = off"))
     conditions = await _filter_conditions(uow, query)
     data = ReportData(query=query, now=uow.clock.now())
-    start, end = query.start, query.end
-    created = and_(T.c.created_at >= start, T.c.created_at < end)
-    if Needs.EVENTS in needs or Needs.CREATED in needs:
-        scope = created
-        if Needs.EVENTS in needs:
-            scope = or_(
-                created,
-                and_(T.c.resolved_at >= start, T.c.resolved_at < end),
-                and_(T.c.closed_at >= start, T.c.closed_at < end),
-            )
-        calendars = await _calendars(uow)
-        rows = await uow.session.execute(_ticket_select().where(scope, *conditions))
-        data.tickets = [_fact(row, calendars) for row in rows.mappings()]
-    if Needs.EVENTS in needs or Needs.COUNTS in needs:
-        await _backlog(uow, query, conditions, data)
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    if Needs.SPEED in needs:
+        data.speeds = await speeds(uow.session, query, conditions, postgres=postgres)
+    if Needs.AGENTS in needs:
+        data.agents = await agent_figures(uow.session, query, conditions, postgres=postgres)
     if Needs.COUNTS in needs:
+        await _backlog(uow, query, conditions, data)
         await _counts(uow, query, conditions, data)
     if Needs.SLA in needs:
         await _sla(uow, query, conditions, data)
@@ -141,12 +131,12 @@ async def _backlog(
     uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
 ) -> None:
     start = query.start
-    done = func.coalesce(T.c.resolved_at, T.c.closed_at)
+    done = func.coalesce(R.c.resolved_at, R.c.closed_at)
     data.backlog_at_start = (
         await uow.session.execute(
             select(func.count())
-            .select_from(T)
-            .where(T.c.created_at < start, or_(done.is_(None), done >= start), *conditions)
+            .select_from(R)
+            .where(R.c.created_at < start, or_(done.is_(None), done >= start), *conditions)
         )
     ).scalar_one()
 
@@ -164,12 +154,12 @@ async def _counts(
     """Tickets created, resolved, closed and done per slot, and created per label: a few
     thousand rows a year, however many tickets there are."""
     start, end = query.start, query.end
-    done = func.coalesce(T.c.resolved_at, T.c.closed_at)
+    done = func.coalesce(R.c.resolved_at, R.c.closed_at)
     counts = data.counts
     for target, column in (
-        (counts.created, T.c.created_at),
-        (counts.resolved, T.c.resolved_at),
-        (counts.closed, T.c.closed_at),
+        (counts.created, R.c.created_at),
+        (counts.resolved, R.c.resolved_at),
+        (counts.closed, R.c.closed_at),
         (counts.done, done),
     ):
         slot = _slot(uow, column).label("slot")
@@ -179,14 +169,14 @@ async def _counts(
             .group_by(slot)
         )
         target.update({int(s): int(n) for s, n in rows.all()})
-    created = (T.c.created_at >= start, T.c.created_at < end, *conditions)
+    created = (R.c.created_at >= start, R.c.created_at < end, *conditions)
     for name, label, joined in (
-        ("category", t.categories.c.name, (t.categories, t.categories.c.id == T.c.category_id)),
-        ("group", t.groups.c.name, (t.groups, t.groups.c.id == T.c.group_id)),
-        ("channel", T.c.origin_channel, None),
-        ("type", T.c.type, None),
+        ("category", t.categories.c.name, (t.categories, t.categories.c.id == R.c.category_id)),
+        ("group", t.groups.c.name, (t.groups, t.groups.c.id == R.c.group_id)),
+        ("channel", R.c.origin_channel, None),
+        ("type", R.c.type, None),
     ):
-        statement = select(label, func.count()).select_from(T)
+        statement = select(label, func.count()).select_from(R)
         if joined is not None:
             statement = statement.outerjoin(*joined)
         rows = await uow.session.execute(statement.where(*created).group_by(label))
@@ -198,19 +188,19 @@ async def _counts(
 async def _sla(
     uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
 ) -> None:
-    created = (T.c.created_at >= query.start, T.c.created_at < query.end, *conditions)
-    states = (T.c.response_state, T.c.resolution_state)
+    created = (R.c.created_at >= query.start, R.c.created_at < query.end, *conditions)
+    states = (R.c.response_state, R.c.resolution_state)
     overall = await uow.session.execute(
         select(*states, func.count()).where(*created).group_by(*states)
     )
     data.sla.states["all"] = {"": {(r, s): int(n) for r, s, n in overall.all()}}
     for name, label, joined in (
-        ("group", t.groups.c.name, (t.groups, t.groups.c.id == T.c.group_id)),
-        ("category", t.categories.c.name, (t.categories, t.categories.c.id == T.c.category_id)),
+        ("group", t.groups.c.name, (t.groups, t.groups.c.id == R.c.group_id)),
+        ("category", t.categories.c.name, (t.categories, t.categories.c.id == R.c.category_id)),
     ):
         rows = await uow.session.execute(
             select(label, *states, func.count())
-            .select_from(T)
+            .select_from(R)
             .outerjoin(*joined)
             .where(*created)
             .group_by(label, *states)
@@ -220,25 +210,24 @@ async def _sla(
             key = NONE_LABEL if value is None else str(value)
             found.setdefault(key, {})[(response, resolution)] = int(count)
         data.sla.states[name] = found
-    breached = or_(T.c.response_state == "breached", T.c.resolution_state == "breached")
-    calendars = await _calendars(uow)
+    breached = or_(R.c.response_state == "breached", R.c.resolution_state == "breached")
     rows = await uow.session.execute(_ticket_select().where(breached, *created))
-    data.sla.breached = [_fact(row, calendars) for row in rows.mappings()]
+    data.sla.breached = [_fact(row) for row in rows.mappings()]
 
 
 async def _ratings(
     uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
 ) -> None:
     start, end = query.start, query.end
-    resolved = (T.c.resolved_at >= start, T.c.resolved_at < end, *conditions)
+    resolved = (R.c.resolved_at >= start, R.c.resolved_at < end, *conditions)
     agent, category = t.people.c.display_name, t.categories.c.name
     rows = await uow.session.execute(
-        select(agent, category, T.c.rating_score, func.count())
-        .select_from(T)
-        .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
-        .outerjoin(t.categories, t.categories.c.id == T.c.category_id)
+        select(agent, category, R.c.rating_score, func.count())
+        .select_from(R)
+        .outerjoin(t.people, t.people.c.id == R.c.assignee_id)
+        .outerjoin(t.categories, t.categories.c.id == R.c.category_id)
         .where(*resolved)
-        .group_by(agent, category, T.c.rating_score)
+        .group_by(agent, category, R.c.rating_score)
     )
     ratings = data.ratings
     for name, label, score, count in rows.all():
@@ -247,16 +236,18 @@ async def _ratings(
     reopened = _reopened()
     once = await uow.session.execute(
         select(func.count(), func.count().filter(reopened)).where(
-            T.c.created_at >= start,
-            T.c.created_at < end,
-            or_(T.c.resolved_at.is_not(None), reopened),
+            R.c.created_at >= start,
+            R.c.created_at < end,
+            or_(R.c.resolved_at.is_not(None), reopened),
             *conditions,
         )
     )
     ratings.resolved_once, ratings.reopened = (int(n) for n in once.one())
     comments = await uow.session.execute(
-        select(T.c.number, T.c.rating_score, agent, T.c.rating_comment, T.c.rated_at)
-        .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
+        select(T.c.number, R.c.rating_score, agent, T.c.rating_comment, T.c.rated_at)
+        .select_from(R)
+        .join(T, T.c.id == R.c.ticket_id)
+        .outerjoin(t.people, t.people.c.id == R.c.assignee_id)
         .where(
             *resolved,
             T.c.rating_comment.is_not(None),
@@ -275,21 +266,37 @@ async def _ratings(
 async def _open_now(
     uow: SqlUnitOfWork, conditions: list[ColumnElement[bool]], data: ReportData
 ) -> None:
-    open_rows = await uow.session.execute(
-        select(T.c.number, T.c.created_at, t.people.c.display_name)
-        .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
-        .where(T.c.status.in_(_ACTIVE), *conditions)
+    """Counted in the database: the tickets open now, created within each age limit, and per
+    agent."""
+    active = (R.c.status.in_(_ACTIVE), *conditions)
+    now = data.now
+    counts = await uow.session.execute(
+        select(
+            func.count(),
+            *(func.count().filter(R.c.created_at > now - limit) for _, limit in AGE_BUCKETS),
+        ).where(*active)
     )
-    data.open_now = [
-        OpenTicket(number, created, agent or NONE_LABEL) for number, created, agent in open_rows
-    ]
+    total, *younger = counts.one()
+    data.open_now.total = int(total)
+    data.open_now.younger_than = {
+        limit: int(n) for (_, limit), n in zip(AGE_BUCKETS, younger, strict=True)
+    }
+    agent = t.people.c.display_name
+    per_agent = await uow.session.execute(
+        select(agent, func.count())
+        .select_from(R)
+        .join(t.people, t.people.c.id == R.c.assignee_id)
+        .where(*active)
+        .group_by(agent)
+    )
+    data.open_now.by_agent = {name: int(n) for name, n in per_agent.all()}
 
 
 def _reopened() -> ColumnElement[bool]:
     """Whether the ticket was ever reopened. A literal, not a parameter: the planner matches it
     to the partial index ix_audit_entries_reopened only when it can see the value."""
     return exists().where(
-        t.audit_entries.c.ticket_id == T.c.id,
+        t.audit_entries.c.ticket_id == R.c.ticket_id,
         t.audit_entries.c.action == literal_column("'reopened'"),
     )
 
@@ -316,16 +323,15 @@ def _ticket_select() -> Select[Any]:
             T.c.rated_at,
             T.c.response_state,
             T.c.resolution_state,
-            T.c.sla_paused_seconds,
-            T.c.sla_paused_since,
         )
+        .join(R, R.c.ticket_id == T.c.id)
         .outerjoin(t.categories, t.categories.c.id == T.c.category_id)
         .outerjoin(t.groups, t.groups.c.id == T.c.group_id)
         .outerjoin(t.people, t.people.c.id == T.c.assignee_id)
     )
 
 
-def _fact(row: Any, calendars: dict[int | None, BusinessCalendar]) -> TicketFact:
+def _fact(row: Any) -> TicketFact:
     return TicketFact(
         number=row["number"],
         title=row["title"],
@@ -336,7 +342,6 @@ def _fact(row: Any, calendars: dict[int | None, BusinessCalendar]) -> TicketFact
         category=row["category"] or NONE_LABEL,
         group=row["group"] or NONE_LABEL,
         agent=row["agent"] or NONE_LABEL,
-        calendar=calendars.get(row["group_id"]) or calendars[None],
         created_at=row["created_at"],
         first_response_at=row["first_response_at"],
         resolved_at=row["resolved_at"],
@@ -346,23 +351,7 @@ def _fact(row: Any, calendars: dict[int | None, BusinessCalendar]) -> TicketFact
         rated_at=row["rated_at"],
         response_state=row["response_state"],
         resolution_state=row["resolution_state"],
-        paused_seconds=row["sla_paused_seconds"] or 0.0,
-        paused_since=row["sla_paused_since"],
     )
-
-
-async def _calendars(uow: SqlUnitOfWork) -> dict[int | None, BusinessCalendar]:
-    """Group id → its SLA calendar; ``None`` → the default (as the SLA clocks pick them)."""
-    stored = await uow.sla.calendars()
-    fallback = office_hours(DEFAULT_CALENDAR)
-    found: dict[int | None, BusinessCalendar] = {
-        None: pick_calendar(stored, group_calendar_id=None) or fallback
-    }
-    for group_id, calendar_id in await uow.session.execute(
-        select(t.groups.c.id, t.groups.c.calendar_id)
-    ):
-        found[group_id] = pick_calendar(stored, group_calendar_id=calendar_id) or fallback
-    return found
 
 
 async def _self_help(uow: SqlUnitOfWork, query: ReportQuery, data: ReportData) -> None:
@@ -405,21 +394,21 @@ async def _filter_conditions(uow: SqlUnitOfWork, query: ReportQuery) -> list[Col
     chosen = query.filters
     conditions: list[ColumnElement[bool]] = []
     if chosen.group:
-        conditions.append(T.c.group_id == await _one(uow, t.groups, chosen.group, "group"))
+        conditions.append(R.c.group_id == await _one(uow, t.groups, chosen.group, "group"))
     if chosen.category:
         conditions.append(
-            T.c.category_id == await _one(uow, t.categories, chosen.category, "category")
+            R.c.category_id == await _one(uow, t.categories, chosen.category, "category")
         )
     if chosen.agent:
-        conditions.append(T.c.assignee_id == await _one(uow, t.people, chosen.agent, "agent"))
+        conditions.append(R.c.assignee_id == await _one(uow, t.people, chosen.agent, "agent"))
     if chosen.channel:
         if chosen.channel not in await _channels(uow):
             raise InvalidInput("Unknown channel '{value}'.", value=chosen.channel)
-        conditions.append(T.c.origin_channel == chosen.channel)
+        conditions.append(R.c.origin_channel == chosen.channel)
     if chosen.type:
-        conditions.append(T.c.type == chosen.type)
+        conditions.append(R.c.type == chosen.type)
     if chosen.priority:
-        conditions.append(T.c.priority == chosen.priority)
+        conditions.append(R.c.priority == chosen.priority)
     return conditions
 
 
@@ -445,6 +434,6 @@ async def _one(uow: SqlUnitOfWork, table: Table, value: str, what: str) -> int:
 
 
 async def _channels(uow: SqlUnitOfWork) -> list[str]:
-    used = await uow.session.execute(select(T.c.origin_channel).distinct())
+    used = await uow.session.execute(select(R.c.origin_channel).distinct())
     known = await uow.session.execute(select(t.identities.c.channel).distinct())
     return sorted({*used.scalars(), *known.scalars(), *PANEL_CHANNELS})

@@ -198,6 +198,36 @@ tickets = Table(
     Column("sla_next_at", UTCDateTime(), index=True),
 )
 
+report_tickets = Table(
+    # The reports' summary of each ticket: the columns they filter and count by, copied from
+    # the ticket, and its response and resolution times (core.reports.timings), measured when
+    # the ticket changes. storage.report_tickets keeps it in step, in the ticket's transaction.
+    "report_tickets",
+    metadata,
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("resolved_at", UTCDateTime()),
+    Column("closed_at", UTCDateTime()),
+    Column("status", StrEnumType(TicketStatus), nullable=False),
+    Column("priority", StrEnumType(Priority, 2), nullable=False),
+    Column("type", StrEnumType(TicketType), nullable=False),
+    Column("origin_channel", String(20), nullable=False),
+    Column("group_id", Id, ForeignKey("groups.id", ondelete="SET NULL")),
+    Column("category_id", Id, ForeignKey("categories.id", ondelete="SET NULL")),
+    Column("assignee_id", Id, ForeignKey("people.id")),
+    Column("rating_score", Integer),
+    Column("response_state", StrEnumType(SlaState, 10)),
+    Column("resolution_state", StrEnumType(SlaState, 10)),
+    Column("response_work_s", Float),
+    Column("response_calendar_s", Float),
+    Column("resolution_work_s", Float),
+    Column("resolution_calendar_s", Float),
+    Index("ix_report_tickets_created_at", "created_at"),
+    Index("ix_report_tickets_resolved_at", "resolved_at"),
+    Index("ix_report_tickets_closed_at", "closed_at"),
+    Index("ix_report_tickets_status", "status"),
+)
+
 ticket_messages = Table(
     "ticket_messages",
     metadata,

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock, Entity, SystemClock, UnitOfWork
@@ -16,6 +17,7 @@ from storage.canned_repository import SqlCannedReplyRepository
 from storage.database import create_engine, session_factory
 from storage.desk_repositories import SqlJobRunRepository, SqlRoutingRepository, SqlSlaRepository
 from storage.report_facts import SqlReportRepository
+from storage.report_tickets import forget_changes, note_changes, write_changed
 from storage.repositories import (
     SqlAgentRoomRepository,
     SqlArticleRepository,
@@ -46,6 +48,7 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._sessions()
+        event.listen(self.session.sync_session, "before_flush", note_changes)
         self.tickets = SqlTicketRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.catalog = SqlCatalogRepository(self.session)
@@ -84,9 +87,11 @@ class SqlUnitOfWork:
         await self.session.flush()
 
     async def commit(self) -> None:
+        await write_changed(self)  # the reports' summary rows of the tickets changed here
         await self.session.commit()
 
     async def rollback(self) -> None:
+        forget_changes(self.session.sync_session)
         await self.session.rollback()
 
     @asynccontextmanager

@@ -17,11 +17,11 @@ N = Needs
 REPORTS: dict[str, tuple[str, Callable[[ReportData], Report], frozenset[Needs]]] = {
     "load": ("Load", load_report, frozenset({N.COUNTS, N.OPEN_NOW})),
     "rhythm": ("Rhythm", rhythm_report, frozenset({N.COUNTS})),
-    "speed": ("Speed", speed_report, frozenset({N.CREATED})),
+    "speed": ("Speed", speed_report, frozenset({N.SPEED})),
     "sla": ("SLA", sla_report, frozenset({N.SLA})),
     "quality": ("Quality", quality_report, frozenset({N.RATINGS})),
     "self-help": ("Self-help", self_help_report, frozenset({N.SELF_HELP})),
-    "agents": ("Agents", agents_report, frozenset({N.EVENTS, N.OPEN_NOW})),
+    "agents": ("Agents", agents_report, frozenset({N.AGENTS, N.OPEN_NOW})),
 }
 
 

@@ -3,12 +3,10 @@ from storage with the filters already applied (``storage.report_facts`` builds t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from core.domain.calendars import BusinessCalendar
 from core.domain.enums import Priority, TicketStatus, TicketType
 from core.domain.knowledge import SuggestionOutcome, UnansweredReason
 from core.domain.sla import SlaState
@@ -20,9 +18,9 @@ NONE_LABEL = "—"  # a ticket with no category, group or agent
 class Needs(StrEnum):
     """What a report reads, so the loader fetches no more than that."""
 
-    CREATED = "created"  # tickets created in the range
-    EVENTS = "events"  # tickets created, resolved or closed in the range (and the backlog)
-    OPEN_NOW = "open_now"
+    SPEED = "speed"  # response and resolution times of the tickets created in the range
+    AGENTS = "agents"  # per agent: the tickets resolved in the range
+    OPEN_NOW = "open_now"  # the tickets open now: by age, and per agent
     SELF_HELP = "self_help"
     COUNTS = "counts"  # counted in the database: per 15-minute slot, and per label
     SLA = "sla"  # SLA states counted in the database, and the breached tickets
@@ -63,7 +61,6 @@ class TicketFact:
     category: str  # its name, or NONE_LABEL
     group: str
     agent: str  # the assignee's name, or NONE_LABEL
-    calendar: BusinessCalendar  # the ticket's SLA calendar (its group's, else the default)
     created_at: datetime
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None  # the latest resolution (a reopened ticket has none)
@@ -73,22 +70,49 @@ class TicketFact:
     rated_at: datetime | None = None
     response_state: SlaState | None = None  # None: no SLA policy covered it
     resolution_state: SlaState | None = None
-    paused_seconds: float = 0.0  # working time in finished pauses (waiting, resolved)
-    paused_since: datetime | None = None  # the pause going on now (a resolved ticket: its stop)
 
-    @property
-    def done_at(self) -> datetime | None:
-        """When it left the backlog: resolved, else closed without a resolution."""
-        return self.resolved_at or self.closed_at
+
+MEASURES = ("response_work", "response_calendar", "resolution_work", "resolution_calendar")
+SPEED_DIMENSIONS = ("priority", "group", "category", "agent")
+ALL = "all"  # the dimension (and its one label "") of the whole range
 
 
 @dataclass(frozen=True, slots=True)
-class OpenTicket:
-    """A ticket open now, for the ages of the backlog and each agent's load."""
+class Spread:
+    """How many values one measure has, and their median and p90 by nearest rank
+    (:func:`core.reports.stats.nearest_rank`); None when there are none."""
 
-    number: int
-    created_at: datetime
-    agent: str
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+@dataclass
+class Speeds:
+    """Tickets created in the range: per dimension (``ALL`` or one of ``SPEED_DIMENSIONS``),
+    per label (a priority, a group's name...), per measure (``MEASURES``)."""
+
+    by: dict[str, dict[str, dict[str, Spread]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFigures:
+    """The tickets one agent resolved in the range."""
+
+    handled: int = 0
+    response_median: float | None = None  # working time
+    resolution_median: float | None = None
+    rated: int = 0
+    rating_sum: int = 0
+
+
+@dataclass
+class OpenNow:
+    """The tickets open now: how many were created within each age limit, and per agent."""
+
+    total: int = 0
+    younger_than: dict[timedelta, int] = field(default_factory=dict)
+    by_agent: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,25 +169,19 @@ class Ratings:
 
 @dataclass
 class ReportData:
-    """Everything one report may read: tickets created, resolved or closed in the range,
-    the backlog when it began, the tickets open now, and the self-help log of the range."""
+    """Everything one report may read, counted and measured by the database: ticket
+    counts, timings, SLA states, ratings, the backlog when the range began, the tickets open
+    now, and the self-help log of the range."""
 
     query: ReportQuery
     now: datetime
-    tickets: list[TicketFact] = field(default_factory=list)
+    speeds: Speeds = field(default_factory=lambda: Speeds())
+    agents: dict[str, AgentFigures] = field(default_factory=dict)
     backlog_at_start: int = 0
-    open_now: list[OpenTicket] = field(default_factory=list)
+    open_now: OpenNow = field(default_factory=lambda: OpenNow())
     self_help: list[SelfHelpFact] = field(default_factory=list)
     unanswered: list[UnansweredFact] = field(default_factory=list)
     article_titles: dict[str, str] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
     sla: SlaCounts = field(default_factory=lambda: SlaCounts())
     ratings: Ratings = field(default_factory=lambda: Ratings())
-
-
-def grouped_by(tickets: list[TicketFact], attribute: str) -> list[tuple[str, list[TicketFact]]]:
-    """The tickets by the text of one attribute (group, agent...), in label order."""
-    groups: dict[str, list[TicketFact]] = defaultdict(list)
-    for ticket in tickets:
-        groups[str(getattr(ticket, attribute))].append(ticket)
-    return sorted(groups.items())

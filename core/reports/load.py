@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
-from core.reports.facts import Counts, ReportData, TicketFact
+from core.reports.facts import Counts, ReportData
 from core.reports.periods import bucket, buckets
 from core.reports.query import Period, ReportQuery
 from core.reports.stats import share
@@ -20,10 +20,6 @@ AGE_BUCKETS = (
     ("7–30 days", timedelta(days=30)),
 )
 OLDEST_BUCKET = "≥ 30 days"
-
-
-def created_in_range(data: ReportData) -> list[TicketFact]:
-    return [t for t in data.tickets if data.query.contains(t.created_at)]
 
 
 def load_report(data: ReportData) -> Report:
@@ -74,12 +70,16 @@ def _backlog(data: ReportData) -> Table:
 
 
 def _open_ages(data: ReportData) -> Table:
-    tally = dict.fromkeys([name for name, _ in AGE_BUCKETS] + [OLDEST_BUCKET], 0)
-    for ticket in data.open_now:
-        age = data.now - ticket.created_at
-        name = next((n for n, limit in AGE_BUCKETS if age < limit), OLDEST_BUCKET)
-        tally[name] += 1
-    return Table("open_ages", "Ages of the tickets open now", ("age", "open"), list(tally.items()))
+    """Counted by the database as "created within each limit" (cumulative), told apart here."""
+    younger = data.open_now.younger_than
+    rows: list[tuple[str | int | float | None, ...]] = []
+    counted = 0
+    for name, limit in AGE_BUCKETS:
+        within = younger.get(limit, 0)
+        rows.append((name, within - counted))
+        counted = within
+    rows.append((OLDEST_BUCKET, data.open_now.total - counted))
+    return Table("open_ages", "Ages of the tickets open now", ("age", "open"), rows)
 
 
 def rhythm_report(data: ReportData) -> Report:

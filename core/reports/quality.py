@@ -5,21 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from core.reports.facts import ReportData, TicketFact
-from core.reports.stats import mean, share
+from core.reports.facts import ReportData
+from core.reports.stats import share
 from core.reports.tables import Chart, Report, Table, Value
 
 LATEST_COMMENTS = 10
-
-
-def resolved_in_range(data: ReportData) -> list[TicketFact]:
-    return [t for t in data.tickets if data.query.contains(t.resolved_at)]
-
-
-def csat_row(tickets: list[TicketFact]) -> tuple[int, float | None, float | None]:
-    """(rated, mean score, share of 4–5 in percent)."""
-    scores = [t.rating for t in tickets if t.rating is not None]
-    return len(scores), mean(scores), share(sum(1 for s in scores if s >= 4), len(scores))
 
 
 def _csat_of(scores: dict[int | None, int]) -> tuple[int, int, float | None, float | None]:

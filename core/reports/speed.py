@@ -6,11 +6,9 @@ Both look at the tickets created in the range.
 from __future__ import annotations
 
 from core.domain.sla import SlaState
-from core.reports.facts import ReportData, SlaPair, grouped_by
-from core.reports.load import created_in_range
-from core.reports.stats import median, p90, share, whole_seconds
+from core.reports.facts import ALL, SPEED_DIMENSIONS, ReportData, SlaPair, Spread
+from core.reports.stats import share, whole_seconds
 from core.reports.tables import Chart, Report, Table, Value
-from core.reports.timings import Timing, Timings
 
 SPEED_COLUMNS = (
     "responded",
@@ -23,41 +21,39 @@ SPEED_COLUMNS = (
     "resolution_median_calendar_s",
 )
 FINAL = (SlaState.MET, SlaState.BREACHED)
+OVERALL = (
+    ("first response, working time", "response_work"),
+    ("first response, calendar time", "response_calendar"),
+    ("resolution, working time", "resolution_work"),
+    ("resolution, calendar time", "resolution_calendar"),
+)
+TITLES = {"priority": "By priority", "group": "By group", "category": "By category"}
 
 
 def speed_report(data: ReportData) -> Report:
-    timings = Timings(data)
-    created = created_in_range(data)
-    measured = [timings.of(ticket) for ticket in created]
+    """The tickets created in the range, measured and aggregated by the database
+    (:class:`core.reports.facts.Speeds`)."""
+    by = data.speeds.by
+    whole = by.get(ALL, {}).get("", {})
     overall = Table(
         "overall",
         "First response and resolution",
         ("measure", "tickets", "median_s", "p90_s"),
-        [
-            _summary("first response, working time", [m.response_work for m in measured]),
-            _summary("first response, calendar time", [m.response_calendar for m in measured]),
-            _summary("resolution, working time", [m.resolution_work for m in measured]),
-            _summary("resolution, calendar time", [m.resolution_calendar for m in measured]),
-        ],
+        [_summary(label, whole.get(measure, Spread())) for label, measure in OVERALL],
         Chart.GROUPED,
         ("median_s", "p90_s"),
     )
     tables = [overall]
-    for key, title, attribute in (
-        ("by_priority", "By priority", "priority"),
-        ("by_group", "By group", "group"),
-        ("by_category", "By category", "category"),
-        ("by_agent", "By agent", "agent"),
-    ):
+    for dimension in SPEED_DIMENSIONS:
         rows = [
-            (label, *_speed_row([timings.of(t) for t in tickets]))
-            for label, tickets in grouped_by(created, attribute)
+            (label, *_speed_row(spreads))
+            for label, spreads in sorted(by.get(dimension, {}).items())
         ]
         tables.append(
             Table(
-                key,
-                title,
-                (attribute, *SPEED_COLUMNS),
+                f"by_{dimension}",
+                TITLES.get(dimension, "By agent"),
+                (dimension, *SPEED_COLUMNS),
                 rows,
                 Chart.GROUPED,
                 ("response_median_work_s", "resolution_median_work_s"),
@@ -66,25 +62,24 @@ def speed_report(data: ReportData) -> Report:
     return Report("speed", tables)
 
 
-def _summary(measure: str, values: list[float | None]) -> tuple[Value, ...]:
-    present = [v for v in values if v is not None]
-    return (measure, len(present), whole_seconds(median(present)), whole_seconds(p90(present)))
+def _summary(measure: str, spread: Spread) -> tuple[Value, ...]:
+    return (measure, spread.count, whole_seconds(spread.median), whole_seconds(spread.p90))
 
 
-def _speed_row(measured: list[Timing]) -> tuple[Value, ...]:
-    work = [m.response_work for m in measured if m.response_work is not None]
-    calendar = [m.response_calendar for m in measured if m.response_calendar is not None]
-    fix = [m.resolution_work for m in measured if m.resolution_work is not None]
-    fix_calendar = [m.resolution_calendar for m in measured if m.resolution_calendar is not None]
+def _speed_row(spreads: dict[str, Spread]) -> tuple[Value, ...]:
+    work = spreads.get("response_work", Spread())
+    calendar = spreads.get("response_calendar", Spread())
+    fix = spreads.get("resolution_work", Spread())
+    fix_calendar = spreads.get("resolution_calendar", Spread())
     return (
-        len(work),
-        whole_seconds(median(work)),
-        whole_seconds(p90(work)),
-        whole_seconds(median(calendar)),
-        len(fix),
-        whole_seconds(median(fix)),
-        whole_seconds(p90(fix)),
-        whole_seconds(median(fix_calendar)),
+        work.count,
+        whole_seconds(work.median),
+        whole_seconds(work.p90),
+        whole_seconds(calendar.median),
+        fix.count,
+        whole_seconds(fix.median),
+        whole_seconds(fix.p90),
+        whole_seconds(fix_calendar.median),
     )
 
 

@@ -27,6 +27,7 @@ from core.domain.knowledge import ArticleStatus, SuggestionOutcome, UnansweredRe
 from core.domain.sla import DEFAULT_POLICIES, SlaPolicy
 from core.domain.sla_clock import SlaClock, reconcile, take_due
 from storage import tables as t
+from storage.report_tickets import backfill
 from storage.unit_of_work import Database
 
 ZONE = "Pacific/Auckland"
@@ -363,6 +364,9 @@ async def store(db: Database, history: History) -> None:
                     for u in history.unanswered
                 ],
             )
+        # Rows written behind the services' back get their summary rows as the migration
+        # gives them to existing tickets.
+        await session.run_sync(lambda sync: backfill(sync.connection()))
         await uow.commit()
 
 
