@@ -11,9 +11,9 @@ The floors are the figures reached, less one question (BLAS rounding on
 another machine may move a borderline question): a regression fails, but they
 are NOT the issue-8 targets (hit@1 >= 0.92, hit@3 >= 0.97, out-of-scope
 rejection >= 0.85 on every set, dev-frozen gap <= 0.03).  With the semantic
-signal these targets are unmet: hit@3 on dev (0.953) and frozen (0.936), hit@1
-on frozen (0.914), rejection on extra (0.826) and frozen (0.806), and the
-dev-frozen rejection gap (0.162).  ``ISSUE_TARGETS_MET`` lists what is met and
+signal these targets are unmet: hit@3 on dev (0.953) and frozen (0.945), hit@1
+on frozen (0.914), rejection on frozen (0.778), and the dev-frozen rejection
+gap (0.190).  ``ISSUE_TARGETS_MET`` lists what is met and
 is asserted too, so a regression below a met target fails by name.
 """
 
@@ -35,10 +35,10 @@ SET_FILES = {
 SIZES = {"dev": (169, 31), "extra": (127, 23), "check": (20, 20), "frozen": (220, 36)}
 # set -> (hit@1, hit@3, out-of-scope rejection) reached, as shipped (semantic signal on)
 FUSED = {
-    "dev": (0.935, 0.953, 0.968),
-    "extra": (0.937, 0.984, 0.826),
+    "dev": (0.929, 0.953, 0.968),
+    "extra": (0.937, 0.984, 0.870),
     "check": (1.000, 1.000, 0.900),
-    "frozen": (0.914, 0.936, 0.806),
+    "frozen": (0.914, 0.945, 0.778),
 }
 # the same with CHATDESK_KB_SEMANTIC=off (the lexical engine, translation groups on)
 LEXICAL = {
@@ -53,7 +53,7 @@ ISSUE_TARGETS_MET = [
     (name, i) for name, reached in FUSED.items() for i in range(3) if reached[i] >= TARGETS[i]
 ]
 # dev - frozen, as reached (fused): hit@1, hit@3, rejection (issue-8 target: each <= 0.03)
-GAP = (0.021, 0.017, 0.162)
+GAP = (0.015, 0.007, 0.190)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_semantic_signal_improves_every_set(
     question_sets: dict[str, list[dict[str, Any]]],
 ) -> None:
     """hit@1 is higher with the semantic signal on every set (check: 1.0); rejection is not
-    (extra: 0.826 against the lexical engine's 0.870), which the notes record."""
+    (frozen: 0.778 against the lexical engine's 0.806), which the notes record."""
     for name, reached in FUSED.items():
         assert reached[0] > LEXICAL[name][0]
         assert reached[1] >= LEXICAL[name][1]
@@ -129,8 +129,8 @@ def test_every_article_is_expected_by_the_frozen_and_extra_sets(
 def test_the_met_issue_targets_are_the_expected_ones() -> None:
     """What the shipped engine meets of the issue-8 targets (the rest is recorded unmet)."""
     assert ISSUE_TARGETS_MET == [
-        ("dev", 0), ("dev", 2), ("extra", 0), ("extra", 1), ("check", 0), ("check", 1),
-        ("check", 2),
+        ("dev", 0), ("dev", 2), ("extra", 0), ("extra", 1), ("extra", 2), ("check", 0),
+        ("check", 1), ("check", 2),
     ]  # fmt: skip
 
 
@@ -138,7 +138,7 @@ def test_dev_frozen_gap_holds(
     kb_fused_engine: SuggestionEngine, question_sets: dict[str, list[dict[str, Any]]]
 ) -> None:
     """The dev-frozen gap (the held-out estimate of over-fitting) stays where it is: hit@1 and
-    hit@3 within the issue's 0.03, rejection not (0.162, recorded), each plus one question."""
+    hit@3 within the issue's 0.03, rejection not (0.190, recorded), each plus one question."""
     dev = evaluate(question_sets["dev"], kb_fused_engine.suggest).overall
     frozen = evaluate(question_sets["frozen"], kb_fused_engine.suggest).overall
     gaps = (
