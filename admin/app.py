@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from admin.deps import Forbidden, LoginRequired, Panel
 from admin.health import add_health_route
 from admin.i18n import translator
-from admin.routes import auth, canned, kb, kb_review, people, reports, sla, tickets
+from admin.routes import auth, canned, kb, kb_review, people, reports, routing, sla, tickets
 from admin.routes import settings as settings_routes
 from admin.routes.api import build_api, problem
 from admin.security import SECURITY_HEADERS
@@ -70,6 +70,7 @@ def create_app(
     app.include_router(people.router)
     app.include_router(canned.router)
     app.include_router(sla.router)
+    app.include_router(routing.router)
     app.include_router(reports.router)
     _install_page_handlers(app)
 

@@ -4,11 +4,12 @@ to the core's catalog for the words both share (statuses, error messages)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 
 from babel.core import negotiate_locale
 
-from core.errors import ChatdeskError
+from core.errors import ChatdeskError, Term
 from core.i18n import gettext as core_gettext
 from core.i18n import load_catalog
 from core.settings import SUPPORTED_LANGUAGES
@@ -47,8 +48,17 @@ def negotiate(accept_language: str | None, default: str) -> str:
 
 
 def error_text(error: ChatdeskError, language: str) -> str:
-    """A refusal in ``language``: the core's translation, or the panel's for its own texts."""
-    shown = error.translated(language)
-    if shown == str(error) and language != "en":
-        return gettext(language, error.template, **error.params)
-    return shown
+    """A refusal in ``language``: the core's translation, or the panel's for the texts only the
+    panel shows (operators' errors from the screens); a parameter that is a word (an enum, a
+    :class:`Term`) is translated too."""
+    if language == "en" or core_gettext(language, error.template) != error.template:
+        return error.translated(language)
+    values = {
+        name: gettext(language, _word(value)) if isinstance(value, Enum | Term) else value
+        for name, value in error.params.items()
+    }
+    return gettext(language, error.template, **values)
+
+
+def _word(value: Enum | Term) -> str:
+    return str(value.value).replace("_", " ") if isinstance(value, Enum) else str(value)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from admin.changes import choice
 from admin.deps import PanelDep, UowDep, VisitorDep, csrf_protected, http_status, role_at_least
 from admin.i18n import error_text
 from admin.templating import redirect, render
@@ -19,7 +20,7 @@ from core.domain.calendar_text import format_hours
 from core.domain.enums import Priority, Role, TicketType
 from core.domain.priority import parse_priority
 from core.domain.sla import Escalation
-from core.errors import ChatdeskError, ConfigurationError
+from core.errors import ChatdeskError
 from core.services import sla_config
 from core.services.accounts import Visitor
 from core.services.clocks import AUTOMATION_OPTIONS, ensure_defaults, load_clockwork, recompute_all
@@ -105,15 +106,6 @@ async def _apply(
     return redirect("/sla", notice="sla_saved")
 
 
-def _choice(value: str, kind: type[TicketType] | type[Escalation], what: str) -> Any:
-    if not value:
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        raise ConfigurationError("Unknown {what} '{value}'.", what=what, value=value[:40]) from None
-
-
 @router.post("/policies")
 async def save_policy(
     request: Request,
@@ -135,10 +127,10 @@ async def save_policy(
             priority=parse_priority(priority),
             response=response.strip() or None,
             resolve=resolve.strip() or None,
-            ticket_type=_choice(ticket_type, TicketType, "type"),
+            ticket_type=choice(TicketType, ticket_type, "type"),
             category=category.strip() or None,
             warn=warn.strip() or None,
-            escalation=_choice(escalation, Escalation, "breach action"),
+            escalation=choice(Escalation, escalation, "breach action"),
         )
 
     typed = {"priority": priority, "ticket_type": ticket_type, "category": category}
@@ -161,7 +153,7 @@ async def remove_policy(
         await sla_config.remove_policy(
             uow,
             priority=parse_priority(priority),
-            ticket_type=_choice(ticket_type, TicketType, "type"),
+            ticket_type=choice(TicketType, ticket_type, "type"),
             category=category or None,
         )
 

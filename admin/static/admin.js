@@ -84,3 +84,23 @@ for (const form of document.querySelectorAll("form[data-canned-preview]")) {
   }, 300);
   form.addEventListener("input", refresh);
 }
+
+// A live result under a GET form: <form data-live-fragment="/url" data-target="#id"> fetches
+// the fragment for the form's fields as they are typed (the form itself reloads the page).
+for (const form of document.querySelectorAll("form[data-live-fragment]")) {
+  if (!document.querySelector(form.dataset.target)) continue;
+  const refresh = debounce(async () => {
+    const query = new URLSearchParams(new FormData(form));
+    try {
+      const response = await fetch(`${form.dataset.liveFragment}?${query}`, {
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(`${form.dataset.liveFragment}: ${response.status}`);
+      const html = await response.text();
+      document.querySelector(form.dataset.target).outerHTML = html; // the fragment has the id
+    } catch (error) {
+      console.warn(error);
+    }
+  }, 300);
+  form.addEventListener("input", refresh);
+}

@@ -8,6 +8,7 @@ positions are 1, 2, 3… in evaluation order; adding at a position or moving a r
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypedDict, Unpack
 
 from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.entities import Group
@@ -18,53 +19,59 @@ from core.errors import ConfigurationError, InvalidInput
 from core.ports import UnitOfWork
 
 
+class RuleFields(TypedDict, total=False):
+    """What a rule matches and sets, as an operator gives it: exactly one of ``keywords``
+    (comma-separated) and ``regex``; any of the rest (``stop_reply`` alone makes it a stop-list
+    rule); ``active`` defaults to True."""
+
+    keywords: str | None
+    regex: str | None
+    category: str | None
+    group: str | None
+    priority: str | None
+    ticket_type: str | None
+    stop_reply: str | None
+    active: bool
+
+
 async def add_rule(
-    uow: UnitOfWork,
-    *,
-    name: str,
-    keywords: str | None = None,
-    regex: str | None = None,
-    category: str | None = None,
-    group: str | None = None,
-    priority: str | None = None,
-    ticket_type: str | None = None,
-    stop_reply: str | None = None,
-    position: int | None = None,
-    active: bool = True,
+    uow: UnitOfWork, *, name: str, position: int | None = None, **fields: Unpack[RuleFields]
 ) -> RoutingRule:
-    """Add a rule matching ``keywords`` (comma-separated) or a ``regex``, at ``position``
-    (1 = evaluated first; default: last)."""
-    if (keywords is None) == (regex is None):
-        raise ConfigurationError("Give the rule either keywords or a regex (one of them).")
-    if stop_reply is not None and any((category, group, priority, ticket_type)):
-        raise ConfigurationError(
-            "A stop-list rule only answers the requester; it cannot also set a category, "
-            "group, priority or type."
-        )
+    """Add a rule at ``position`` (1 = evaluated first; default: last)."""
     rules = await uow.routing.rules()
-    if any(r.name == name.strip() for r in rules):
-        raise ConfigurationError(
-            "There is a routing rule '{name}' already; remove it first.", name=name.strip()
-        )
-    rule = await _checked(
-        uow,
-        RoutingRule(
-            name.strip(),
-            MatchKind.KEYWORDS if keywords is not None else MatchKind.REGEX,
-            (keywords if keywords is not None else regex) or "",
-            category=category,
-            group=group,
-            priority=_priority(priority),
-            ticket_type=_type(ticket_type),
-            stop_reply=stop_reply,
-            is_active=active,
-        ),
-    )
+    _unused(name, rules)
+    rule = await _built(uow, name, fields)
     at = len(rules) + 1 if position is None else _position(position, len(rules) + 1)
     ordered = list(rules)
     ordered.insert(at - 1, rule)
     await _save_in_order(uow, ordered)
     return replace(rule, position=at)
+
+
+async def update_rule(
+    uow: UnitOfWork, *, name: str, new_name: str | None = None, **fields: Unpack[RuleFields]
+) -> RoutingRule:
+    """Replace everything rule ``name`` matches and sets (and its name, given ``new_name``),
+    keeping its place in the order; the same checks as :func:`add_rule`."""
+    rules = await uow.routing.rules()
+    old = next((r for r in rules if r.name == name), None)
+    if old is None:
+        raise ConfigurationError("There is no routing rule '{name}'.", name=name)
+    renamed = (new_name or name).strip()
+    if renamed != name:
+        _unused(renamed, rules)
+    rule = await _built(uow, renamed, fields)
+    if renamed != name:
+        await uow.routing.delete_rule(name)
+    await _save_in_order(uow, [rule if r.name == name else r for r in rules])
+    return replace(rule, position=old.position)
+
+
+def _unused(name: str, rules: list[RoutingRule]) -> None:
+    if any(r.name == name.strip() for r in rules):
+        raise ConfigurationError(
+            "There is a routing rule '{name}' already; remove it first.", name=name.strip()
+        )
 
 
 async def remove_rule(uow: UnitOfWork, *, name: str) -> None:
@@ -126,6 +133,34 @@ async def set_assignment(
         found.away_action = away
     await uow.flush()
     return found
+
+
+async def _built(uow: UnitOfWork, name: str, fields: RuleFields) -> RoutingRule:
+    """A rule from what an operator typed, checked; not yet stored (its position is 0)."""
+    keywords, regex = fields.get("keywords"), fields.get("regex")
+    sets = [fields.get(k) for k in ("category", "group", "priority", "ticket_type")]
+    stop_reply = fields.get("stop_reply")
+    if (keywords is None) == (regex is None):
+        raise ConfigurationError("Give the rule either keywords or a regex (one of them).")
+    if stop_reply is not None and any(sets):
+        raise ConfigurationError(
+            "A stop-list rule only answers the requester; it cannot also set a category, "
+            "group, priority or type."
+        )
+    return await _checked(
+        uow,
+        RoutingRule(
+            name.strip(),
+            MatchKind.KEYWORDS if keywords is not None else MatchKind.REGEX,
+            (keywords if keywords is not None else regex) or "",
+            category=fields.get("category"),
+            group=fields.get("group"),
+            priority=_priority(fields.get("priority")),
+            ticket_type=_type(fields.get("ticket_type")),
+            stop_reply=stop_reply,
+            is_active=fields.get("active", True),
+        ),
+    )
 
 
 async def _checked(uow: UnitOfWork, rule: RoutingRule) -> RoutingRule:

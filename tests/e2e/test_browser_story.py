@@ -191,6 +191,26 @@ def test_a_supervisor_writes_a_canned_reply_with_a_live_preview(
     shot(page, "11-people")
 
 
+def test_a_supervisor_adds_a_routing_rule_and_the_test_box_shows_it_fire(
+    desk: RunningDesk, page: Page
+) -> None:
+    sign_in(page, ADMIN)
+    page.get_by_role("link", name="Routing").click()
+    expect(page.get_by_role("heading", name="Routing: rules and assignment")).to_be_visible()
+    new_rule = page.locator("#new-rule")
+    new_rule.get_by_label("Name").fill("toner")
+    new_rule.get_by_label("Keywords (comma-separated)").fill("toner, cartridge")
+    new_rule.get_by_label("Set priority").select_option("P2")
+    new_rule.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved.")
+    expect(page.get_by_role("row").filter(has_text="toner, cartridge")).to_contain_text("P2")
+    page.get_by_label("A request as an employee would write it").fill("The toner is empty")
+    result = page.locator("#routing-trial")  # filled in as the text is typed, no reload
+    expect(result).to_contain_text("Rules that fire, in order: toner")
+    expect(result).to_contain_text("P2")
+    shot(page, "12-routing")
+
+
 def test_a_supervisor_reads_each_report_filters_it_and_downloads_the_csv(
     desk: RunningDesk, page: Page
 ) -> None:

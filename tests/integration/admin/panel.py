@@ -24,7 +24,12 @@ class PanelUser:
 
 
 async def make_user(
-    db: Database, email: str, *, role: str = "agent", name: str | None = None
+    db: Database,
+    email: str,
+    *,
+    role: str = "agent",
+    name: str | None = None,
+    language: str | None = None,
 ) -> PanelUser:
     async with db.uow() as uow:
         made = await accounts.create_user(
@@ -35,6 +40,8 @@ async def make_user(
             password=PASSWORD,
             display_name=name,
         )
+        if language is not None:
+            made.person.language = language
         await uow.commit()
     assert made.person.id is not None
     return PanelUser(email, made.person.id)

@@ -179,3 +179,27 @@ async def test_agents_cannot_see_or_change_the_sla(
     )
     assert refused.status_code == 403
     assert 'href="/sla"' not in (await client.get("/tickets")).text
+
+
+async def test_a_russian_speaking_supervisor_reads_the_refusals_in_russian(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    await make_groups(db)
+    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam", language="ru")
+    csrf = await signed_in(client, chief)
+    await client.get("/sla")
+
+    async def refusal(path: str, **data: str) -> str:
+        answer = await client.post(path, data={"csrf_token": csrf, **data})
+        assert answer.status_code == 400, data
+        return html.unescape(answer.text)
+
+    assert "«soon» — не длительность" in await refusal(
+        "/sla/policies", priority="P3", response="soon"
+    )
+    assert "«explode» — неизвестное значение (действие при нарушении)." in await refusal(
+        "/sla/policies", priority="P1", escalation="explode"
+    )
+    assert "Рабочие часы 18:00-09:00" in await refusal(
+        "/sla/calendars", name="night", hours="mon-fri 18:00-09:00", timezone="UTC"
+    )

@@ -7,11 +7,12 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from admin import article_list, templating
 from admin.i18n import LOCALES_DIR, gettext
+from admin.routes import routing
 from core.domain.article_versions import VersionState
 from core.domain.knowledge import ArticleStatus
 
@@ -30,7 +31,26 @@ CHOSEN_AT_RUN_TIME = {
     "The form has expired or did not come from this site. Please try again.",
     "That is not a zip file.",
     "The zip holds no .md files.",
+    *routing.KIND_LABELS.values(),
+    *routing.MODE_LABELS.values(),
+    *routing.AWAY_LABELS.values(),
+    *("type", "breach action", "assignment mode", "away action"),  # choice(...) names the field
 }
+ROOT = ADMIN.parent
+# Where the refusals the SLA and routing screens show come from: operators' errors
+# (ConfigurationError), English on the command line, translated in the panel.
+STRUCTURE_ERRORS = [
+    "admin/changes.py",
+    "admin/routes/routing.py",
+    "admin/routes/sla.py",
+    "core/domain/calendar_text.py",
+    "core/domain/calendars.py",
+    "core/domain/durations.py",
+    "core/domain/routing.py",
+    "core/domain/sla.py",
+    "core/services/routing_rules.py",
+    "core/services/sla_config.py",
+]
 
 
 def _catalog() -> dict[str, str]:
@@ -53,6 +73,18 @@ def test_every_panel_text_has_a_russian_translation() -> None:
     assert len(used) > 200, "the extractor found the templates' texts"
     missing = sorted(m for m in used | CHOSEN_AT_RUN_TIME if not catalog.get(m))
     assert missing == []
+
+
+def test_the_sla_and_routing_screens_refuse_in_russian_too() -> None:
+    keywords = {"ConfigurationError": None, "InvalidInput": None}
+    shown = {
+        message
+        for path in STRUCTURE_ERRORS
+        for _, message, _, _ in extract_from_file("python", str(ROOT / path), keywords=keywords)
+        if isinstance(message, str)
+    }
+    assert len(shown) > 40, "the extractor found the errors"
+    assert sorted(m for m in shown if gettext("ru", m) == m) == []
 
 
 def test_translations_keep_their_placeholders() -> None:
