@@ -72,6 +72,7 @@ async def test_every_route_refuses_anonymous_use(app: FastAPI, client: httpx.Asy
     assert len(walked) > 15, walked
     assert ("POST", "/tickets/{number}/reply") in walked
     assert ("GET", "/api/v1/tickets") in walked
+    assert ("POST", "/routing/rules") in walked and ("GET", "/routing/test") in walked
     assert await unprotected(app, client) == []
 
 
