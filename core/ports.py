@@ -26,6 +26,7 @@ from core.domain.entities import (
     Group,
     GroupMember,
     Identity,
+    LinkCode,
     OutboxMessage,
     Person,
     StoredFile,
@@ -53,6 +54,7 @@ from kb.semantic import StoredVector
 Entity = (
     Person
     | Identity
+    | LinkCode
     | Group
     | GroupMember
     | Category
@@ -133,6 +135,22 @@ class PeopleRepository(Protocol):
 
     async def with_email(self, email: str) -> list[Person]:
         """Everyone whose e-mail is ``email``, ignoring case."""
+        ...
+
+    async def merge(self, *, keep_id: int, drop_id: int) -> list[int]:
+        """Make every reference to person ``drop_id`` (identities, tickets, messages, audit,
+        groups, conversations...) name ``keep_id`` and delete ``drop_id``. Returns the ids of
+        the tickets whose requester changed."""
+        ...
+
+    async def link_code(self, code_hash: str) -> LinkCode | None:
+        """The code with this hash, locked until the transaction ends."""
+        ...
+
+    async def forget_link_codes(
+        self, *, channel: str, external_id: str, expired_by: datetime
+    ) -> None:
+        """Delete the account's unused codes, and everyone's that expired before ``expired_by``."""
         ...
 
 

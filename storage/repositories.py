@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    and_,
     bindparam,
     case,
     delete,
@@ -31,6 +32,7 @@ from core.domain.entities import (
     Group,
     GroupMember,
     Identity,
+    LinkCode,
     OutboxMessage,
     Person,
     StoredFile,
@@ -53,6 +55,7 @@ from core.domain.sla import SlaState
 from core.ports import AgentRoom
 from kb.semantic import StoredVector
 from storage import tables as t
+from storage.person_merge import merge_people
 
 FIRST_TICKET_NUMBER = 1001
 log = logging.getLogger(__name__)
@@ -196,6 +199,29 @@ class SqlPeopleRepository(_Repo):
             .order_by(t.people.c.id)
         )
         return list((await self.session.execute(query)).scalars())
+
+    async def merge(self, *, keep_id: int, drop_id: int) -> list[int]:
+        return await merge_people(self.session, keep_id=keep_id, drop_id=drop_id)
+
+    async def link_code(self, code_hash: str) -> LinkCode | None:
+        query = select(LinkCode).where(t.link_codes.c.code_hash == code_hash).with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def forget_link_codes(
+        self, *, channel: str, external_id: str, expired_by: datetime
+    ) -> None:
+        await self.session.execute(
+            delete(t.link_codes).where(
+                or_(
+                    and_(
+                        t.link_codes.c.channel == channel,
+                        t.link_codes.c.external_id == external_id,
+                        t.link_codes.c.used_at.is_(None),
+                    ),
+                    t.link_codes.c.expires_at < expired_by,
+                )
+            )
+        )
 
 
 class SqlCatalogRepository(_Repo):

@@ -105,6 +105,17 @@ identities = Table(
     UniqueConstraint("channel", "external_id", name="uq_identities_channel_external_id"),
 )
 
+link_codes = Table(
+    "link_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("channel", String(20), nullable=False),
+    Column("external_id", String(100), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    Column("used_at", UTCDateTime()),
+)
+
 groups = Table(
     "groups",
     metadata,
@@ -663,6 +674,7 @@ def map_entities() -> None:
     for entity, table in (
         (e.Person, people),
         (e.Identity, identities),
+        (e.LinkCode, link_codes),
         (e.Group, groups),
         (e.GroupMember, group_members),
         (e.Category, categories),

@@ -65,6 +65,19 @@ class Identity:
 
 
 @dataclass(eq=False)
+class LinkCode:
+    """A one-time code an account asked for; sent from another messenger, it makes the two
+    accounts one person. Only its hash is kept."""
+
+    code_hash: str
+    channel: str  # the account that asked for it
+    external_id: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(eq=False)
 class Group:
     """A queue of agents on one support line; tickets are routed to groups."""
 

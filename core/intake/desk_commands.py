@@ -68,6 +68,13 @@ COMMANDS = CommandRegistry(
         Command("ticket", EMPLOYEE, N_("Show one of your tickets"), employee.ticket, (TICKET,)),
         Command("language", EMPLOYEE, N_("Change the language"), employee.language),
         Command("cancel", EMPLOYEE, N_("Leave the current dialogue"), employee.cancel),
+        Command(
+            "link",
+            EMPLOYEE,
+            N_("Link your accounts in two messengers (alone: get a code)"),
+            employee.link,
+            (Param(N_("code"), ParamKind.TEXT, optional=True),),
+        ),
         Command("help", EMPLOYEE, N_("What the bot can do"), employee_help),
         Command("id", EMPLOYEE, N_("Your id on this messenger"), employee.user_id, in_menu=False),
         Command("queue", AGENT, N_("Unassigned tickets, most urgent first"), agent.queue),

@@ -9,6 +9,8 @@ from core.intake import selfhelp
 from core.intake.commands import Args
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_requester, ticket_line
+from core.messages import bold, command_hint
+from core.services import link_codes
 from core.settings import SUPPORTED_LANGUAGES
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -63,3 +65,32 @@ async def new_request(turn: Turn, args: Args) -> None:
     else:
         talk.go(Step.ASKING)
         turn.say("Describe your problem or question in a message.")
+
+
+async def link(turn: Turn, args: Args) -> None:
+    """Alone: a code for linking this account; with a code from another messenger: link."""
+    user = turn.event.user
+    if not args.text:
+        code = await link_codes.issue(
+            turn.uow, channel=turn.event.channel, external_id=user.external_id
+        )
+        turn.say(
+            "Your linking code is {code}. Within {minutes} minutes, send it to me from your other "
+            "messenger with the link command (here that would be {hint}). Your tickets in both "
+            "messengers then become one list.",
+            code=bold(code),
+            minutes=int(link_codes.LIFETIME.total_seconds() // 60),
+            hint=command_hint(f"link {code}"),
+        )
+        return
+    turn.person, joined = await link_codes.redeem(
+        turn.uow, typed=args.text, person=turn.person, channel=turn.event.channel
+    )
+    if not joined:
+        turn.say("These accounts are linked already.")
+        return
+    turn.say(
+        "Done: your accounts are linked. {my} now lists your tickets from both messengers; news "
+        "about a ticket comes where you asked for it.",
+        my=command_hint("my"),
+    )

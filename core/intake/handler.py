@@ -39,7 +39,7 @@ async def handle(
             await turn.save()
     except ChatdeskError as refused:
         return _refusal(event, language, refused)  # by_agent unknown: the savepoint rolled back
-    turn.outcome.by_agent = person.is_agent
+    turn.outcome.by_agent = turn.person.is_agent  # linking may have made them another record
     return turn.outcome
 
 

@@ -10,8 +10,21 @@ Two ways, and no other:
 - **By a one-time code** (:mod:`core.services.link_codes`): asked for in one messenger, sent from
   the other.
 
-Either way the join is in the audit trail (``identity_linked``; ``people_merged`` when two
-records became one).
+When both accounts already have a person record, the two records become one (:func:`join`):
+
+- the kept record is the support-team member's (agent or above), otherwise the older one;
+  two support-team records are never joined here (an admin does that);
+- the other record's accounts, tickets (as requester and as assignee), messages, audit entries,
+  group memberships, conversations and panel account move to the kept record, and it is
+  deleted;
+- the kept record keeps its name, language and role; an e-mail or time zone it lacks comes
+  from the other record;
+- ``people_merged`` is written to the audit trail with both records' ids and the absorbed
+  record's name, and each moved ticket's trail gets ``requester_linked``.
+
+Either way the join is in the audit trail (``identity_linked`` when an account joined a person).
+Afterwards each ticket still reaches its requester where they asked for it: in the messenger
+and conversation the ticket came from.
 """
 
 from __future__ import annotations
@@ -19,6 +32,8 @@ from __future__ import annotations
 import logging
 
 from core.domain.entities import AuditEntry, Identity, Person
+from core.domain.enums import Role
+from core.errors import InvalidInput
 from core.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -64,3 +79,47 @@ async def add_identity(
         )
     )
     await uow.flush()
+
+
+async def join(uow: UnitOfWork, first: Person, second: Person, *, how: str, channel: str) -> Person:
+    """Make two person records one (the rules are in this module's docstring); the kept one."""
+    assert first.id is not None and second.id is not None
+    if first.id == second.id:
+        return first
+    keep, drop = sorted((first, second), key=lambda p: (not p.is_agent, p.id))
+    assert keep.id is not None and drop.id is not None
+    if drop.role >= Role.AGENT:
+        raise InvalidInput(
+            "Both accounts belong to support-team members; an administrator has to join them."
+        )
+    keep.email = keep.email or drop.email
+    keep.time_zone = keep.time_zone or drop.time_zone
+    absorbed = {"id": drop.id, "name": drop.display_name, "email": drop.email}
+    moved = await uow.people.merge(keep_id=keep.id, drop_id=drop.id)
+    now = uow.clock.now()
+    uow.add(
+        AuditEntry(
+            action="people_merged",
+            channel=channel,
+            actor_id=keep.id,
+            details={"how": how, "kept": keep.id, "absorbed": absorbed, "tickets": moved},
+            created_at=now,
+        )
+    )
+    for ticket_id in moved:
+        uow.add(
+            AuditEntry(
+                action="requester_linked",
+                channel=channel,
+                ticket_id=ticket_id,
+                actor_id=keep.id,
+                field="requester",
+                old_value=drop.display_name,
+                new_value=keep.display_name,
+                details={"how": how, "absorbed": drop.id},
+                created_at=now,
+            )
+        )
+    await uow.flush()
+    log.info("people %s and %s are one now (%s), kept %s", keep.id, absorbed["id"], how, keep.id)
+    return keep

@@ -7,6 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
+from tests.fakes.telegram_server import FakeTelegramServer
 from tests.integration.slack.desk import SlackDesk
 from tests.support.desk import make_groups
 
@@ -14,6 +15,13 @@ from tests.support.desk import make_groups
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlackServer]:
     async with FakeSlackServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegramServer]:
+    """A fake Telegram Bot API, for tests that run both messengers."""
+    async with FakeTelegramServer() as server:
         yield server
 
 

@@ -14,6 +14,7 @@ import uvicorn
 
 from admin.app import create_app
 from bots.slack.channel import EVENTS_PATH, SlackChannel
+from bots.telegram.channel import TelegramChannel
 from chatdesk.runner import desk_config
 from core.channels import Channel, ChannelHost
 from core.intake.inbound import InboundProcessor
@@ -28,7 +29,11 @@ from storage.unit_of_work import Database
 from tests.fakes.slack_objects import TEAM_ID, SlackUser
 from tests.fakes.slack_objects import SlackChannel as FakeChannel
 from tests.fakes.slack_server import FakeSlackServer
+from tests.fakes.telegram_objects import TgUser, group_chat
+from tests.fakes.telegram_server import FakeTelegramServer
 from tests.integration.intake.harness import articles
+from tests.integration.telegram.desk import button
+from tests.integration.telegram.desk import buttons as tg_buttons
 
 SWEEP_EVERY_S = 0.2
 
@@ -229,3 +234,70 @@ async def open_ticket_by_dm(desk: SlackDesk, user: SlackUser, question: str) -> 
     done = await desk.press(user, urgency, "I cannot work", contains="press Done")
     summary = await desk.press(user, done, "Done", with_buttons=True)
     return await desk.press(user, summary, "Create", contains="ticket #")
+
+
+# --- Slack and Telegram in one desk ----------------------------------------------------------
+
+
+async def start_with_telegram(
+    db: Database, slack: FakeSlackServer, telegram: FakeTelegramServer, *, agents_chat: int
+) -> SlackDesk:
+    """The desk with both messengers: the real slack-bolt app and the real aiogram bot (polling
+    ``telegram``), on one database; Telegram's agents' group is ``agents_chat``."""
+    running = SlackDesk(
+        db,
+        slack,
+        telegram_token=telegram.token,
+        telegram_api_url=telegram.url,
+        telegram_agents_chat=str(agents_chat),
+    )
+    telegram.register_chat(group_chat(agents_chat, "Agents"))
+    await running.start()
+    await running.add_channel(TelegramChannel(running.host))
+    return running
+
+
+async def tg_wait(
+    telegram: FakeTelegramServer, chat_id: int, contains: str, *, with_buttons: bool = False
+) -> dict[str, Any]:
+    """The first bot message in a Telegram chat with ``contains`` (and buttons)."""
+
+    def found() -> dict[str, Any] | None:
+        for message in telegram.messages_in(chat_id):
+            if contains in (message.get("plain_text") or "") and (
+                not with_buttons or tg_buttons(message)
+            ):
+                return message
+        return None
+
+    return await telegram.wait_for(found, timeout=15)
+
+
+async def tg_press(
+    telegram: FakeTelegramServer, user: TgUser, chat_id: int, label: str, contains: str
+) -> dict[str, Any]:
+    """Press the latest button ``label``; wait for a new or edited message with ``contains``."""
+    chat = telegram.messages_in(chat_id)
+    message = next(m for m in reversed(chat) if label in tg_buttons(m))
+    before = len(chat)
+    await telegram.user_presses_button(user, message, button(message, label))
+
+    def found() -> dict[str, Any] | None:
+        chat = telegram.messages_in(chat_id)
+        fresh = [m for m in chat[before:] if contains in (m.get("plain_text") or "")]
+        edited = [m for m in chat[:before] if m.get("edited") and contains in m["plain_text"]]
+        return (fresh or edited or [None])[0]
+
+    return await telegram.wait_for(found, timeout=15)
+
+
+async def tg_open_ticket(telegram: FakeTelegramServer, user: TgUser, question: str) -> None:
+    """A Telegram employee's path from a question to a ticket (the short intake)."""
+    await telegram.user_sends_text(user, question)
+    await tg_wait(telegram, user.id, "", with_buttons=True)
+    await tg_press(telegram, user, user.id, "None of these — create a ticket", "What is it about?")
+    await tg_press(telegram, user, user.id, "Network", "")
+    await tg_press(telegram, user, user.id, "My team", "")
+    await tg_press(telegram, user, user.id, "I cannot work", "press Done")
+    await tg_press(telegram, user, user.id, "Done", "")
+    await tg_press(telegram, user, user.id, "Create", "ticket #")

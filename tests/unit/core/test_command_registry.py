@@ -50,7 +50,7 @@ def test_a_number_that_cannot_be_a_ticket_is_no_such_ticket(line: str) -> None:
 def test_menus_list_each_audience_once_and_hide_start_and_id() -> None:
     employee = [c.name for c in COMMANDS.listed(Audience.EMPLOYEE)]
     agent = [c.name for c in COMMANDS.listed(Audience.AGENT)]
-    assert employee == ["new", "my", "ticket", "language", "cancel", "help"]
+    assert employee == ["new", "my", "ticket", "language", "cancel", "link", "help"]
     assert {"queue", "mine", "claim", "assign", "reply", "note", "resolve", "kb"} <= set(agent)
     assert len(agent) == len(set(agent))
     assert dict((c.name, text) for c, text in COMMANDS.menu(Audience.EMPLOYEE, "ru"))["my"] == (

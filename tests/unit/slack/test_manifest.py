@@ -31,4 +31,5 @@ def test_the_manifest_subscribes_to_what_the_app_handles_on_one_url() -> None:
     assert settings["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     needed = {"chat:write", "commands", "im:history", "im:write", "users:read", "app_mentions:read"}
+    needed.add("users:read.email")  # users.info's e-mail: registration and e-mail linking
     assert needed <= scopes and {"channels:history", "groups:history"} <= scopes
