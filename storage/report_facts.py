@@ -11,31 +11,28 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    Integer,
     Table,
-    cast,
     exists,
     func,
     literal_column,
     or_,
     select,
     text,
+    true,
 )
 from sqlalchemy.sql import Select
 
 from core.domain.enums import Role, TicketStatus
+from core.domain.knowledge import SuggestionOutcome
 from core.errors import InvalidInput
 from core.reports import catalog
 from core.reports.facts import (
     ALL_NEEDS,
     NONE_LABEL,
-    SLOT_SECONDS,
     Needs,
     RatingComment,
     ReportData,
-    SelfHelpFact,
     TicketFact,
     UnansweredFact,
 )
@@ -44,6 +41,7 @@ from core.reports.quality import LATEST_COMMENTS
 from core.reports.query import ReportQuery
 from core.reports.tables import Report
 from storage import tables as t
+from storage.report_counts import local_counts
 from storage.report_speeds import agent_figures, speeds
 
 if TYPE_CHECKING:
@@ -116,6 +114,9 @@ async def load_data(
     if Needs.COUNTS in needs:
         await _backlog(uow, query, conditions, data)
         await _counts(uow, query, conditions, data)
+    if Needs.HOURLY in needs:
+        hours = await local_counts(uow.session, R, R.c.created_at, query, "hour", conditions)
+        data.counts.created_hourly = {hour: n for (hour,), n in hours.items()}
     if Needs.SLA in needs:
         await _sla(uow, query, conditions, data)
     if Needs.RATINGS in needs:
@@ -141,18 +142,11 @@ async def _backlog(
     ).scalar_one()
 
 
-def _slot(uow: SqlUnitOfWork, column: Any) -> ColumnElement[Any]:
-    """The UTC quarter hour of a timestamp column, counted from the epoch (Counts' slots)."""
-    if uow.session.get_bind().dialect.name == "postgresql":
-        return cast(func.floor(func.extract("epoch", column) / SLOT_SECONDS), BigInteger)
-    return cast(func.strftime("%s", column), Integer) // SLOT_SECONDS  # integer division
-
-
 async def _counts(
     uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
 ) -> None:
-    """Tickets created, resolved, closed and done per slot, and created per label: a few
-    thousand rows a year, however many tickets there are."""
+    """Tickets created, resolved, closed and done per local day, and created per label: a few
+    hundred rows a year, however many tickets there are."""
     start, end = query.start, query.end
     done = func.coalesce(R.c.resolved_at, R.c.closed_at)
     counts = data.counts
@@ -162,13 +156,8 @@ async def _counts(
         (counts.closed, R.c.closed_at),
         (counts.done, done),
     ):
-        slot = _slot(uow, column).label("slot")
-        rows = await uow.session.execute(
-            select(slot, func.count())
-            .where(column >= start, column < end, *conditions)
-            .group_by(slot)
-        )
-        target.update({int(s): int(n) for s, n in rows.all()})
+        days = await local_counts(uow.session, R, column, query, "day", conditions)
+        target.update({day.date(): n for (day,), n in days.items()})
     created = (R.c.created_at >= start, R.c.created_at < end, *conditions)
     for name, label, joined in (
         ("category", t.categories.c.name, (t.categories, t.categories.c.id == R.c.category_id)),
@@ -356,26 +345,48 @@ def _fact(row: Any) -> TicketFact:
 
 async def _self_help(uow: SqlUnitOfWork, query: ReportQuery, data: ReportData) -> None:
     events = t.kb_suggestion_events
-    conditions: list[ColumnElement[bool]] = [
+    inside: list[ColumnElement[bool]] = [
         events.c.created_at >= query.start,
         events.c.created_at < query.end,
     ]
     if query.filters.channel:
-        conditions.append(events.c.channel == query.filters.channel)
-    rows = await uow.session.execute(
-        select(
-            events.c.created_at,
-            events.c.channel,
-            events.c.outcome,
-            events.c.article_ids,
-            events.c.helped_article_id,
-        ).where(*conditions)
+        inside.append(events.c.channel == query.filters.channel)
+    counted = data.self_help
+    per_day = await local_counts(
+        uow.session,
+        events,
+        events.c.created_at,
+        query,
+        "day",
+        inside[2:],
+        also_by=[events.c.outcome],
     )
-    data.self_help = [
-        SelfHelpFact(created, channel, outcome, tuple(articles or ()), helped)
-        for created, channel, outcome, articles, helped in rows
-    ]
-    ids = {a for f in data.self_help for a in (*f.article_ids, f.helped_article_id) if a}
+    for (day, outcome), n in per_day.items():
+        counted.per_day.setdefault(day.date(), {})[SuggestionOutcome(outcome)] = n
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    elements = (func.json_array_elements_text if postgres else func.json_each)(
+        events.c.article_ids
+    ).table_valued("value")
+    shown = await uow.session.execute(
+        select(elements.c.value, func.count(events.c.id.distinct()))
+        .select_from(events)
+        .join(elements, true())
+        .where(*inside)
+        .group_by(elements.c.value)
+    )
+    counted.shown = {str(article): int(n) for article, n in shown.all()}
+    helped = await uow.session.execute(
+        select(events.c.helped_article_id, func.count())
+        .where(
+            *inside,
+            events.c.outcome == SuggestionOutcome.HELPED,
+            events.c.helped_article_id.is_not(None),
+            events.c.helped_article_id != "",
+        )
+        .group_by(events.c.helped_article_id)
+    )
+    counted.helped = {str(article): int(n) for article, n in helped.all()}
+    ids = counted.shown.keys() | counted.helped.keys()
     if ids:
         titles = await uow.session.execute(
             select(t.kb_articles.c.id, t.kb_articles.c.title).where(t.kb_articles.c.id.in_(ids))

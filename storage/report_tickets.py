@@ -100,7 +100,6 @@ async def write_changed(uow: SqlUnitOfWork) -> None:
     if not noted:
         return
     await session.flush()
-    work = await load_clockwork(uow)
     rows = []
     for ticket in noted.values():
         state = inspect(ticket)
@@ -108,13 +107,18 @@ async def write_changed(uow: SqlUnitOfWork) -> None:
             continue
         if state.expired:  # its changes were rolled back with a savepoint: read it again
             await session.refresh(ticket)
-        calendar = await work.calendar_for(uow, ticket.group_id)
+        calendar = None
+        if ticket.first_response_at is not None or ticket.resolved_at is not None:
+            # Read once per unit of work, and usually already read by the SLA clock's refresh.
+            work = await load_clockwork(uow)
+            calendar = await work.calendar_for(uow, ticket.group_id)
         rows.append(_row(ticket, calendar))
     if rows:
         await session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 
-def _row(ticket: Ticket, calendar: BusinessCalendar) -> dict[str, Any]:
+def _row(ticket: Ticket, calendar: BusinessCalendar | None) -> dict[str, Any]:
+    """The ticket's summary row; ``calendar`` may be None when nothing is measured yet."""
     clock = ticket.sla
     assert ticket.created_at is not None  # the use case that opened it set it
     inputs = TimingInputs(
@@ -129,7 +133,7 @@ def _row(ticket: Ticket, calendar: BusinessCalendar) -> dict[str, Any]:
         ticket_id=ticket.id,
         response_state=clock.response_state if clock else None,
         resolution_state=clock.resolution_state if clock else None,
-        **_timing_columns(inputs, calendar, exact_seconds),
+        **_timing_columns(inputs, calendar or office_hours(DEFAULT_CALENDAR), exact_seconds),
     )
     return row
 

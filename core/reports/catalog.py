@@ -16,7 +16,7 @@ from core.reports.tables import Report
 N = Needs
 REPORTS: dict[str, tuple[str, Callable[[ReportData], Report], frozenset[Needs]]] = {
     "load": ("Load", load_report, frozenset({N.COUNTS, N.OPEN_NOW})),
-    "rhythm": ("Rhythm", rhythm_report, frozenset({N.COUNTS})),
+    "rhythm": ("Rhythm", rhythm_report, frozenset({N.HOURLY})),
     "speed": ("Speed", speed_report, frozenset({N.SPEED})),
     "sla": ("SLA", sla_report, frozenset({N.SLA})),
     "quality": ("Quality", quality_report, frozenset({N.RATINGS})),

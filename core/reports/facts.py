@@ -4,7 +4,7 @@ from storage with the filters already applied (``storage.report_facts`` builds t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from core.domain.enums import Priority, TicketStatus, TicketType
@@ -21,8 +21,9 @@ class Needs(StrEnum):
     SPEED = "speed"  # response and resolution times of the tickets created in the range
     AGENTS = "agents"  # per agent: the tickets resolved in the range
     OPEN_NOW = "open_now"  # the tickets open now: by age, and per agent
-    SELF_HELP = "self_help"
-    COUNTS = "counts"  # counted in the database: per 15-minute slot, and per label
+    SELF_HELP = "self_help"  # questions per local day and outcome; articles shown and solving
+    COUNTS = "counts"  # created, resolved, closed per local day; created per label; backlog
+    HOURLY = "hourly"  # created per local hour (the rhythm's heatmap)
     SLA = "sla"  # SLA states counted in the database, and the breached tickets
     RATINGS = "ratings"  # ratings of the tickets resolved in the range, counted in the database
 
@@ -32,19 +33,15 @@ SLOT_SECONDS = 900  # every time zone in use is a whole number of quarter hours 
 
 @dataclass
 class Counts:
-    """Tickets counted by the database rather than read one by one. A slot is a UTC quarter
-    hour (``epoch // 900``): local days, weeks and months are whole numbers of slots, so the
-    buckets of any time zone are sums of slots."""
+    """Tickets counted by the database rather than read one by one, per day or hour of the
+    report's time zone (local dates; local hours as naive datetimes)."""
 
-    created: dict[int, int] = field(default_factory=dict)
-    resolved: dict[int, int] = field(default_factory=dict)
-    closed: dict[int, int] = field(default_factory=dict)
-    done: dict[int, int] = field(default_factory=dict)  # resolved, else closed: left the backlog
+    created: dict[date, int] = field(default_factory=dict)
+    resolved: dict[date, int] = field(default_factory=dict)
+    closed: dict[date, int] = field(default_factory=dict)
+    done: dict[date, int] = field(default_factory=dict)  # resolved, else closed: left the backlog
     created_by: dict[str, dict[str, int]] = field(default_factory=dict)  # "group" → name → n
-
-    @staticmethod
-    def instant(slot: int) -> datetime:
-        return datetime.fromtimestamp(slot * SLOT_SECONDS, UTC)
+    created_hourly: dict[datetime, int] = field(default_factory=dict)
 
 
 ALL_NEEDS = frozenset(Needs)
@@ -115,15 +112,14 @@ class OpenNow:
     by_agent: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class SelfHelpFact:
-    """One question the bot tried to answer from the knowledge base."""
+@dataclass
+class SelfHelpCounts:
+    """The questions the bot tried to answer from the knowledge base, counted by the database:
+    per local day and outcome; per article, the questions it was shown in and those it solved."""
 
-    created_at: datetime
-    channel: str
-    outcome: SuggestionOutcome
-    article_ids: tuple[str, ...] = ()
-    helped_article_id: str | None = None
+    per_day: dict[date, dict[SuggestionOutcome, int]] = field(default_factory=dict)
+    shown: dict[str, int] = field(default_factory=dict)
+    helped: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +175,7 @@ class ReportData:
     agents: dict[str, AgentFigures] = field(default_factory=dict)
     backlog_at_start: int = 0
     open_now: OpenNow = field(default_factory=lambda: OpenNow())
-    self_help: list[SelfHelpFact] = field(default_factory=list)
+    self_help: SelfHelpCounts = field(default_factory=lambda: SelfHelpCounts())
     unanswered: list[UnansweredFact] = field(default_factory=list)
     article_titles: dict[str, str] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
-from core.reports.facts import Counts, ReportData
-from core.reports.periods import bucket, buckets
+from core.reports.facts import ReportData
+from core.reports.periods import buckets, day_bucket
 from core.reports.query import Period, ReportQuery
 from core.reports.stats import share
 from core.reports.tables import Chart, Report, Table
@@ -26,9 +26,9 @@ def load_report(data: ReportData) -> Report:
     query = data.query
     counts = data.counts
     volume_rows = {name: [0, 0, 0] for name in buckets(query)}
-    for index, slots in enumerate((counts.created, counts.resolved, counts.closed)):
-        for slot, count in slots.items():
-            volume_rows[bucket(Counts.instant(slot), query)][index] += count
+    for index, days in enumerate((counts.created, counts.resolved, counts.closed)):
+        for day, count in days.items():
+            volume_rows[day_bucket(day, query)][index] += count
     volume = Table(
         "volume",
         "Created, resolved and closed",
@@ -58,9 +58,9 @@ def _backlog(data: ReportData) -> Table:
     """Open at each bucket's end: open when the range began, plus created, minus done since."""
     query = data.query
     delta = dict.fromkeys(buckets(query), 0)
-    for slots, sign in ((data.counts.created, 1), (data.counts.done, -1)):
-        for slot, count in slots.items():
-            delta[bucket(Counts.instant(slot), query)] += sign * count
+    for days, sign in ((data.counts.created, 1), (data.counts.done, -1)):
+        for day, count in days.items():
+            delta[day_bucket(day, query)] += sign * count
     rows: list[tuple[str | int | float | None, ...]] = []
     running = data.backlog_at_start
     for name, change in delta.items():
@@ -86,11 +86,10 @@ def rhythm_report(data: ReportData) -> Report:
     query = data.query
     grid = [[0] * 24 for _ in WEEKDAYS]
     months: Counter[str] = Counter()
-    for slot, count in data.counts.created.items():
-        local = Counts.instant(slot).astimezone(query.zone)
+    for local, count in data.counts.created_hourly.items():
         grid[local.weekday()][local.hour] += count
         months[f"{local.year:04d}-{local.month:02d}"] += count
-    total = sum(data.counts.created.values())
+    total = sum(data.counts.created_hourly.values())
     heatmap = Table(
         "heatmap",
         "Created tickets by weekday and hour",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -10,18 +9,11 @@ from zoneinfo import ZoneInfo
 from core.reports.query import Period, ReportQuery
 
 
-def bucket(moment: datetime, query: ReportQuery) -> str:
-    """The bucket of an instant inside the range (instants outside go to the first or last)."""
-    starts, names = _boundaries(query.first, query.last, query.timezone, query.period)
-    return names[max(bisect_right(starts, moment) - 1, 0)]
-
-
 @lru_cache(maxsize=64)
 def _boundaries(
     first: date, last: date, timezone: str, period: Period
 ) -> tuple[list[datetime], list[str]]:
-    """Each bucket's first instant (UTC) and its name: a bisection finds an instant's bucket
-    without converting it to local time."""
+    """Each bucket's first instant (UTC) and its name."""
     zone = ZoneInfo(timezone)
     starts: list[datetime] = []
     names: list[str] = []
@@ -33,6 +25,11 @@ def _boundaries(
             starts.append(datetime.combine(day, time(), tzinfo=zone).astimezone(UTC))
         day += timedelta(days=1)
     return starts, names
+
+
+def day_bucket(day: date, query: ReportQuery) -> str:
+    """The bucket of a local date (dates outside the range go to the first or last)."""
+    return label(min(max(day, query.first), query.last), query.period)
 
 
 def label(day: date, period: Period) -> str:

@@ -12,7 +12,7 @@ from collections import Counter
 
 from core.domain.knowledge import SuggestionOutcome
 from core.reports.facts import ReportData
-from core.reports.periods import bucket, buckets
+from core.reports.periods import buckets, day_bucket
 from core.reports.stats import share
 from core.reports.tables import Chart, Report, Table, Value
 
@@ -21,7 +21,9 @@ TOP_UNANSWERED = 10
 
 def outcome_counts(data: ReportData) -> tuple[int, int, int, int]:
     """(asked, solved, escalated, abandoned) over the range."""
-    outcomes = Counter(f.outcome for f in data.self_help)
+    outcomes: Counter[SuggestionOutcome] = Counter()
+    for per_outcome in data.self_help.per_day.values():
+        outcomes.update(per_outcome)
     asked = sum(outcomes.values())
     solved = outcomes[SuggestionOutcome.HELPED]
     escalated = outcomes[SuggestionOutcome.ESCALATED]
@@ -38,11 +40,11 @@ def self_help_report(data: ReportData) -> Report:
         Chart.NONE,
     )
     per_period = {name: [0, 0, 0] for name in buckets(data.query)}
-    for fact in data.self_help:
-        figures = per_period[bucket(fact.created_at, data.query)]
-        figures[0] += 1
-        figures[1] += fact.outcome == SuggestionOutcome.HELPED
-        figures[2] += fact.outcome == SuggestionOutcome.ESCALATED
+    for day, per_outcome in data.self_help.per_day.items():
+        figures = per_period[day_bucket(day, data.query)]
+        figures[0] += sum(per_outcome.values())
+        figures[1] += per_outcome.get(SuggestionOutcome.HELPED, 0)
+        figures[2] += per_outcome.get(SuggestionOutcome.ESCALATED, 0)
     over_time = Table(
         "over_time",
         "Asked, solved and escalated",
@@ -50,12 +52,8 @@ def self_help_report(data: ReportData) -> Report:
         [(name, *figures) for name, figures in per_period.items()],
         Chart.LINE,
     )
-    shown: Counter[str] = Counter()
-    helped: Counter[str] = Counter()
-    for fact in data.self_help:
-        shown.update(set(fact.article_ids))
-        if fact.outcome == SuggestionOutcome.HELPED and fact.helped_article_id:
-            helped[fact.helped_article_id] += 1
+    shown = Counter(data.self_help.shown)
+    helped = Counter(data.self_help.helped)
     article_rows: list[tuple[Value, ...]] = [
         (
             article,
