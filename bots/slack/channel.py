@@ -17,7 +17,7 @@ from starlette.responses import Response
 from bots.slack.identity import AppIdentity
 from bots.slack.kind import SLACK
 from bots.slack.listeners import Desk, register
-from bots.slack.profile import SLACK_PROFILE
+from bots.slack.profile import EVENTS_PATH, SLACK_PROFILE
 from bots.slack.sender import SlackSender
 from core.channels import ChannelHost
 from core.errors import ConfigurationError
@@ -26,7 +26,6 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
 API_TIMEOUT_S = 10
 
 

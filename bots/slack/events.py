@@ -2,7 +2,7 @@
 channel-neutral events. Pure functions of the payloads; nothing here calls Slack.
 
 Dedupe keys: an event's ``event_id`` (the same on every retry, over HTTP and Socket Mode), a
-command's ``trigger_id``, a press's user and ``action_ts``.
+command's ``trigger_id``, a press's user and ``action_ts``, a modal's view id.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bots.slack.sender import CHANNEL, thread_ref
 from core.intake.commands import Audience
 from core.intake.desk_commands import COMMANDS
 from core.intake.events import ChannelUser, InboundEvent
+from core.intake.forms import Form
 from core.messages import Attachment
 
 FILE_LIMIT = 20 * 1024 * 1024  # the largest file taken into a ticket
@@ -153,26 +154,65 @@ def command_event(
     return InboundEvent(kind="text", text=text, **common)
 
 
+@dataclass(frozen=True, slots=True)
+class PressPlace:
+    """Where a press on a message's button happened, as the core sees it."""
+
+    chat_ref: str
+    is_private: bool
+    message_ref: str | None
+
+
+def press_place(body: dict[str, Any], room_ids: Collection[str] = ()) -> PressPlace | None:
+    """A press in a desk thread (outside the agents' rooms) belongs to that thread's
+    conversation; one in a DM or a room to that conversation. None for a press elsewhere."""
+    container = body.get("container") or {}
+    channel_id = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    if not channel_id:
+        return None
+    thread_ts = (body.get("message") or {}).get("thread_ts")
+    in_thread = bool(thread_ts) and not is_direct(channel_id) and channel_id not in room_ids
+    return PressPlace(
+        chat_ref=thread_ref(channel_id, str(thread_ts)) if in_thread else channel_id,
+        is_private=is_direct(channel_id) or in_thread,
+        message_ref=str(container.get("message_ts") or "") or None,
+    )
+
+
+def pressed_value(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or []
+    return str(actions[0].get("value") or "") if actions else ""
+
+
 def button_event(
     body: dict[str, Any], user: ChannelUser, room_ids: Collection[str] = ()
 ) -> InboundEvent | None:
-    """A press on one of chatdesk's buttons in a message; None for anything else. A press in
-    a desk thread (outside the agents' rooms) belongs to that thread's conversation."""
+    """A press on one of chatdesk's buttons in a message; None for anything else."""
     actions = body.get("actions") or []
-    container = body.get("container") or {}
-    channel_id = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-    if not actions or not channel_id:
+    place = press_place(body, room_ids)
+    if not actions or place is None:
         return None
     action = actions[0]
-    thread_ts = (body.get("message") or {}).get("thread_ts")
-    in_thread = bool(thread_ts) and not is_direct(channel_id) and channel_id not in room_ids
     return InboundEvent(
         channel=CHANNEL,
-        chat_ref=thread_ref(channel_id, str(thread_ts)) if in_thread else channel_id,
+        chat_ref=place.chat_ref,
         user=user,
         kind="button",
         event_key=f"action:{user.external_id}:{action.get('action_ts') or body.get('trigger_id')}",
-        is_private=is_direct(channel_id) or in_thread,
-        action=str(action.get("value") or ""),
-        message_ref=str(container.get("message_ts") or "") or None,
+        is_private=place.is_private,
+        action=pressed_value(body),
+        message_ref=place.message_ref,
+    )
+
+
+def form_event(view: dict[str, Any], user: ChannelUser, chat_ref: str, form: Form) -> InboundEvent:
+    """A submitted modal: one effect per view, however often it is submitted."""
+    return InboundEvent(
+        channel=CHANNEL,
+        chat_ref=chat_ref,
+        user=user,
+        kind="form",
+        event_key=f"view:{view.get('id')}",
+        is_private=True,
+        form=form,
     )

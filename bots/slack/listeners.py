@@ -34,6 +34,7 @@ from bots.slack.events import (
     without_mention,
 )
 from bots.slack.home import home_view
+from bots.slack.modal_listeners import Modals, register_modals
 from bots.slack.mrkdwn import escape
 from bots.slack.people import Directory, external_id
 from bots.slack.profile import SLASH_COMMAND
@@ -108,6 +109,34 @@ class Desk:
             return None
         return dict(messages[0]) if messages else None
 
+    def takes_tickets_from(self, channel_id: str) -> bool:
+        """Messages become tickets in channels: not in DMs, not in the agents' rooms."""
+        return bool(channel_id) and channel_id not in self.room_ids and not is_direct(channel_id)
+
+    def can_make_ticket(self, channel_id: str, message: dict[str, Any]) -> bool:
+        """A person's (not a bot's) message in a channel that takes tickets."""
+        person = bool(message.get("user")) and not message.get("bot_id")
+        return person and self.takes_tickets_from(channel_id)
+
+    async def ticket_from(
+        self, team_id: str, channel_id: str, message: dict[str, Any]
+    ) -> int | None:
+        """Make a message a ticket for its author, keeping its permalink and confirming in its
+        thread (a 🎫 reaction, the "Create ticket" shortcut); None when it already made one."""
+        ts = str(message.get("ts") or "")
+        author = await self.directory.user(team_id, str(message["user"]))
+        link = await self.client.chat_getPermalink(channel=channel_id, message_ts=ts)
+        return await self.processor.ticket_from_message(
+            MessageToTicket(
+                channel=CHANNEL,
+                key=f"ticket-from:{channel_id}:{ts}",
+                author=author,
+                text=unescape(str(message.get("text") or "")),
+                link=str(link.get("permalink") or ""),
+                conversation_ref=thread_ref(channel_id, str(message.get("thread_ts") or ts)),
+            )
+        )
+
     async def direct_channel(self, user_id: str) -> str | None:
         """The app's DM with a person (opened if needed)."""
         try:
@@ -121,6 +150,8 @@ class Desk:
 
 def register(app: AsyncApp, desk: Desk) -> None:
     """Add chatdesk's listeners to a Bolt app."""
+    modals = Modals(desk)
+    register_modals(app, desk, modals)
 
     @app.event("message")
     async def on_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -164,31 +195,18 @@ def register(app: AsyncApp, desk: Desk) -> None:
         await desk.process(thread_event(facts, user, text))
 
     @app.event("reaction_added")
-    async def on_reaction(body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_reaction(body: dict[str, Any]) -> None:
         """A 🎫 on a message in a channel the app is in makes it a ticket for its author."""
         event = body.get("event") or {}
         item = event.get("item") or {}
         channel_id, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
-        if event.get("reaction") != TICKET_REACTION or not channel_id or not ts:
+        if event.get("reaction") != TICKET_REACTION or not ts:
             return
-        if channel_id in desk.room_ids or is_direct(channel_id):
+        if not desk.takes_tickets_from(channel_id):
             return
         message = await desk.message_at(channel_id, ts)
-        if message is None or not message.get("user") or message.get("bot_id"):
-            return
-        team = str(body.get("team_id") or "")
-        author = await desk.directory.user(team, str(message["user"]))
-        link = await client.chat_getPermalink(channel=channel_id, message_ts=ts)
-        await desk.processor.ticket_from_message(
-            MessageToTicket(
-                channel=CHANNEL,
-                key=f"ticket-from:{channel_id}:{ts}",
-                author=author,
-                text=unescape(str(message.get("text") or "")),
-                link=str(link.get("permalink") or ""),
-                conversation_ref=thread_ref(channel_id, str(message.get("thread_ts") or ts)),
-            )
-        )
+        if message is not None and desk.can_make_ticket(channel_id, message):
+            await desk.ticket_from(str(body.get("team_id") or ""), channel_id, message)
 
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -204,10 +222,21 @@ def register(app: AsyncApp, desk: Desk) -> None:
         await client.views_publish(user_id=user_id, view=home_view(sections, language))
 
     @app.command(SLASH_COMMAND)
-    async def on_desk_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+    async def on_desk_command(
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         user_id, channel_id = str(command.get("user_id")), str(command.get("channel_id"))
-        user = await desk.directory.user(str(command.get("team_id") or ""), user_id)
+        team = str(command.get("team_id") or "")
+        if not str(command.get("text") or "").strip() and await modals.open_request(
+            client,
+            str(command.get("trigger_id") or ""),
+            team_id=team,
+            user_id=user_id,
+            chat_ref=channel_id if is_direct(channel_id) else None,
+        ):
+            return  # `/desk` alone: the new-request form (help, when it cannot open)
+        user = await desk.directory.user(team, user_id)
         if channel_id in desk.room_ids:
             # In the triage channel answers are for the one who asked.
             chat_ref, private = ephemeral_recipient(channel_id, user_id), False
@@ -222,6 +251,8 @@ def register(app: AsyncApp, desk: Desk) -> None:
     @app.action(re.compile(f"^{ACTION_PREFIX}:"))
     async def on_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        if await modals.for_press(body, client):
+            return
         who = body.get("user") or {}
         team = str(who.get("team_id") or (body.get("team") or {}).get("id") or "")
         user = await desk.directory.user(team, str(who.get("id") or ""))

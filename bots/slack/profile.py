@@ -10,6 +10,7 @@ import re
 from core.errors import InvalidInput
 
 SLASH_COMMAND = "/desk"
+EVENTS_PATH = "/slack/events"  # one request URL for events, commands, shortcuts, interactivity
 _USER_ID = re.compile(r"T[A-Z0-9]{2,20}:[UW][A-Z0-9]{2,20}")
 
 

@@ -15,6 +15,7 @@ from chatdesk.cli.report import report_command
 from chatdesk.cli.routing import routing_group
 from chatdesk.cli.runtime import command_runner, open_database, safe_url
 from chatdesk.cli.sla import calendar_group, sla_group
+from chatdesk.cli.slack import slack_group
 from chatdesk.cli.tickets import tickets_group
 from core.settings import Settings
 from storage import migrate
@@ -85,5 +86,6 @@ for _group in (
     config_group,
     admin_group,
     report_command,
+    slack_group,
 ):
     main.add_command(_group)

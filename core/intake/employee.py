@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from core.button_data import Act, Pressed
 from core.domain.conversation import Conversation, Draft, Step
-from core.intake import followup, long_text, selfhelp, ticket_form
+from core.intake import followup, long_text, request_form, selfhelp, ticket_form
 from core.intake.employee_commands import LANGUAGE_NAMES
+from core.intake.forms import RatingComment, RequestForm
 from core.intake.turn import Turn
 from core.settings import SUPPORTED_LANGUAGES
 
@@ -46,6 +47,15 @@ async def message(turn: Turn) -> None:
     else:
         talk.go(Step.ASKING, Draft(files=followup.files_of(turn)))
         turn.say("Got the file. Now describe the problem in a few words.")
+
+
+async def form(turn: Turn) -> None:
+    """A form the channel showed, submitted (see :mod:`core.intake.forms`)."""
+    submitted = turn.event.form
+    if isinstance(submitted, RequestForm):
+        await request_form.submit(turn, submitted)
+    elif isinstance(submitted, RatingComment):
+        await followup.rating_form(turn, submitted)
 
 
 async def _expire(turn: Turn, talk: Conversation) -> bool:

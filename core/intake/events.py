@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from core.domain.conversation import IdleLimits
+from core.intake.forms import Form
 from core.messages import Attachment, CommandSyntax, Reply
 from core.ports import AgentRoom
 
-EventKind = Literal["text", "button", "command", "attachment"]
+EventKind = Literal["text", "button", "command", "attachment", "form"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,8 @@ class InboundEvent:
     ``kind`` says which fields matter: ``text`` (``text``), ``button`` (``action``, the
     :attr:`core.messages.Button.action` pressed), ``command`` (``command`` without the slash and
     any ``@botname``, lower case; ``args`` the rest of the line) or ``attachment``
-    (``attachments``, with the caption in ``text``; an album arrives as several events).
+    (``attachments``, with the caption in ``text``; an album arrives as several events) or
+    ``form`` (``form``, a form the channel showed, as submitted: :mod:`core.intake.forms`).
     """
 
     channel: str
@@ -52,6 +54,7 @@ class InboundEvent:
     attachments: tuple[Attachment, ...] = ()
     message_ref: str | None = None  # the platform message (for a button: the one it sits on)
     reply_to_ref: str | None = None  # the platform message this one replies to
+    form: Form | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step
 from core.domain.enums import TicketStatus
+from core.i18n import N_
 from core.intake import long_text, selfhelp
+from core.intake.forms import RatingComment
 from core.intake.turn import Turn
 from core.messages import Attachment
 from core.services import tickets, workflow
 
 ACTIVE = [s for s in TicketStatus if s.is_active]
+# The rating comment as a form (a Slack modal): its title, its one field, its button.
+RATING_TITLE = N_("Your rating")
+COMMENT_LABEL = N_("Anything to add? (optional)")
+SEND = N_("Send")
 CHOICES_MAX = 10
 
 
@@ -116,6 +122,18 @@ async def rating_comment(turn: Turn, talk: Conversation) -> None:
         turn.uow, actor=turn.actor, number=talk.draft.tickets[0], comment=turn.event.text
     )
     talk.reset()
+    turn.say("Thank you for your feedback!")
+
+
+async def rating_form(turn: Turn, form: RatingComment) -> None:
+    """The comment asked for in a form after a rating (an empty one: no comment)."""
+    talk = await turn.conversation()
+    if talk.step is Step.RATING_COMMENT and talk.draft.tickets == [form.ticket]:
+        talk.reset()
+    if not form.comment.strip():
+        turn.say("Thank you!")
+        return
+    await workflow.rate(turn.uow, actor=turn.actor, number=form.ticket, comment=form.comment)
     turn.say("Thank you for your feedback!")
 
 

@@ -1,12 +1,13 @@
-"""A ticket made from a message someone wrote elsewhere (Slack's 🎫 reaction): the message's
-author is the requester, the ticket keeps a link to the message, and the author is told in the
-conversation the message belongs to (its thread)."""
+"""A ticket made from a message someone wrote elsewhere (Slack's 🎫 reaction or its "Create
+ticket" shortcut): the message's author is the requester, the ticket keeps a link to the
+message, and the author is told in the conversation the message belongs to (its thread)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core.domain.entities import Ticket
+from core.i18n import N_
 from core.intake.events import ChannelUser
 from core.intake.requesters import requester
 from core.ports import UnitOfWork
@@ -14,6 +15,13 @@ from core.services import tickets
 from core.services.context import Actor
 
 TITLE_MAX = 120
+# What the person who asked for the ticket (Slack's "Create ticket" shortcut) is told.
+MADE = N_("Ticket #{number} was created from this message; its author will hear about it.")
+ALREADY = N_("A ticket was already created from this message.")
+NOT_HERE = N_(
+    "Only a person's message in a channel can become a ticket this way (not one in a direct "
+    "conversation, in the agents' channel or from a bot)."
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,8 @@ async def _route(turn: Turn) -> None:
             await employee.press(turn, pressed)
         else:
             turn.toast(EXPIRED)
+    elif event.kind == "form":
+        await employee.form(turn)
     elif event.is_private:
         await employee.message(turn)
     else:

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from core.i18n import N_, gettext
 from core.intake.events import ChannelUser, DeskConfig, InboundEvent, Outcome
+from core.intake.forms import with_texts
 from core.intake.from_message import MessageToTicket, ticket_from_message
 from core.intake.handler import handle
 from core.intake.rooms import queue_outcome
@@ -132,6 +133,7 @@ def scrub_event(event: InboundEvent) -> InboundEvent:
         ),
         message_ref=None if event.message_ref is None else scrub(event.message_ref),
         reply_to_ref=None if event.reply_to_ref is None else scrub(event.reply_to_ref),
+        form=None if event.form is None else with_texts(event.form, scrub_or_empty),
     )
 
 

@@ -113,7 +113,7 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
     elif act is Act.EDIT and step is Step.SUMMARY:
         await _ask_category(turn, talk)
     elif act is Act.CREATE and step is Step.SUMMARY:
-        await _create(turn, talk)
+        await create(turn, draft, talk=talk)
     else:
         return False
     return True
@@ -183,8 +183,10 @@ async def _show_summary(turn: Turn, talk: Conversation) -> None:
     turn.send(Reply(spans=spans, buttons=buttons))
 
 
-async def _create(turn: Turn, talk: Conversation) -> None:
-    draft = talk.draft
+async def create(turn: Turn, draft: Draft, *, talk: Conversation | None) -> None:
+    """Open the ticket ``draft`` describes (the title is its question's first line), record
+    the suggestions it answers as escalated, and confirm in this chat. ``talk``, the
+    conversation the draft belongs to, starts afresh once the ticket exists (or is refused)."""
     impact, urgency = Level(draft.impact or 2), Level(draft.urgency or 2)
     category = (
         await turn.uow.catalog.category_by_id(draft.category_id) if draft.category_id else None
@@ -203,7 +205,8 @@ async def _create(turn: Turn, talk: Conversation) -> None:
             turn.uow, actor=turn.actor, request=request, announce=False
         )
     except StopListed as refused:
-        talk.reset()
+        if talk is not None:
+            talk.reset()
         turn.send(Reply(spans=refused.spans(turn.language)))
         return
     shown = draft.suggestions
@@ -215,7 +218,8 @@ async def _create(turn: Turn, talk: Conversation) -> None:
             ticket_id=ticket.id,
             rejected=shown.rejected,
         )
-    talk.reset()
+    if talk is not None:
+        talk.reset()
     turn.say(
         "Your request is registered as ticket #{number} (priority: {priority}). "
         "We will write to you here; you can add to it by simply replying.",

@@ -222,18 +222,44 @@ async def click(
     await slack.user_clicks(user, message, found[label])
 
 
+async def open_modal(
+    slack: FakeSlackServer, user: SlackUser, message: dict[str, Any], label: str
+) -> dict[str, Any]:
+    """Press a button that opens a modal; wait for the new modal on top of ``user``'s stack."""
+    before = slack.modal_of(user)
+    await click(slack, user, message, label)
+
+    def opened() -> dict[str, Any] | None:
+        top = slack.modal_of(user)
+        return top if top is not None and top is not before else None
+
+    return await slack.wait_for(opened, timeout=15)
+
+
+def choice(modal: dict[str, Any], block_id: str, label: str) -> str:
+    """The value of the option labelled ``label`` in a modal's select."""
+    block = next(b for b in modal["blocks"] if b.get("block_id") == block_id)
+    options = {o["text"]["text"]: o["value"] for o in block["element"]["options"]}
+    if label not in options:
+        raise AssertionError(f"no option {label!r} in {block_id}: {list(options)}")
+    return options[label]
+
+
 async def open_ticket_by_dm(desk: SlackDesk, user: SlackUser, question: str) -> dict[str, Any]:
-    """The employee's path from a DM to a ticket (suggestions declined, the short intake);
-    returns the confirmation message."""
+    """The employee's path from a DM to a ticket (suggestions declined, the new-request modal
+    filled in); returns the confirmation message."""
     asked = await desk.say(user, question, with_buttons=True)
-    category = await desk.press(
-        user, asked, "None of these — create a ticket", contains="What is it about?"
+    modal = await open_modal(desk.slack, user, asked, "None of these — create a ticket")
+    before = desk.snapshot(user)
+    await desk.slack.user_submits(
+        user,
+        {
+            "impact": choice(modal, "impact", "My team"),
+            "urgency": choice(modal, "urgency", "I cannot work"),
+            "category": choice(modal, "category", "Network"),
+        },
     )
-    impact = await desk.press(user, category, "Network", with_buttons=True)
-    urgency = await desk.press(user, impact, "My team", with_buttons=True)
-    done = await desk.press(user, urgency, "I cannot work", contains="press Done")
-    summary = await desk.press(user, done, "Done", with_buttons=True)
-    return await desk.press(user, summary, "Create", contains="ticket #")
+    return await desk.next_dm(user, seen_before=before, contains="ticket #")
 
 
 # --- Slack and Telegram in one desk ----------------------------------------------------------

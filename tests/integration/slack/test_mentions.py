@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
-from tests.integration.slack.desk import SlackDesk, buttons, click
+from tests.integration.slack.desk import SlackDesk, buttons, choice, open_modal
 
 
 async def test_a_mention_is_answered_in_its_thread_and_the_thread_continues(
@@ -22,15 +22,21 @@ async def test_a_mention_is_answered_in_its_thread_and_the_thread_continues(
 
     suggestions = await slack.wait_for(lambda: [m for m in thread() if buttons(m)], timeout=15)
     assert "VPN keeps disconnecting" in buttons(suggestions[0])
-    await click(slack, pat, suggestions[0], "None of these — create a ticket")
+    # none helped: the new-request modal, whose answer comes back in the thread
+    modal = await open_modal(slack, pat, suggestions[0], "None of these — create a ticket")
+    typed = {
+        "impact": choice(modal, "impact", "Just me"),
+        "urgency": choice(modal, "urgency", "It can wait"),
+    }
+    await slack.user_submits(pat, typed)
     await slack.wait_for(
-        lambda: any("What is it about?" in str(m["seen"]) for m in thread()), timeout=15
+        lambda: any("ticket #1001" in str(m["seen"]) for m in thread()), timeout=15
     )
     # a plain reply in the thread (no mention) continues the same conversation
     answered = len(thread())
-    await slack.user_posts(pat, office, "not sure which", thread_ts=posted.ts)
-    reprompt = await slack.wait_for(lambda: thread()[answered:], timeout=15)
-    assert "choose one of the buttons" in str(reprompt[0]["seen"])
+    await slack.user_posts(pat, office, "it dropped again just now", thread_ts=posted.ts)
+    followed = await slack.wait_for(lambda: thread()[answered:], timeout=15)
+    assert "Added to your ticket #1001" in str(followed[0]["seen"])
     assert slack.app_messages_in(office.id) == [], "nothing top-level in the channel"
     # chatter elsewhere in the channel is not for the desk
     await slack.user_posts(pat, office, "lunch anyone?")

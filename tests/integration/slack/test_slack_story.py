@@ -1,10 +1,11 @@
 """The whole story over Slack: real slack-bolt behind the admin app's /slack/events, signed
 requests from a fake Slack, replies through the outbox to the fake's Web API.
 
-employee DMs → Block Kit suggestions → none helped → intake → ticket → card in the triage
-channel → claim by button (card edited in place) → /desk claim by a non-agent refused
-ephemerally → agent's thread reply reaches the employee, a ``note:`` does not → the
-employee's answer appears in the card's thread → resolve → rating 5 + comment → closed.
+employee DMs → Block Kit suggestions → none helped → the new-request modal, prefilled (a
+missing choice comes back as a field error) → ticket → card in the triage channel → claim by
+button (card edited in place) → /desk claim by a non-agent refused ephemerally → agent's thread
+reply reaches the employee, a ``note:`` does not → the employee's answer appears in the card's
+thread → resolve → rating 5, then a comment in the rating modal → closed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from core.domain.enums import Role, TicketStatus
 from storage.unit_of_work import Database
 from tests.fakes.slack_objects import SlackUser
 from tests.fakes.slack_server import FakeSlackServer
-from tests.integration.slack.desk import SlackDesk, buttons, click, slack_id
+from tests.integration.slack.desk import (
+    SlackDesk,
+    buttons,
+    choice,
+    click,
+    open_modal,
+    slack_id,
+)
 from tests.integration.telegram.desk import eventually
 from tests.support.desk import make_groups, make_person
 
@@ -52,16 +60,35 @@ async def test_the_whole_story_over_slack(
     rita, alice, eve = people["rita"], people["alice"], people["eve"]
     triage = desk.triage
 
-    asked = await desk.say(rita, "My VPN keeps dropping every few minutes", with_buttons=True)
-    assert {"VPN keeps disconnecting", "None of these — create a ticket"} <= set(buttons(asked))
-    category = await desk.press(
-        rita, asked, "None of these — create a ticket", contains="What is it about?"
+    asked = await desk.say(
+        rita, "My VPN keeps dropping every few minutes\nSince Monday, at home", with_buttons=True
     )
-    impact = await desk.press(rita, category, "Network", with_buttons=True)
-    urgency = await desk.press(rita, impact, "My team", with_buttons=True)
-    done = await desk.press(rita, urgency, "I cannot work", contains="press Done")
-    summary = await desk.press(rita, done, "Done", with_buttons=True)
-    created = await desk.press(rita, summary, "Create", contains="#1001")
+    assert {"VPN keeps disconnecting", "None of these — create a ticket"} <= set(buttons(asked))
+    # none helped: the new-request modal opens, prefilled from the conversation
+    modal = await open_modal(slack, rita, asked, "None of these — create a ticket")
+    fields = {b["block_id"]: b["element"] for b in modal["blocks"] if b["type"] == "input"}
+    assert fields["summary"]["initial_value"] == "My VPN keeps dropping every few minutes"
+    assert fields["details"]["initial_value"] == "Since Monday, at home"
+    assert {"impact", "urgency", "category"} <= set(fields)
+
+    # a choice left out comes back as an error on its field; nothing is written
+    missing = await slack.user_submits(rita, {"impact": choice(modal, "impact", "My team")})
+    assert missing.json() == {
+        "response_action": "errors",
+        "errors": {"urgency": "Please choose how urgent it is."},
+    }
+    assert slack.modal_of(rita) is not None, "the modal stays open to be corrected"
+    before = desk.snapshot(rita)
+    await slack.user_submits(
+        rita,
+        {
+            "impact": choice(modal, "impact", "My team"),
+            "urgency": choice(modal, "urgency", "I cannot work"),
+            "category": choice(modal, "category", "Network"),
+        },
+    )
+    assert slack.modal_of(rita) is None
+    created = await desk.next_dm(rita, seen_before=before, contains="#1001")
     assert "ticket #1001" in created["seen"]
 
     card = await slack.wait_for(lambda: next(iter(desk.cards()), None))
@@ -104,8 +131,13 @@ async def test_the_whole_story_over_slack(
     prompt = await desk.next_dm(rita, seen_before=before, contains="resolved", with_buttons=True)
     assert "Updated the VPN profile" in prompt["seen"]
     assert "Not solved — reopen" in buttons(prompt)
-    await desk.press(rita, prompt, "★★★★★", contains="comment")
-    await desk.say(rita, "Quick and friendly, thanks!")
+    # the rating opens the comment modal; the rating itself is taken at once
+    rating = await open_modal(slack, rita, prompt, "★★★★★")
+    assert "You rated ticket #1001: ★★★★★" in str(rating["blocks"])
+    await desk.next_dm(rita, seen_before=before, contains="You rated ticket #1001")
+    before = desk.snapshot(rita)
+    await slack.user_submits(rita, {"comment": "Quick <!channel> and friendly, thanks!"})
+    await desk.next_dm(rita, seen_before=before, contains="Thank you for your feedback!")
 
     async def rated() -> bool:
         async with db.uow() as uow:
@@ -116,7 +148,10 @@ async def test_the_whole_story_over_slack(
     async with db.uow() as uow:
         ticket = await uow.tickets.get(1001)
         assert ticket is not None and ticket.id is not None
-        assert (ticket.rating_score, ticket.rating_comment) == (5, "Quick and friendly, thanks!")
+        assert (ticket.rating_score, ticket.rating_comment) == (
+            5,
+            "Quick <!channel> and friendly, thanks!",
+        )
         assert ticket.status is TicketStatus.CLOSED
         messages = await uow.history.messages(ticket.id)
         actions = [a.action for a in await uow.history.audit(ticket.id)]

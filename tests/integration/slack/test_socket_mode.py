@@ -1,6 +1,7 @@
 """Socket Mode: with an app token the app opens a WebSocket to the fake Slack (the URL that
 ``apps.connections.open`` on the configured Web API hands out) and takes requests over it,
-acknowledging each envelope; no request URL is involved."""
+acknowledging each envelope (a modal's field errors travel in the ack); no request URL is
+involved."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
-from tests.integration.slack.desk import SlackDesk, buttons
+from tests.integration.slack.desk import SlackDesk, buttons, choice, open_modal
 
 
 @pytest.fixture
@@ -34,8 +35,18 @@ async def test_socket_mode_carries_a_message_and_a_button_press(
     asked = await desk.next_dm(rita, seen_before=before, with_buttons=True)
     assert "VPN keeps disconnecting" in buttons(asked)
 
-    answer = await desk.press(
-        rita, asked, "None of these — create a ticket", contains="Who is affected?"
-    )
-    assert answer
+    # the modal opens over the socket's button press, and its submission comes back over it:
+    # a problem as field errors in the ack's payload, a good form as a ticket
+    modal = await open_modal(slack, rita, asked, "None of these — create a ticket")
     assert slack.deliveries[-1].via == "socket" and slack.deliveries[-1].acked
+    wrong = await slack.user_submits(rita, {"impact": choice(modal, "impact", "Just me")})
+    assert wrong.via == "socket" and wrong.json()["response_action"] == "errors"
+    before = desk.snapshot(rita)
+    await slack.user_submits(
+        rita,
+        {
+            "impact": choice(modal, "impact", "Just me"),
+            "urgency": choice(modal, "urgency", "It can wait"),
+        },
+    )
+    await desk.next_dm(rita, seen_before=before, contains="ticket #1001")

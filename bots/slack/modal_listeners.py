@@ -1,0 +1,211 @@
+"""Modals: the new-request form (from "None of these — create a ticket", ``/desk`` alone and
+App Home's "New request") and the rating comment; and the message shortcut "Create ticket".
+
+A ``trigger_id`` lives 3 s and works once, so a modal is opened right after the ack, before
+anything slow: the only work before ``views.open`` is one read of the person's language, the
+conversation and the categories. When ``views.open`` fails the caller falls back to the chat
+(the turn-by-turn intake). A submission is checked by the core first; problems go back as
+``response_action: errors`` on their fields and nothing is written; a good one is acknowledged
+(the modal closes) and then handled like any event.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack.events import form_event, press_place, pressed_value
+from bots.slack.modals import (
+    NEW_REQUEST_ACTION,
+    RATING_MODAL,
+    REQUEST_MODAL,
+    Where,
+    errors,
+    rating_view,
+    read_rating,
+    read_request,
+    request_view,
+    where_of,
+)
+from bots.slack.mrkdwn import escape
+from bots.slack.people import external_id
+from bots.slack.sender import CHANNEL
+from core.button_data import Act, unpack
+from core.i18n import gettext
+from core.intake import from_message, request_form
+from core.intake.forms import Form
+
+if TYPE_CHECKING:
+    from bots.slack.listeners import Desk
+
+log = logging.getLogger(__name__)
+CREATE_TICKET_SHORTCUT = "create_ticket"  # the message shortcut's callback id (manifest.yml)
+
+
+def team_of(body: dict[str, Any]) -> str:
+    who = body.get("user") or {}
+    return str(
+        who.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id") or ""
+    )
+
+
+class Modals:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def language_of(self, team_id: str, user_id: str) -> str:
+        async with self.desk.uow_factory() as uow:
+            person = await uow.people.by_identity(CHANNEL, external_id(team_id, user_id))
+        return person.language if person is not None else self.desk.default_language
+
+    async def open_request(
+        self,
+        client: AsyncWebClient,
+        trigger_id: str,
+        *,
+        team_id: str,
+        user_id: str,
+        chat_ref: str | None,
+        suggestions_event: int | None = None,
+    ) -> bool:
+        """Open the new-request modal (prefilled from the conversation when it answers its
+        suggestions); False when Slack would not open it."""
+        async with self.desk.uow_factory() as uow:
+            setup = await request_form.prepare(
+                uow,
+                channel=CHANNEL,
+                external_id=external_id(team_id, user_id),
+                chat_ref=chat_ref,
+                suggestions_event=suggestions_event,
+                default_language=self.desk.default_language,
+            )
+        view = request_view(setup, Where(chat_ref or "", setup.language))
+        return await _open(client, trigger_id, view)
+
+    async def open_rating(
+        self,
+        client: AsyncWebClient,
+        trigger_id: str,
+        *,
+        team_id: str,
+        user_id: str,
+        chat_ref: str,
+        ticket: int,
+        score: int,
+    ) -> bool:
+        language = await self.language_of(team_id, user_id)
+        return await _open(
+            client, trigger_id, rating_view(ticket, score, Where(chat_ref, language))
+        )
+
+    async def for_press(self, body: dict[str, Any], client: AsyncWebClient) -> bool:
+        """A press that has a modal: "None of these — create a ticket" opens the new-request
+        form instead of the turn-by-turn intake (True; that intake stays for when the modal
+        cannot open: False). A rating opens the comment form; the rating itself is handled
+        as usual (False)."""
+        pressed = unpack(pressed_value(body))
+        place = press_place(body, self.desk.room_ids)
+        if pressed is None or place is None or not place.is_private:
+            return False
+        trigger = str(body.get("trigger_id") or "")
+        team, user_id = team_of(body), str((body.get("user") or {}).get("id") or "")
+        if pressed.act is Act.NONE_HELPED:
+            return await self.open_request(
+                client,
+                trigger,
+                team_id=team,
+                user_id=user_id,
+                chat_ref=place.chat_ref,
+                suggestions_event=pressed.number(),
+            )
+        if pressed.act is Act.RATE:
+            await self.open_rating(
+                client,
+                trigger,
+                team_id=team,
+                user_id=user_id,
+                chat_ref=place.chat_ref,
+                ticket=pressed.number(0),
+                score=pressed.number(1),
+            )
+        return False
+
+    async def submitted(self, body: dict[str, Any], view: dict[str, Any], form: Form) -> None:
+        """Hand a submitted form to the core (after the ack)."""
+        where, _ = where_of(view)
+        who = body.get("user") or {}
+        user_id = str(who.get("id") or "")
+        chat_ref = where.chat_ref or await self.desk.direct_channel(user_id)
+        if not chat_ref:
+            log.warning("slack: no conversation with %s to answer their form in", user_id)
+            return
+        user = await self.desk.directory.user(team_of(body), user_id)
+        await self.desk.process(form_event(view, user, chat_ref, form))
+
+
+async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> bool:
+    try:
+        await client.views_open(trigger_id=trigger_id, view=view)
+    except (SlackApiError, OSError, TimeoutError) as exc:
+        log.info(
+            "slack: could not open the %s modal (%s); the chat goes on", view["callback_id"], exc
+        )
+        return False
+    return True
+
+
+def register_modals(app: AsyncApp, desk: Desk, modals: Modals) -> None:
+    @app.view(REQUEST_MODAL)
+    async def on_request_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        where, _ = where_of(view)
+        form = read_request(view)
+        wrong = request_form.problems(form, where.language)
+        if wrong:
+            await ack(response_action="errors", errors=errors(wrong))
+            return
+        await ack()
+        await modals.submitted(body, view, form)
+
+    @app.view(RATING_MODAL)
+    async def on_rating_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        await ack()
+        comment = read_rating(view)
+        if comment is not None:
+            await modals.submitted(body, view, comment)
+
+    @app.action(NEW_REQUEST_ACTION)
+    async def on_new_request(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user_id = str((body.get("user") or {}).get("id") or "")
+        await modals.open_request(
+            client,
+            str(body.get("trigger_id")),
+            team_id=team_of(body),
+            user_id=user_id,
+            chat_ref=None,
+        )
+
+    @app.shortcut(CREATE_TICKET_SHORTCUT)
+    async def on_create_ticket(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        """The message shortcut "Create ticket": the same as a 🎫 on the message, and the
+        person who used it is told (only they see it) what became of it."""
+        await ack()
+        channel_id = str((body.get("channel") or {}).get("id") or "")
+        message = body.get("message") or {}
+        team = team_of(body)
+        language = await modals.language_of(team, str((body.get("user") or {}).get("id") or ""))
+        if not desk.can_make_ticket(channel_id, message):
+            text = gettext(language, from_message.NOT_HERE)
+        elif (number := await desk.ticket_from(team, channel_id, message)) is None:
+            text = gettext(language, from_message.ALREADY)
+        else:
+            text = gettext(language, from_message.MADE, number=number)
+        await respond(text=escape(text), response_type="ephemeral", replace_original=False)
