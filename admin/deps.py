@@ -73,7 +73,7 @@ PanelDep = Annotated[Panel, Depends(get_panel)]
 async def unit_of_work(panel: PanelDep) -> AsyncIterator[SqlUnitOfWork]:
     """One unit of work per request, shared by its dependencies and its route (never open a
     second one inside a request: a SQLite file has one connection)."""
-    async with panel.database.uow() as uow:
+    async with panel.database.uow(offload=True) as uow:
         yield uow
 
 

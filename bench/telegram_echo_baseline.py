@@ -89,9 +89,9 @@ async def run_echo_baseline(n_users: int, messages_per_user: int) -> dict[str, A
         polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
         await fake.wait_for(lambda: fake.requests_for("getUpdates"))
         users = [TgUser(id=10_000 + n, first_name=f"User{n}") for n in range(n_users)]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await asyncio.gather(*(_user(fake, user, messages_per_user) for user in users))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         await dispatcher.stop_polling()
         await polling
         await bot.session.close()
@@ -114,6 +114,7 @@ async def run_echo_baseline(n_users: int, messages_per_user: int) -> dict[str, A
         "updates_per_second": round(total / elapsed, 1),
         "p50_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(_percentile(latencies, 0.95), 2),
+        "cpu ms/update": round(cpu * 1000 / total, 2),
     }
 
 

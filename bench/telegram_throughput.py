@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import logging
+import os
 import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,11 +35,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.db_meter import DbMeter  # noqa: E402
 from bench.telegram_echo_baseline import inbox, run_echo_baseline  # noqa: E402
+from bench.throughput_history import explain, fill_history, full_scans  # noqa: E402
 from core.domain.entities import Category, Group  # noqa: E402
 from core.domain.enums import SupportLine, TicketType  # noqa: E402
+from storage import tables as t  # noqa: E402
 from storage.tables import metadata  # noqa: E402
 from storage.unit_of_work import Database  # noqa: E402
+from tests.conftest import pg_admin  # noqa: E402
 from tests.fakes.telegram_objects import TgUser  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegramServer  # noqa: E402
 from tests.integration.telegram.desk import TelegramDesk, button  # noqa: E402
@@ -50,6 +63,7 @@ PRESSES = (
 )
 STEPS = 1 + len(PRESSES)
 WAIT_S = 120.0
+PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
 async def _prepare(url: str) -> Database:
@@ -72,9 +86,13 @@ async def _prepare(url: str) -> Database:
     return database
 
 
-async def _employee(fake: FakeTelegramServer, user: TgUser) -> list[tuple[int, float]]:
+async def _employee(
+    fake: FakeTelegramServer, user: TgUser, *, delay: float = 0.0
+) -> list[tuple[int, float]]:
     """Run the intake; return (update_id, seconds from push to the bot's answer) per step."""
     answers = inbox(fake, user.id)
+    if delay:
+        await asyncio.sleep(delay)
     timings: list[tuple[int, float]] = []
 
     async def answered(before: int) -> dict[str, Any]:
@@ -110,28 +128,75 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run_chatdesk(n_users: int, profile: cProfile.Profile | None = None) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        database = await _prepare(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
+@dataclass
+class Run:
+    """One measured chatdesk run."""
+
+    users: int
+    backend: str = "sqlite"  # or "postgresql"
+    steady_rate: float | None = None  # updates/s; None: everybody at once (a burst)
+    history: int = 0  # past tickets, messages, audit, outbox and dedupe rows, each
+    meter: bool = False
+    explain: bool = False
+    profile: cProfile.Profile | None = None
+
+
+@contextlib.asynccontextmanager
+async def _database(backend: str) -> AsyncIterator[str]:
+    """The URL of a scratch database, removed afterwards."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        return
+    base = make_url(os.environ.get("CHATDESK_BENCH_POSTGRES_URL", PG_DEFAULT))
+    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
+    await pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with contextlib.suppress(Exception):
+            await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def run_chatdesk(run: Run) -> dict[str, Any]:
+    n_users = run.users
+    async with _database(run.backend) as url:
+        database = await _prepare(url)
+        filling = time.perf_counter()
+        await fill_history(database, run.history)
+        filled_s = time.perf_counter() - filling
         async with FakeTelegramServer() as fake:
             desk = await TelegramDesk(database, fake).start()
             await fake.wait_for(lambda: fake.requests_for("getUpdates"))
             users = [TgUser(id=20_000 + n, first_name=f"Employee{n}") for n in range(n_users)]
-            if profile is not None:
-                profile.enable()
-            started = time.perf_counter()
-            results = await asyncio.gather(*(_employee(fake, user) for user in users))
-            elapsed = time.perf_counter() - started
-            if profile is not None:
-                profile.disable()
+            gap = STEPS / run.steady_rate if run.steady_rate else 0.0
+            db_meter = DbMeter(database) if run.meter or run.explain else None
+            if run.profile is not None:
+                run.profile.enable()
+            if db_meter is not None:
+                db_meter.start()
+            calls_before = len(fake.requests)
+            started, cpu_started = time.perf_counter(), time.process_time()
+            results = await asyncio.gather(
+                *(_employee(fake, user, delay=i * gap) for i, user in enumerate(users))
+            )
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            calls = Counter(name for name, _ in fake.requests[calls_before:])
+            if db_meter is not None:
+                db_meter.stop()
+            if run.profile is not None:
+                run.profile.disable()
             await _drain(database, desk)
             await desk.stop()
             async with database.uow() as uow:
-                tickets = len(await uow.tickets.search(limit=n_users + 10))
+                tickets = await uow.session.scalar(
+                    select(func.count()).where(t.tickets.c.number < 100_000_000)
+                )
+        plans = await explain(database, db_meter.samples) if db_meter and run.explain else []
         await database.dispose()
     latencies = [seconds * 1000 for timings in results for _, seconds in timings]
     total = n_users * STEPS
-    return {
+    figures: dict[str, Any] = {
         "users": n_users,
         "updates": total,
         "tickets": tickets,
@@ -139,32 +204,100 @@ async def run_chatdesk(n_users: int, profile: cProfile.Profile | None = None) ->
         "updates_per_second": round(total / elapsed, 1),
         "p50_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(_percentile(latencies, 0.95), 2),
+        "wall ms/update": round(elapsed * 1000 / total, 2),
+        "cpu ms/update": round(cpu * 1000 / total, 2),
+        "Bot API calls/update": ", ".join(
+            f"{name} {count / total:.2f}" for name, count in calls.most_common()
+        ),
     }
+    if run.history:
+        figures["history rows per table"] = f"{run.history:,} (filled in {filled_s:.1f} s)"
+    if db_meter is not None and run.meter:
+        figures.update(db_meter.figures(total))
+    if plans:
+        _show_plans(run.backend, plans)
+    return figures
+
+
+def _show_plans(backend: str, plans: list[tuple[str, list[str]]]) -> None:
+    print(f"EXPLAIN of the {len(plans)} statements that read or changed rows ({backend}):")
+    for statement, lines in plans:
+        print("  " + " ".join(statement.split())[:300])
+        for line in lines:
+            print("      " + line)
+        scans = full_scans(backend, lines)
+        if scans:
+            print("      ^^ reads a whole table: " + "; ".join(scans))
 
 
 def _show(title: str, figures: dict[str, Any]) -> None:
     print(title)
     for key, value in figures.items():
-        print(f"  {key:>20}: {value}")
+        print(f"  {key:>22}: {value}")
 
 
-async def main(n_users: int, profile_path: str | None) -> None:
-    profile = cProfile.Profile() if profile_path else None
-    chatdesk = await run_chatdesk(n_users, profile)
-    _show(f"chatdesk on SQLite: {n_users} employees x {STEPS} updates (whole intake)", chatdesk)
-    echo = await run_echo_baseline(n_users, STEPS)
-    _show(f"bare aiogram echo bot: {n_users} users x {STEPS} messages", echo)
-    ratio = chatdesk["updates_per_second"] / echo["updates_per_second"]
-    print(f"ratio chatdesk / echo: {ratio:.2f} (aim: >= 0.50)")
-    if profile is not None and profile_path:
-        profile.dump_stats(profile_path)
-        print(f"profile of the chatdesk run written to {profile_path}")
+async def main(args: argparse.Namespace) -> None:
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    profile = cProfile.Profile() if args.profile else None
+    runs: list[tuple[str, dict[str, Any]]] = []
+    for history in args.history:
+        run = Run(
+            args.users,
+            backend=args.db,
+            steady_rate=args.steady,
+            history=history,
+            meter=args.meter,
+            explain=args.explain,
+            profile=profile,
+        )
+        shape = f"steady {args.steady} updates/s" if args.steady else "all at once"
+        title = (
+            f"chatdesk on {args.db}: {args.users} employees x {STEPS} updates (whole intake), "
+            f"{shape}, {history:,} past rows"
+        )
+        figures = await run_chatdesk(run)
+        _show(title, figures)
+        runs.append((title, figures))
+    if len(runs) > 1:
+        empty = runs[0][1]
+        print("growth: per-update cost against the first run")
+        for _, figures in runs[1:]:
+            for key in ("cpu ms/update", "db ms/update", "statements/update"):
+                if key in figures and empty.get(key):
+                    change = 100 * (figures[key] / empty[key] - 1)
+                    print(f"  {figures.get('history rows per table')}: {key} {change:+.1f} %")
+    if not args.no_echo:
+        echo = await run_echo_baseline(args.users, STEPS)
+        _show(f"bare aiogram echo bot: {args.users} users x {STEPS} messages", echo)
+        ratio = runs[0][1]["updates_per_second"] / echo["updates_per_second"]
+        print(f"ratio chatdesk / echo: {ratio:.2f} (aim: >= 0.50)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if profile is not None:
+        profile.dump_stats(args.profile)
+        print(f"profile of the chatdesk run written to {args.profile}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--steady",
+        type=float,
+        metavar="RATE",
+        help="start employees one after another so updates arrive at about RATE per second",
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        nargs="+",
+        default=[0],
+        metavar="N",
+        help="growth mode: one run per N past rows in each history table (e.g. 0 100000)",
+    )
+    parser.add_argument("--meter", action="store_true", help="statements, round trips, db time")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN the statements run")
+    parser.add_argument("--no-echo", action="store_true", help="skip the echo bot baseline")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the chatdesk run into FILE")
-    args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(main(args.users, args.profile))
+    asyncio.run(main(parser.parse_args()))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from core.errors import ConfigurationError
+from storage.sqlite_inline import OFFLOAD, InlineConnection, inline_connector
 
 SUPPORTED_DRIVERS = {
     "sqlite+aiosqlite": "sqlite",
@@ -60,10 +61,16 @@ def create_engine(raw_url: str, **options: Any) -> AsyncEngine:
             options.setdefault("pool_size", 1)
             options.setdefault("max_overflow", 0)
             options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_S)
+        if not url.query:
+            # The loop's own thread runs the statements (see storage.sqlite_inline).
+            options.setdefault(
+                "async_creator",
+                inline_connector(url.database or ":memory:", lock_wait_s=SQLITE_BUSY_TIMEOUT_S),
+            )
         engine = create_async_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options
         )
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, inline="async_creator" in options)
         return engine
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", 20)
@@ -71,7 +78,7 @@ def create_engine(raw_url: str, **options: Any) -> AsyncEngine:
     return create_async_engine(url, **options)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, *, inline: bool) -> None:
     memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -82,9 +89,22 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        # Inline, SQLite's busy handler would block the event loop: the driver waits instead.
+        busy_ms = 0 if inline else SQLITE_BUSY_TIMEOUT_S * 1000
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    if inline:
+
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def _offload(
+            connection: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, _many: Any
+        ) -> None:
+            driver = connection.connection.driver_connection
+            if isinstance(driver, InlineConnection):
+                options = context.execution_options if context is not None else {}
+                driver.offload = bool(options.get(OFFLOAD, False))
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -32,6 +32,7 @@ from storage.repositories import (
     SqlStoredFileRepository,
     SqlTicketRepository,
 )
+from storage.sqlite_inline import OFFLOAD
 from storage.tables import map_entities
 
 
@@ -107,10 +108,14 @@ class Database:
         map_entities()
         self.engine: AsyncEngine = create_engine(url, **engine_options)
         self._sessions = session_factory(self.engine)
+        self._offloaded = session_factory(self.engine.execution_options(**{OFFLOAD: True}))
         self.clock = clock or SystemClock()
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.clock)
+    def uow(self, *, offload: bool = False) -> SqlUnitOfWork:
+        """``offload``: for work off the bots' hot path that may run long statements (admin
+        pages, reports): on SQLite they run on a worker thread, so the bots' event loop is not
+        held meanwhile (see :mod:`storage.sqlite_inline`). No difference on PostgreSQL."""
+        return SqlUnitOfWork(self._offloaded if offload else self._sessions, self.clock)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
