@@ -24,7 +24,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -36,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.db_meter import DbMeter  # noqa: E402
+from bench.scratch_db import scratch_database  # noqa: E402
 from bench.telegram_echo_baseline import inbox, run_echo_baseline  # noqa: E402
 from bench.throughput_history import explain, fill_history, full_scans  # noqa: E402
 from core.domain.entities import Category, Group  # noqa: E402
@@ -46,7 +45,6 @@ from core.domain.enums import SupportLine, TicketType  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage.tables import metadata  # noqa: E402
 from storage.unit_of_work import Database  # noqa: E402
-from tests.conftest import pg_admin  # noqa: E402
 from tests.fakes.telegram_objects import TgUser  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegramServer  # noqa: E402
 from tests.integration.telegram.desk import TelegramDesk, button  # noqa: E402
@@ -63,7 +61,6 @@ PRESSES = (
 )
 STEPS = 1 + len(PRESSES)
 WAIT_S = 120.0
-PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
 async def _prepare(url: str) -> Database:
@@ -144,18 +141,12 @@ class Run:
 @contextlib.asynccontextmanager
 async def _database(backend: str) -> AsyncIterator[str]:
     """The URL of a scratch database, removed afterwards."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+    if backend == "postgresql":
+        async with scratch_database() as url:
+            yield url
         return
-    base = make_url(os.environ.get("CHATDESK_BENCH_POSTGRES_URL", PG_DEFAULT))
-    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
-    await pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with contextlib.suppress(Exception):
-            await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with tempfile.TemporaryDirectory() as tmp:
+        yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
 
 
 async def run_chatdesk(run: Run) -> dict[str, Any]:
