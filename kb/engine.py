@@ -24,7 +24,7 @@ from kb.analyzer import Analyzer, QueryAnalysis
 from kb.documents import ArticleText
 from kb.encoder import Encoder
 from kb.fusion import DEFAULT_FUSION, LEXICAL_ONLY, FusionParams, GroupEvidence, Signals, fuse
-from kb.index import FIELD_NAMES, BulkLoader, InvertedIndex, term_weights
+from kb.index import FIELD_NAMES, KEY_FIELDS, BulkLoader, InvertedIndex, term_weights
 from kb.lexicon import FuzzyLexicon
 from kb.normalize import split_sentences, tokenize
 from kb.ranking import Candidate, DocInfo, rank
@@ -231,7 +231,7 @@ class SuggestionEngine:
         slot = self._claim(article)
         fields, words = self._fields(article)
         self._index.add(slot, term_weights(dict(zip(FIELD_NAMES, fields, strict=True))))
-        self._key_counts[slot] = len(set(fields[0]).union(fields[1], fields[2]))
+        self._key_counts[slot] = len(set().union(*fields[:KEY_FIELDS]))
         self._words[slot] = self._lexicon.add(words)
         return slot
 

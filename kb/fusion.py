@@ -49,7 +49,7 @@ DECISION_FEATURES = (
     "scope",  # the group's lexical in-scope confidence
     "lexical",  # its lexical confidence
     "coverage",  # share of the question's term weight it matches
-    "key_coverage",  # the same in title, tags and phrasings
+    "key_coverage",  # the same in title and tags
     "fuzzy",  # rapidfuzz similarity of the question's terms and its key terms
     "margin",  # its rank less the best other group's
     "cosine",  # its cosine with the question

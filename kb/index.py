@@ -6,7 +6,7 @@ Memory layout (compact enough for 100k articles on a small box):
   ``array('I')`` of slots (kept sorted) and ``array('d')`` of weights, i.e.
   12 bytes a posting instead of a dict entry with boxed int and float;
 * every document keeps the ids of its terms in one ``array('I')`` (needed to
-  unindex it), its key terms (title, tags, phrasings) first.
+  unindex it), its key terms (title, tags) first.
 
 A question gathers postings straight from those buffers with numpy (no copy,
 nothing to cache or invalidate).  One article is added or removed in place
@@ -37,7 +37,11 @@ FIELDS: dict[str, tuple[float, float, float]] = {
     "body": (1.0, 0.75, 120.0),
 }
 FIELD_NAMES = tuple(FIELDS)
-KEY_FIELDS = 3  # the first three fields hold an article's key terms
+# The first two fields (title, tags) hold an article's key terms.  Phrasings are indexed with
+# their boost but are not key terms: a phrasing is a whole question whose incidental words
+# ("coffee" in "spilled coffee on my laptop") would otherwise count as what the article is about;
+# learned phrasings made other questions' suggestions worse that way (bench/kb_learning.py).
+KEY_FIELDS = 2
 
 FieldTerms = Mapping[str, list[str]]
 FloatArray = npt.NDArray[np.float64]

@@ -26,7 +26,7 @@ class DocInfo:
     article_id: str
     language: str
     category: str
-    key_terms: frozenset[str]  # terms of title, tags and phrasings
+    key_terms: frozenset[str]  # terms of title and tags
     short: str  # the same terms as one string, for rapidfuzz
 
 

@@ -1,8 +1,12 @@
 """The semantic side of the suggestion index: one vector per article version.
 
-An article's vector encodes its title, tags, phrasings and introduction (the
-first paragraph): the measured best of the representations tried (see the
-model comparison in ``bench/kb_models.py``).  Its *version key* is a hash of
+An article's vector encodes its title, tags and the start of its introduction
+(the first paragraph, up to :data:`INTRO_CHARS`).  Phrasings are left out: the
+answer/out-of-scope decision is fitted on these vectors, and phrasings (whole
+questions) made every article vector closer to any question, out-of-scope ones
+included: learned phrasings lowered out-of-scope rejection from 0.972 to 0.917
+on dev in ``bench/kb_learning.py``.  Phrasings count in the lexical signal.
+Its *version key* is a hash of
 the model name and that text, so an edited article gets a new vector at once
 and an unchanged one can take its vector from a cache (the database keeps one
 per article version) instead of being encoded again.
@@ -23,8 +27,7 @@ from kb.vectors import VectorIndex, quantize
 
 __all__ = ["StoredVector", "SemanticIndex", "encode_missing", "vector_key", "vector_text"]
 
-INTRO_CHARS = 200  # chosen by kb_fit.py out-of-fold figures (400: same hits, twice the tokens)
-MAX_PHRASINGS = 12
+INTRO_CHARS = 200  # by kb_fit.py out-of-fold figures (400: the same hits, 1.6x the tokens)
 ENCODE_BATCH = 64
 MAX_SENTENCES = 4  # sentences of a long message scored on their own
 SENTENCE_DISCOUNT = 0.9
@@ -41,8 +44,7 @@ class StoredVector:
 def vector_text(article: ArticleText) -> str:
     intro = " ".join(article.body.strip().split("\n\n", 1)[0].split())[:INTRO_CHARS]
     tags = ", ".join(t.replace("-", " ") for t in article.tags)
-    phrasings = "; ".join(article.phrasings[:MAX_PHRASINGS])
-    return ". ".join(part for part in (article.title, tags, phrasings, intro) if part)
+    return ". ".join(part for part in (article.title, tags, intro) if part)
 
 
 def vector_key(model: str, text: str) -> str:

@@ -75,6 +75,24 @@ def test_the_version_key_follows_the_text_and_the_model() -> None:
     assert vector_key("m", text) != vector_key("n", text)
 
 
+def test_a_phrasing_leaves_the_article_vector_as_it_is() -> None:
+    """The answer/out-of-scope decision is fitted on vectors of title, tags and introduction;
+    phrasings (learned ones too) only count lexically, so learning one re-encodes nothing and
+    does not move the article closer to every question."""
+    taught = replace(PRINTER, phrasings=("spilled coffee on the printer, now it is offline",))
+    assert vector_text(taught) == vector_text(PRINTER)
+
+
+def test_phrasing_words_find_the_article_but_are_not_its_key_terms() -> None:
+    taught = replace(PRINTER, phrasings=("spilled coffee on the printer, now it is offline",))
+    engine = SuggestionEngine([taught, PHONE])
+    [found] = engine.candidates("coffee spilled")
+    assert found.article_id == "printer-offline"
+    assert found.coverage > 0 and found.key_coverage == 0
+    [titled] = engine.candidates("printer offline")
+    assert titled.key_coverage > 0
+
+
 def test_without_a_model_the_engine_is_the_lexical_one(encoder: Encoder) -> None:
     lexical = SuggestionEngine([PRINTER, PHONE])
     assert not lexical.semantic_ready
