@@ -1,6 +1,8 @@
 """Deliver core Replies on Slack (``chat.postMessage`` / ``chat.update`` / ``chat.postEphemeral``)
 and turn Slack's answers into outbox verdicts.
 
+- Each channel's pace (:mod:`bots.slack.pace`): a burst into one channel is spaced, a message
+  whose turn is more than a moment away goes back to the outbox until then.
 - 429: :class:`RetryLater` after Slack's ``Retry-After`` (the outbox waits, nothing sleeps here).
 - Errors that no retry can fix (the app is not in the channel, the channel or person is gone,
   blocks Slack refuses) are :class:`PermanentFailure` with a clear log line telling the admin
@@ -14,6 +16,7 @@ sent: the one a thread hangs from and the one edited later.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +26,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.blocks import SlackMessage, render_reply
+from bots.slack.pace import WAIT_IN_PLACE_S, ChannelPace
 from core.messages import PermanentFailure, Picture, Reply, RetryLater
 
 log = logging.getLogger(__name__)
@@ -114,6 +118,7 @@ class SlackSender:
     """:class:`core.messages.Sender` for Slack, through the app's Web API ``client``."""
 
     client: AsyncWebClient
+    pace: ChannelPace = field(default_factory=ChannelPace)
     channel: str = field(default=CHANNEL, init=False)
 
     async def deliver(
@@ -136,6 +141,9 @@ class SlackSender:
                 raise PermanentFailure("empty reply: a picture cannot be shown to one person")
             return await self._ephemeral(recipient, messages)
         channel, thread_ts = split_thread_ref(recipient)
+        wait = self.pace.delay(channel)
+        if wait > WAIT_IN_PLACE_S and (edit_message_ref is None or len(messages) > 1):
+            raise RetryLater(f"pacing the posts into {channel}", after_seconds=wait)
         if edit_message_ref is not None:
             if not messages:
                 raise PermanentFailure("nothing to edit the message to")
@@ -175,6 +183,9 @@ class SlackSender:
     ) -> list[str]:
         refs = []
         for message in messages:
+            wait = self.pace.reserve(channel)
+            if wait:
+                await asyncio.sleep(wait)
             data = await call(
                 self.client.chat_postMessage(
                     channel=channel,

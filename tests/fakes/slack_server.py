@@ -24,6 +24,7 @@ Inspect with ``requests_for``, ``messages_in``, ``thread``, ``ephemerals_for``, 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, Unpack
@@ -85,6 +86,10 @@ class FakeSlackServer(PeopleActions):
         self.uploads: dict[str, dict[str, Any]] = {}  # file id → name, data, channel (once shared)
         self.url = ""
         self._failures: dict[str, list[_Failure]] = {}
+        # Slack's per-channel posting limit, when a test turns it on (see enforce_post_pace).
+        self._post_pace: tuple[int, float] | None = None
+        self._posted_at: dict[str, list[float]] = {}
+        self.rate_limited: list[str] = []  # the channel of each post refused with 429
         self._runner: web.AppRunner | None = None
         w = self.workspace
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -231,6 +236,24 @@ class FakeSlackServer(PeopleActions):
         failure = _Failure(status, error, retry_after)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def enforce_post_pace(self, *, at_most: int, within_s: float) -> None:
+        """From now on refuse (429, ``Retry-After: 1``) a ``chat.postMessage`` into a channel
+        that already took ``at_most`` posts in the last ``within_s`` seconds, as Slack does
+        with its "about one message a second per channel, short bursts allowed"."""
+        self._post_pace = (at_most, within_s)
+
+    def _over_post_pace(self, method: str, params: dict[str, Any]) -> bool:
+        if method != "chat.postMessage" or self._post_pace is None:
+            return False
+        at_most, within_s = self._post_pace
+        channel, now = str(params.get("channel")), time.monotonic()
+        recent = [at for at in self._posted_at.get(channel, []) if now - at < within_s]
+        if len(recent) >= at_most:
+            self.rate_limited.append(channel)
+            return True
+        self._posted_at[channel] = [*recent, now]
+        return False
+
     def _notify(self) -> None:
         self.signal.notify()
 
@@ -279,6 +302,8 @@ class FakeSlackServer(PeopleActions):
             failures = self._failures.get(method)
             if failures:
                 return self._failure_response(request, failures.pop(0))
+            if self._over_post_pace(method, params):
+                return self._failure_response(request, _Failure(429, "ratelimited", 1))
             self._check_token(method, token)
             handler = self._methods.get(method)
             if handler is None:

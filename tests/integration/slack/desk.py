@@ -14,6 +14,7 @@ import uvicorn
 
 from admin.app import create_app
 from bots.slack.channel import EVENTS_PATH, SlackChannel
+from bots.slack.pace import ChannelPace
 from bots.telegram.channel import TelegramChannel
 from chatdesk.runner import desk_config
 from core.channels import Channel, ChannelHost
@@ -36,6 +37,7 @@ from tests.integration.telegram.desk import button
 from tests.integration.telegram.desk import buttons as tg_buttons
 
 SWEEP_EVERY_S = 0.2
+UNPACED = 1_000_000
 
 
 class _QuietServer(uvicorn.Server):
@@ -99,6 +101,9 @@ class SlackDesk:
             supervisor=self.supervisor,
         )
         self.channel = SlackChannel(self.host)
+        # The database's clock stands still in these tests, so a post paced back to the outbox
+        # would wait for it forever: posts go at once here (test_pace.py paces for real).
+        self.channel.sender.pace = ChannelPace(burst=UNPACED)
         await self.add_channel(self.channel)
         await self._serve()
         self._ticker = asyncio.create_task(self._tick())
