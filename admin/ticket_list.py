@@ -22,6 +22,7 @@ PAGE_SIZES = (25, 50, 100)
 SEARCH_MIN = 3
 SEARCH_MAX = 200
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000  # "more than 1,000 tickets mention printer": refine the search
 ACTIVE = "active"  # every status but resolved and closed
 UNASSIGNED = "none"
 CHANNELS = ("telegram", "slack", "admin", "api", "cli")
@@ -67,18 +68,19 @@ class ListedTicket:
 @dataclass(frozen=True, slots=True)
 class TicketPage:
     rows: list[ListedTicket]
-    total: int  # at most COUNT_CAP + 1
+    total: int  # at most cap + 1
     page: int
     per_page: int
+    cap: int = COUNT_CAP  # counting stopped here
 
     @property
     def capped(self) -> bool:
-        """More than COUNT_CAP tickets match; ``total`` is a lower bound."""
-        return self.total > COUNT_CAP
+        """More than ``cap`` tickets match; ``total`` is a lower bound."""
+        return self.total > self.cap
 
     @property
     def pages(self) -> int:
-        return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))
+        return max(1, -(-min(self.total, self.cap) // self.per_page))
 
     @property
     def has_next(self) -> bool:
@@ -128,24 +130,40 @@ def _filtered(query: Select[Any], wanted: TicketFilter) -> Select[Any]:
     return query
 
 
+def count_cap(wanted: TicketFilter) -> int:
+    """Where counting the matches stops: sooner when each one is a text match to check."""
+    return SEARCH_COUNT_CAP if search_terms(wanted.text)[1] else COUNT_CAP
+
+
+def count_statement(wanted: TicketFilter) -> Select[Any]:
+    """How many tickets match, counting no further than the cap + 1."""
+    matching = _filtered(select(t.tickets.c.id), wanted).limit(count_cap(wanted) + 1)
+    return select(func.count()).select_from(matching.subquery())
+
+
+def ids_statement(wanted: TicketFilter, *, page: int, per_page: int) -> Select[Any]:
+    """The ids of one page of matching tickets, in the list's order."""
+    order = SORTS.get(wanted.sort, SORTS["updated"])
+    return (
+        _filtered(select(t.tickets.c.id), wanted)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+
+
 async def ticket_page(
     session: AsyncSession, wanted: TicketFilter, *, page: int = 1, per_page: int = 50
 ) -> TicketPage:
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[1]
     c = t.tickets.c
-    matching = _filtered(select(c.id), wanted).limit(COUNT_CAP + 1).subquery()
-    total = (await session.execute(select(func.count()).select_from(matching))).scalar_one()
+    total = (await session.execute(count_statement(wanted))).scalar_one()
+    cap = count_cap(wanted)
     page = max(1, page)
-    if total <= COUNT_CAP:
+    if total <= cap:
         page = min(page, max(1, -(-total // per_page)))
     order = SORTS.get(wanted.sort, SORTS["updated"])
-    ids = (
-        _filtered(select(c.id), wanted)
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .subquery()
-    )
+    ids = ids_statement(wanted, page=page, per_page=per_page).subquery()
     requester = t.people.alias("requester")
     assignee = t.people.alias("assignee")
     query = (
@@ -181,4 +199,4 @@ async def ticket_page(
         )
         for row in await session.execute(query)
     ]
-    return TicketPage(rows, total, page, per_page)
+    return TicketPage(rows, total, page, per_page, cap)

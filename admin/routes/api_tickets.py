@@ -14,6 +14,7 @@ from admin.routes.api import Caller, scoped
 from admin.ticket_list import (
     ACTIVE,
     COUNT_CAP,
+    SEARCH_COUNT_CAP,
     SEARCH_MAX,
     ListedTicket,
     TicketFilter,
@@ -35,7 +36,10 @@ class TicketPageOut(BaseModel):
     items: list[ListedTicket]
     page: int
     per_page: int
-    total: int = Field(description=f"matching tickets, counted up to {COUNT_CAP:,}")
+    total: int = Field(
+        description=f"matching tickets, counted up to {COUNT_CAP:,} "
+        f"({SEARCH_COUNT_CAP:,} for a text search)"
+    )
     total_is_exact: bool = Field(description="false: more than total match")
 
 
@@ -131,7 +135,7 @@ async def list_tickets(
         items=found.rows,
         page=found.page,
         per_page=found.per_page,
-        total=min(found.total, COUNT_CAP),
+        total=min(found.total, found.cap),
         total_is_exact=not found.capped,
     )
 

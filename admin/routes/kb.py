@@ -11,21 +11,20 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from admin import article_list, markdown
+from admin.changes import RefusedPage, apply_change
 from admin.deps import (
     PanelDep,
     UowDep,
     VisitorDep,
     actor_of,
     csrf_protected,
-    http_status,
     role_at_least,
 )
-from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.article_versions import ArticleVersion, VersionState
 from core.domain.enums import Role
 from core.domain.knowledge import Article, ArticleStatus, CandidateStatus
-from core.errors import ChatdeskError, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.services import (
     article_proposals,
     article_versions,
@@ -192,30 +191,30 @@ async def _save(
     unanswered_id: int | None,
 ) -> Response:
     actor = actor_of(visitor)
-    try:
+
+    async def change() -> Response:
         if unanswered_id is not None:  # first: the index changes only once all else is done
             await knowledge_review.answered_by_article(uow, actor=actor, group_id=unanswered_id)
         if intent == "propose":
             await article_proposals.propose(uow, actor=actor, article=article)
-            notice = "proposed"
-        else:
-            if is_new and await uow.articles.get(article.id) is not None:
-                raise InvalidInput("There is already an article '{id}'.", id=article.id)
-            await save_article(uow, panel.knowledge, actor=actor, article=article)
-            notice = "saved"
-    except ChatdeskError as refused:
-        await uow.rollback()
+            return redirect(f"/kb/articles/{article.id}", notice="proposed")
+        if is_new and await uow.articles.get(article.id) is not None:
+            raise InvalidInput("There is already an article '{id}'.", id=article.id)
+        await save_article(uow, panel.knowledge, actor=actor, article=article)
+        return redirect(f"/kb/articles/{article.id}", notice="saved")
+
+    async def refused(error: str, status_code: int) -> Response:
         return await _editor(
             request,
             uow,
             article=article,
             is_new=is_new,
-            error=error_text(refused, visitor.person.language),
-            status_code=http_status(refused),
+            error=error,
+            status_code=status_code,
             unanswered_id=unanswered_id,
         )
-    await uow.commit()
-    return redirect(f"/kb/articles/{article.id}", notice=notice)
+
+    return await apply_change(uow, visitor, change, refused_page=refused)
 
 
 @router.post("/new")
@@ -331,35 +330,24 @@ async def decide_proposal(
     decision: str,
 ) -> Response:
     actor = actor_of(visitor)
-    try:
+
+    async def change() -> Response:
         if decision == "apply":
             await article_proposals.apply_proposal(
                 uow, panel.knowledge, actor=actor, article_id=article_id, number=number
             )
-        elif decision == "discard":
+            return redirect(f"/kb/articles/{article_id}", notice="applied")
+        if decision == "discard":
             await article_proposals.discard_proposal(
                 uow, actor=actor, article_id=article_id, number=number
             )
-        else:
-            raise NotFound(
-                "There is no open proposal {number} for '{id}'.", number=number, id=article_id
-            )
-    except ChatdeskError as refused:
-        await uow.rollback()
-        found = await uow.articles.get(article_id[:100])
-        if found is None:
-            return render(request, "not_found.html", {"what": None}, status_code=404)
-        return await _editor(
-            request,
-            uow,
-            article=found,
-            is_new=False,
-            error=error_text(refused, visitor.person.language),
-            status_code=http_status(refused),
+            return redirect(f"/kb/articles/{article_id}", notice="discarded")
+        raise NotFound(
+            "There is no open proposal {number} for '{id}'.", number=number, id=article_id
         )
-    await uow.commit()
-    return redirect(
-        f"/kb/articles/{article_id}", notice="applied" if decision == "apply" else "discarded"
+
+    return await apply_change(
+        uow, visitor, change, refused_page=_editor_again(request, uow, article_id)
     )
 
 
@@ -377,7 +365,8 @@ async def decide_candidate(
     decision: str,
 ) -> Response:
     """Accept a phrasing people's questions suggested (the article learns it now) or reject it."""
-    try:
+
+    async def change() -> Response:
         await phrasing_learning.decide(
             uow,
             panel.knowledge,
@@ -385,16 +374,22 @@ async def decide_candidate(
             candidate_id=candidate_id,
             accept=decision == "accept",
         )
-    except ChatdeskError as refused:
-        await uow.rollback()
-        found = await _load(uow, article_id)
+        return redirect(f"/kb/articles/{article_id}", notice="saved")
+
+    return await apply_change(
+        uow, visitor, change, refused_page=_editor_again(request, uow, article_id)
+    )
+
+
+def _editor_again(request: Request, uow: SqlUnitOfWork, article_id: str) -> RefusedPage:
+    """The stored article's editor with the refusal (not found: the 404 page)."""
+
+    async def page(error: str, status_code: int) -> Response:
+        found = await uow.articles.get(article_id[:100])
+        if found is None:
+            return render(request, "not_found.html", {"what": None}, status_code=404)
         return await _editor(
-            request,
-            uow,
-            article=found,
-            is_new=False,
-            error=error_text(refused, visitor.person.language),
-            status_code=http_status(refused),
+            request, uow, article=found, is_new=False, error=error, status_code=status_code
         )
-    await uow.commit()
-    return redirect(f"/kb/articles/{article_id}", notice="saved")
+
+    return page

@@ -11,16 +11,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from admin.changes import apply_change
 from admin.deps import (
     PanelDep,
     UowDep,
     VisitorDep,
     actor_of,
     csrf_protected,
-    http_status,
     role_at_least,
 )
-from admin.i18n import error_text
 from admin.routes.kb import Short, Text, article_from_form
 from admin.templating import redirect, render
 from core.domain.enums import Role
@@ -160,7 +159,7 @@ async def add_phrasing(
     article_id: Short = "",
     phrasing: Short = "",
 ) -> Response:
-    try:
+    async def change() -> Response:
         await knowledge_review.add_as_phrasing(
             uow,
             panel.knowledge,
@@ -169,8 +168,9 @@ async def add_phrasing(
             article_id=article_id.strip(),
             phrasing=phrasing.strip() or None,
         )
-    except ChatdeskError as refused:
-        await uow.rollback()
+        return redirect(f"/kb/articles/{article_id.strip()}", notice="phrasing")
+
+    async def refused(error: str, status_code: int) -> Response:
         return await phrasing_picker(
             request,
             panel,
@@ -178,11 +178,11 @@ async def add_phrasing(
             group_id,
             article=article_id,
             phrasing=phrasing,
-            error=error_text(refused, visitor.person.language),
-            status_code=http_status(refused),
+            error=error,
+            status_code=status_code,
         )
-    await uow.commit()
-    return redirect(f"/kb/articles/{article_id.strip()}", notice="phrasing")
+
+    return await apply_change(uow, visitor, change, refused_page=refused)
 
 
 @router.get("/export", dependencies=[role_at_least(Role.SUPERVISOR)])
@@ -235,22 +235,15 @@ async def import_zip(
     visitor: VisitorDep,
     archive: Annotated[UploadFile, File()],
 ) -> Response:
-    try:
+    async def change() -> Response:
         files = _markdown_files(await archive.read(ZIP_MAX + 1))
         if not files:
             raise InvalidInput("The zip holds no .md files.")
         report = await import_articles(uow, panel.knowledge, actor=actor_of(visitor), files=files)
-    except ChatdeskError as refused:
-        await uow.rollback()
-        return render(
-            request,
-            "kb_import.html",
-            {
-                "section": "kb",
-                "report": None,
-                "error": error_text(refused, visitor.person.language),
-            },
-            status_code=http_status(refused),
-        )
-    await uow.commit()
-    return render(request, "kb_import.html", {"section": "kb", "report": report})
+        return render(request, "kb_import.html", {"section": "kb", "report": report})
+
+    async def refused(error: str, status_code: int) -> Response:
+        context = {"section": "kb", "report": None, "error": error}
+        return render(request, "kb_import.html", context, status_code=status_code)
+
+    return await apply_change(uow, visitor, change, refused_page=refused)

@@ -12,15 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from admin.changes import choice
-from admin.deps import PanelDep, UowDep, VisitorDep, csrf_protected, http_status, role_at_least
-from admin.i18n import error_text
+from admin.changes import apply_change, choice
+from admin.deps import PanelDep, UowDep, VisitorDep, csrf_protected, role_at_least
 from admin.templating import redirect, render
 from core.domain.calendar_text import format_hours
 from core.domain.enums import Priority, Role, TicketType
 from core.domain.priority import parse_priority
 from core.domain.sla import Escalation
-from core.errors import ChatdeskError
 from core.services import sla_config
 from core.services.accounts import Visitor
 from core.services.clocks import AUTOMATION_OPTIONS, ensure_defaults, load_clockwork, recompute_all
@@ -87,23 +85,19 @@ async def _apply(
     *,
     form: dict[str, str],
 ) -> Response:
-    """Run one change; on a refusal show the page again with the reason and the typed values
-    (nothing written); on success recompute the open tickets' clocks once the answer is out."""
-    try:
+    """Run one change (the page again with the reason and the typed values on a refusal);
+    after success, recompute the open tickets' clocks once the answer is out."""
+
+    async def run() -> Response:
         await ensure_defaults(uow, timezone=panel.settings.timezone)
         await change(uow)
-    except ChatdeskError as refused:
-        await uow.rollback()
-        return await _page(
-            request,
-            uow,
-            error=error_text(refused, visitor.person.language),
-            form=form,
-            status_code=http_status(refused),
-        )
-    await uow.commit()
-    background.add_task(recompute_all, panel.database.uow)
-    return redirect("/sla", notice="sla_saved")
+        background.add_task(recompute_all, panel.database.uow)
+        return redirect("/sla", notice="sla_saved")
+
+    async def refused(error: str, status_code: int) -> Response:
+        return await _page(request, uow, error=error, form=form, status_code=status_code)
+
+    return await apply_change(uow, visitor, run, refused_page=refused)
 
 
 @router.post("/policies")

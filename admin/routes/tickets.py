@@ -19,7 +19,6 @@ from admin.templating import redirect, render
 from admin.ticket_list import (
     ACTIVE,
     CHANNELS,
-    COUNT_CAP,
     PAGE_SIZES,
     SEARCH_MIN,
     SORTS,
@@ -107,7 +106,7 @@ async def ticket_list(
             "agents": await uow.people.with_role(Role.AGENT),
             "channels": CHANNELS,
             "page_sizes": PAGE_SIZES,
-            "cap": COUNT_CAP,
+            "cap": found.cap,
             "search_min": SEARCH_MIN,
             "short_search": bool(q.strip()) and search_terms(q) == (None, ""),
             "ACTIVE": ACTIVE,

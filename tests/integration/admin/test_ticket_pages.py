@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from admin import ticket_list
 from core.domain.entities import OutboxMessage
 from core.domain.enums import Priority, Role, TicketStatus
 from core.services import workflow
@@ -84,6 +86,26 @@ async def test_filters_search_and_pages(
     assert paged.status_code == 200 and numbers(paged.text) == [third, first, second]
     bad = await client.get("/tickets?page=-1")
     assert bad.status_code == 400
+
+
+async def test_a_text_search_counts_no_further_than_its_cap(
+    client: httpx.AsyncClient,
+    db: Database,
+    agent_user: PanelUser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each counted match of a text search is a row to check, so its count stops sooner than
+    a filter's; the page still lists every match."""
+    monkeypatch.setattr(ticket_list, "SEARCH_COUNT_CAP", 2)
+    await make_groups(db)
+    rita = await make_person(db, "Rita", external_id="501")
+    printers = [await open_ticket(db, rita, f"Printer {n} jams") for n in range(3)]
+    await signed_in(client, agent_user)
+    found = await client.get("/tickets?q=printer&per_page=25")
+    assert "More than 2 tickets" in found.text
+    assert sorted(numbers(found.text)) == printers
+    everything = await client.get("/tickets")
+    assert "3 tickets" in everything.text, "without text the count goes on"
 
 
 async def test_reply_note_assign_priority_status_from_the_ticket_page(
