@@ -3,9 +3,10 @@
 Creates a scratch database on the server at CHATDESK_BENCH_POSTGRES_URL (default: the local
 one, as the tests use), fills it with tickets, people and groups, signs in as an agent and
 times full page loads (server work + HTTP on loopback) for the views people use most. Prints
-the load average, p50/p95/max per view; the target is p95 <= 150 ms. ``--explain`` also prints
-EXPLAIN (ANALYZE, BUFFERS) of each view's two statements (the capped count and one page of ids).
-The database is dropped afterwards.
+the load average, p50/p95/max per view, and the CPU time this process (server and client, not
+PostgreSQL) spent per request, which a busy machine inflates far less than the wall clock. The
+target is p95 <= 150 ms. ``--explain`` also prints EXPLAIN (ANALYZE, BUFFERS) of each view's two
+statements (the capped count and one page of ids). The database is dropped afterwards.
 
     .venv/bin/python bench/admin_tickets.py [--tickets 100000] [--requests 40] [--explain]
 """
@@ -195,24 +196,28 @@ async def measure(url: str, tickets: int, requests: int, *, explained: bool) -> 
             )
             assert signed.status_code == 303, signed.text
             print(f"load average before: {load_average()}")
-            print(f"{'view':<26} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+            print(
+                f"{'view':<26} {'rows':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu ms':>8}"
+            )
             worst = 0.0
             for name, path in VIEWS.items():
                 path = path.format(agent=agent, number=number)
                 for _ in range(3):
                     await client.get(path)
                 times = []
+                cpu_begin = time.process_time()
                 for _ in range(requests):
                     begin = time.perf_counter()
                     answer = await client.get(path)
                     times.append((time.perf_counter() - begin) * 1000)
                     assert answer.status_code == 200, answer.status_code
+                cpu = (time.process_time() - cpu_begin) * 1000 / requests
                 rows = answer.text.count('<td><a href="/tickets/')
                 p95 = statistics.quantiles(times, n=20)[18]
                 worst = max(worst, p95)
                 print(
                     f"{name:<26} {rows:>6} {statistics.median(times):>8.1f} {p95:>8.1f} "
-                    f"{max(times):>8.1f}"
+                    f"{max(times):>8.1f} {cpu:>8.1f}"
                 )
             verdict = "meets" if worst <= 150 else "misses"
             print(f"worst p95 {worst:.1f} ms: {verdict} the 150 ms target")

@@ -190,6 +190,15 @@ tickets = Table(
     # "my tickets" and "my group's queue", newest first, without reading the other rows.
     Index("ix_tickets_assignee_id_updated_at", "assignee_id", "updated_at", "number", "id"),
     Index("ix_tickets_group_id_updated_at", "group_id", "updated_at", "number", "id"),
+    # The same narrowed by priority (my P1s) or by status (my group's new tickets).
+    Index(
+        "ix_tickets_assignee_id_priority_updated_at",
+        *("assignee_id", "priority", "updated_at", "number", "id"),
+    ),
+    Index(
+        "ix_tickets_group_id_status_updated_at",
+        *("group_id", "status", "updated_at", "number", "id"),
+    ),
     # Reports: the tickets resolved or closed in a date range (created_at has its index above).
     Index("ix_tickets_resolved_at", "resolved_at"),
     Index("ix_tickets_closed_at", "closed_at"),
