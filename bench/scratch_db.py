@@ -23,8 +23,9 @@ def server_url() -> URL:
 
 
 @contextlib.asynccontextmanager
-async def scratch_database() -> AsyncIterator[str]:
-    """The URL of a fresh, migrated database that is dropped when the block ends."""
+async def scratch_database(*, keep: bool = False) -> AsyncIterator[str]:
+    """The URL of a fresh, migrated database that is dropped when the block ends (unless
+    ``keep``: then it is left for the next run, and for whoever drops it)."""
     name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
     await pg_admin(f'CREATE DATABASE "{name}"')
     try:
@@ -32,5 +33,6 @@ async def scratch_database() -> AsyncIterator[str]:
         await migrate.upgrade(url)
         yield url
     finally:
-        with contextlib.suppress(Exception):
-            await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            with contextlib.suppress(Exception):
+                await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

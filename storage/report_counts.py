@@ -11,10 +11,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, DateTime, FromClause, Integer, cast, func, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    FromClause,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.reports.facts import SLOT_SECONDS
@@ -52,3 +63,60 @@ async def local_counts(
             start = start.replace(hour=0)
         found[(start, *row[1:-1])] += int(row[-1])
     return dict(found)
+
+
+async def counts_per_key(
+    session: AsyncSession,
+    source: FromClause,
+    keys: Sequence[ColumnElement[Any]],
+    where: Sequence[ColumnElement[bool]],
+) -> list[dict[Any, int]]:
+    """For each key expression, the rows of ``source`` per value of that key. PostgreSQL reads
+    the rows once for all keys (``GROUPING SETS``); SQLite runs a query per key."""
+    if session.get_bind().dialect.name != "postgresql":
+        found = []
+        for key in keys:
+            rows = await session.execute(
+                select(key, func.count()).select_from(source).where(*where).group_by(key)
+            )
+            found.append({value: int(n) for value, n in rows.all()})
+        return found
+    flags = [func.grouping(key) for key in keys]
+    statement = (
+        select(*keys, *flags, func.count())
+        .select_from(source)
+        .where(*where)
+        .group_by(func.grouping_sets(*keys))
+    )
+    per_key: list[dict[Any, int]] = [{} for _ in keys]
+    width = len(keys)
+    for row in (await session.execute(statement)).all():
+        index = next(i for i in range(width) if row[width + i] == 0)  # the set it belongs to
+        per_key[index][row[index]] = int(row[-1])
+    return per_key
+
+
+async def local_day_counts(
+    session: AsyncSession,
+    source: FromClause,
+    columns: Sequence[ColumnElement[Any]],
+    query: ReportQuery,
+    where: Sequence[ColumnElement[bool]],
+) -> list[dict[date, int]]:
+    """For each timestamp column, the rows with it in the range per local day (on PostgreSQL
+    in one read of the rows for all columns)."""
+    if session.get_bind().dialect.name != "postgresql":
+        found = []
+        for column in columns:
+            days = await local_counts(session, source, column, query, "day", where)
+            found.append({day.date(): n for (day,), n in days.items()})
+        return found
+    inside = [and_(column >= query.start, column < query.end) for column in columns]
+    keys = [
+        case(
+            (within, func.date_trunc("day", func.timezone(query.timezone, column), type_=DateTime))
+        )
+        for within, column in zip(inside, columns, strict=True)
+    ]
+    per_key = await counts_per_key(session, source, keys, [or_(*inside), *where])
+    return [{day.date(): n for day, n in days.items() if day is not None} for days in per_key]

@@ -30,12 +30,20 @@ LABELS: dict[str, Any] = {
 }
 
 
-def _joined() -> Any:
-    return (
-        R.outerjoin(t.groups, t.groups.c.id == R.c.group_id)
-        .outerjoin(t.categories, t.categories.c.id == R.c.category_id)
-        .outerjoin(t.people, t.people.c.id == R.c.assignee_id)
-    )
+JOINS: dict[str, tuple[Any, ColumnElement[bool]]] = {
+    "group": (t.groups, t.groups.c.id == R.c.group_id),
+    "category": (t.categories, t.categories.c.id == R.c.category_id),
+    "agent": (t.people, t.people.c.id == R.c.assignee_id),
+}
+
+
+def _joined(*dimensions: str) -> Any:
+    """The summary table with the tables that name the labels of ``dimensions``."""
+    source: Any = R
+    for dimension in dimensions:
+        if dimension in JOINS:
+            source = source.outerjoin(*JOINS[dimension])
+    return source
 
 
 def _label(value: Any) -> str:
@@ -62,7 +70,7 @@ async def speeds(
                     func.percentile_disc(0.9).within_group(column),
                 ]
             statement = select(*([label] if label is not None else []), *columns)
-            statement = statement.select_from(_joined()).where(*created)
+            statement = statement.select_from(_joined(dimension)).where(*created)
             if label is not None:
                 statement = statement.group_by(label)
             rows = (await session.execute(statement)).all()
@@ -79,7 +87,7 @@ async def speeds(
     labels = list(LABELS.values())
     rows = (
         await session.execute(
-            select(*labels, *SECONDS.values()).select_from(_joined()).where(*created)
+            select(*labels, *SECONDS.values()).select_from(_joined(*LABELS)).where(*created)
         )
     ).all()
     gathered: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(

@@ -137,7 +137,8 @@ SlaPair = tuple[SlaState | None, SlaState | None]  # (response state, resolution
 @dataclass
 class SlaCounts:
     """Tickets created in the range by their two SLA states: over all (label ``""``), per
-    group and per category; and the breached ones themselves."""
+    group and per category; and the latest breached ones themselves (at most
+    :data:`core.reports.speed.BREACHED_LISTED`)."""
 
     states: dict[str, dict[str, dict[SlaPair, int]]] = field(default_factory=dict)
     breached: list[TicketFact] = field(default_factory=list)

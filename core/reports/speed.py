@@ -21,6 +21,7 @@ SPEED_COLUMNS = (
     "resolution_median_calendar_s",
 )
 FINAL = (SlaState.MET, SlaState.BREACHED)
+BREACHED_LISTED = 500  # the list shows the latest breached tickets; the counts cover them all
 OVERALL = (
     ("first response, working time", "response_work"),
     ("first response, calendar time", "response_calendar"),
