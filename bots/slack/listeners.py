@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -34,7 +35,7 @@ from bots.slack.events import (
     without_mention,
 )
 from bots.slack.home import home_view
-from bots.slack.modal_listeners import Modals, register_modals
+from bots.slack.modal_listeners import Modals, PressModal, register_modals
 from bots.slack.mrkdwn import escape
 from bots.slack.people import Directory, external_id
 from bots.slack.profile import SLASH_COMMAND
@@ -251,7 +252,8 @@ def register(app: AsyncApp, desk: Desk) -> None:
     @app.action(re.compile(f"^{ACTION_PREFIX}:"))
     async def on_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        if await modals.for_press(body, client):
+        modal = await modals.for_press(body, client)
+        if modal is PressModal.INSTEAD:
             return
         who = body.get("user") or {}
         team = str(who.get("team_id") or (body.get("team") or {}).get("id") or "")
@@ -259,6 +261,8 @@ def register(app: AsyncApp, desk: Desk) -> None:
         event = button_event(body, user, desk.room_ids)
         if event is None:
             return
+        if modal is PressModal.ALONGSIDE:
+            event = replace(event, asked_in_form=True)
         try:
             toast = await desk.process(event)
         except Exception:

@@ -3,7 +3,8 @@ App Home's "New request") and the rating comment; and the message shortcut "Crea
 
 A ``trigger_id`` lives 3 s and works once, so a modal is opened right after the ack, before
 anything slow: the only work before ``views.open`` is one read of the person's language, the
-conversation and the categories. When ``views.open`` fails the caller falls back to the chat
+conversation and the categories, and when that is slow (a busy database) a placeholder opens
+first (see :data:`PREPARE_BUDGET_S`). When ``views.open`` fails the caller falls back to the chat
 (the turn-by-turn intake). A submission is checked by the core first; problems go back as
 ``response_action: errors`` on their fields and nothing is written; a good one is acknowledged
 (the modal closes) and then handled like any event.
@@ -11,7 +12,10 @@ conversation and the categories. When ``views.open`` fails the caller falls back
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import replace
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -25,6 +29,7 @@ from bots.slack.modals import (
     REQUEST_MODAL,
     Where,
     errors,
+    loading_view,
     rating_view,
     read_rating,
     read_request,
@@ -38,12 +43,24 @@ from core.button_data import Act, unpack
 from core.i18n import gettext
 from core.intake import from_message, request_form
 from core.intake.forms import Form
+from core.intake.request_form import FormSetup
 
 if TYPE_CHECKING:
     from bots.slack.listeners import Desk
 
 log = logging.getLogger(__name__)
-CREATE_TICKET_SHORTCUT = "create_ticket"  # the message shortcut's callback id (manifest.yml)
+CREATE_TICKET_SHORTCUT = "create_ticket"
+# How long reading a form's data may take before views.open: past it a placeholder opens
+# first, well inside the trigger_id's 3 s, and the form follows with views.update.
+PREPARE_BUDGET_S = 1.0  # the message shortcut's callback id (manifest.yml)
+
+
+class PressModal(Enum):
+    """What opening a press's modal means for the press itself."""
+
+    NONE = "none"  # no modal: the press is handled as usual
+    INSTEAD = "instead"  # the modal replaces the press
+    ALONGSIDE = "alongside"  # the press is handled; its follow-up question is in the modal
 
 
 def team_of(body: dict[str, Any]) -> str:
@@ -73,9 +90,33 @@ class Modals:
         suggestions_event: int | None = None,
     ) -> bool:
         """Open the new-request modal (prefilled from the conversation when it answers its
-        suggestions); False when Slack would not open it."""
+        suggestions); False when Slack would not open it. Should reading the form's data take
+        longer than :data:`PREPARE_BUDGET_S` (a busy database), a placeholder opens while the
+        trigger is still good and the form replaces it when ready (``views.update``)."""
+        preparing = asyncio.ensure_future(
+            self._prepare(team_id, user_id, chat_ref=chat_ref, suggestions_event=suggestions_event)
+        )
+        await asyncio.wait({preparing}, timeout=PREPARE_BUDGET_S)
+        if preparing.done():
+            return (
+                await _open(client, trigger_id, self._form(preparing.result(), chat_ref))
+                is not None
+            )
+        view_id = await _open(client, trigger_id, loading_view(self.desk.default_language))
+        setup = await preparing
+        if view_id is None:
+            return False
+        try:
+            await client.views_update(view_id=view_id, view=self._form(setup, chat_ref))
+        except (SlackApiError, OSError, TimeoutError) as exc:
+            log.warning("slack: could not fill in the new-request modal %s: %s", view_id, exc)
+        return True
+
+    async def _prepare(
+        self, team_id: str, user_id: str, *, chat_ref: str | None, suggestions_event: int | None
+    ) -> FormSetup:
         async with self.desk.uow_factory() as uow:
-            setup = await request_form.prepare(
+            return await request_form.prepare(
                 uow,
                 channel=CHANNEL,
                 external_id=external_id(team_id, user_id),
@@ -83,8 +124,10 @@ class Modals:
                 suggestions_event=suggestions_event,
                 default_language=self.desk.default_language,
             )
-        view = request_view(setup, Where(chat_ref or "", setup.language))
-        return await _open(client, trigger_id, view)
+
+    @staticmethod
+    def _form(setup: FormSetup, chat_ref: str | None) -> dict[str, Any]:
+        return request_view(setup, Where(chat_ref or "", setup.language))
 
     async def open_rating(
         self,
@@ -97,24 +140,31 @@ class Modals:
         ticket: int,
         score: int,
     ) -> bool:
-        language = await self.language_of(team_id, user_id)
-        return await _open(
-            client, trigger_id, rating_view(ticket, score, Where(chat_ref, language))
-        )
+        """The comment modal, in the person's language (the desk's, should looking it up take
+        longer than the budget)."""
+        looking_up = asyncio.ensure_future(self.language_of(team_id, user_id))
+        await asyncio.wait({looking_up}, timeout=PREPARE_BUDGET_S)
+        if looking_up.done():
+            language = looking_up.result()
+        else:
+            looking_up.add_done_callback(_quietly)
+            language = self.desk.default_language
+        view = rating_view(ticket, score, Where(chat_ref, language))
+        return await _open(client, trigger_id, view) is not None
 
-    async def for_press(self, body: dict[str, Any], client: AsyncWebClient) -> bool:
-        """A press that has a modal: "None of these — create a ticket" opens the new-request
-        form instead of the turn-by-turn intake (True; that intake stays for when the modal
-        cannot open: False). A rating opens the comment form; the rating itself is handled
-        as usual (False)."""
+    async def for_press(self, body: dict[str, Any], client: AsyncWebClient) -> PressModal:
+        """Open the modal a press leads to, if any. "None of these — create a ticket" opens the
+        new-request form instead of the turn-by-turn intake (which stays for when the modal
+        cannot open). A rating opens the comment form alongside: the rating itself is handled
+        as usual, and the chat does not ask for the comment as well."""
         pressed = unpack(pressed_value(body))
         place = press_place(body, self.desk.room_ids)
         if pressed is None or place is None or not place.is_private:
-            return False
+            return PressModal.NONE
         trigger = str(body.get("trigger_id") or "")
         team, user_id = team_of(body), str((body.get("user") or {}).get("id") or "")
         if pressed.act is Act.NONE_HELPED:
-            return await self.open_request(
+            opened = await self.open_request(
                 client,
                 trigger,
                 team_id=team,
@@ -122,8 +172,9 @@ class Modals:
                 chat_ref=place.chat_ref,
                 suggestions_event=pressed.number(),
             )
+            return PressModal.INSTEAD if opened else PressModal.NONE
         if pressed.act is Act.RATE:
-            await self.open_rating(
+            opened = await self.open_rating(
                 client,
                 trigger,
                 team_id=team,
@@ -132,7 +183,8 @@ class Modals:
                 ticket=pressed.number(0),
                 score=pressed.number(1),
             )
-        return False
+            return PressModal.ALONGSIDE if opened else PressModal.NONE
+        return PressModal.NONE
 
     async def submitted(self, body: dict[str, Any], view: dict[str, Any], form: Form) -> None:
         """Hand a submitted form to the core (after the ack)."""
@@ -147,15 +199,22 @@ class Modals:
         await self.desk.process(form_event(view, user, chat_ref, form))
 
 
-async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> bool:
+async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> str | None:
+    """``views.open``; the view's id, or None when Slack would not open it."""
     try:
-        await client.views_open(trigger_id=trigger_id, view=view)
+        opened = await client.views_open(trigger_id=trigger_id, view=view)
     except (SlackApiError, OSError, TimeoutError) as exc:
         log.info(
             "slack: could not open the %s modal (%s); the chat goes on", view["callback_id"], exc
         )
-        return False
-    return True
+        return None
+    return str((opened.get("view") or {}).get("id") or "") or None
+
+
+def _quietly(task: asyncio.Future[Any]) -> None:
+    """A lookup no one waits for any more: only retrieve its outcome."""
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("slack: a late lookup failed", exc_info=task.exception())
 
 
 def register_modals(app: AsyncApp, desk: Desk, modals: Modals) -> None:
@@ -171,6 +230,13 @@ def register_modals(app: AsyncApp, desk: Desk, modals: Modals) -> None:
             return
         await ack()
         await modals.submitted(body, view, form)
+
+    @app.view_closed(RATING_MODAL)
+    async def on_rating_skipped(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        skipped = read_rating(view)
+        if skipped is not None:
+            await modals.submitted(body, view, replace(skipped, comment=""))
 
     @app.view(RATING_MODAL)
     async def on_rating_submitted(

@@ -78,6 +78,17 @@ def request_view(setup: FormSetup, where: Where) -> dict[str, Any]:
     )
 
 
+def loading_view(language: str) -> dict[str, Any]:
+    """What opens while the form's data is read: the same modal, with nothing to fill in yet."""
+    return {
+        "type": "modal",
+        "callback_id": REQUEST_MODAL,
+        "title": _plain(_cut(gettext(language, request_form.TITLE), VIEW_TITLE_MAX)),
+        "close": _plain(_cut(gettext(language, request_form.CLOSE), VIEW_TITLE_MAX)),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "⏳"}}],
+    }
+
+
 def read_request(view: dict[str, Any]) -> RequestForm:
     values = (view.get("state") or {}).get("values") or {}
     _, data = where_of(view)
@@ -112,7 +123,7 @@ def rating_view(ticket: int, score: int, where: Where) -> dict[str, Any]:
             },
         },
     ]
-    return _modal(
+    view = _modal(
         RATING_MODAL,
         gettext(language, followup.RATING_TITLE),
         gettext(language, followup.SEND),
@@ -120,6 +131,8 @@ def rating_view(ticket: int, score: int, where: Where) -> dict[str, Any]:
         blocks,
         where.metadata(ticket=ticket),
     )
+    view["notify_on_close"] = True  # "Skip" (closing) ends the question too
+    return view
 
 
 def read_rating(view: dict[str, Any]) -> RatingComment | None:

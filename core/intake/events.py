@@ -55,6 +55,9 @@ class InboundEvent:
     message_ref: str | None = None  # the platform message (for a button: the one it sits on)
     reply_to_ref: str | None = None  # the platform message this one replies to
     form: Form | None = None
+    # The channel already shows a form for the question this press leads to (Slack's rating
+    # comment modal), so the engine does not ask it in the chat as well.
+    asked_in_form: bool = False
 
 
 @dataclass(frozen=True, slots=True)

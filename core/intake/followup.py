@@ -99,6 +99,8 @@ async def _rate(turn: Turn, talk: Conversation, number: int, score: int) -> bool
     turn.say(
         "You rated ticket #{number}: {stars}", number=ticket.number, stars="★" * score, edit=True
     )
+    if turn.event.asked_in_form:
+        return True  # the comment is asked for in the channel's form (rating_form)
     talk.go(Step.RATING_COMMENT, Draft(tickets=[ticket.number]))
     turn.say(
         "Thank you! Would you like to add a comment? Just write it here.",
@@ -126,7 +128,8 @@ async def rating_comment(turn: Turn, talk: Conversation) -> None:
 
 
 async def rating_form(turn: Turn, form: RatingComment) -> None:
-    """The comment asked for in a form after a rating (an empty one: no comment)."""
+    """The comment asked for in a form after a rating (an empty one, or the form closed: no
+    comment)."""
     talk = await turn.conversation()
     if talk.step is Step.RATING_COMMENT and talk.draft.tickets == [form.ticket]:
         talk.reset()

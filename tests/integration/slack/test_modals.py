@@ -1,12 +1,27 @@
 """The new-request modal beyond the main story: ``/desk`` alone opens it (help when it cannot
 open; ``/desk <text>`` still starts self-help), it carries the files of the conversation it
-answers, and a submission delivered twice makes one ticket."""
+answers, a submission delivered twice makes one ticket, a slow read opens a placeholder first.
+The rating modal's "Skip"."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from bots.slack import modal_listeners
+from core.domain.enums import Role
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
-from tests.integration.slack.desk import SlackDesk, choice, open_modal
+from tests.integration.slack.desk import (
+    SlackDesk,
+    choice,
+    click,
+    open_modal,
+    open_ticket_by_dm,
+    slack_id,
+)
+from tests.support.desk import make_person
 
 
 async def test_desk_alone_opens_the_new_request_modal(
@@ -86,3 +101,59 @@ async def test_the_modal_carries_the_conversations_files_and_makes_one_ticket(
     assert "VPN keeps disconnecting" in ticket.description, "the articles tried are listed"
     async with db.uow() as uow:
         assert len(await uow.tickets.search(limit=10)) == 1
+
+
+async def test_skipping_the_rating_comment_modal_ends_the_question(
+    desk: SlackDesk, db: Database, slack: FakeSlackServer
+) -> None:
+    rita = slack.add_user("rita", real_name="Rita Requester")
+    alice = slack.add_user("alice", real_name="Alice Agent")
+    await make_person(db, "Alice", role=Role.AGENT, channel="slack", external_id=slack_id(alice))
+    await open_ticket_by_dm(desk, rita, "The printer on 3 is jammed")
+    before = desk.snapshot(rita)
+    await slack.user_runs_command(alice, "resolve 1001 Cleared the paper", channel=desk.triage)
+    prompt = await desk.next_dm(rita, seen_before=before, contains="resolved", with_buttons=True)
+
+    rating = await open_modal(slack, rita, prompt, "★★★")
+    assert rating["notify_on_close"] is True
+    await desk.next_dm(rita, seen_before=before, contains="You rated ticket #1001: ★★★")
+    before = desk.snapshot(rita)
+    await slack.user_closes_modal(rita)  # "Skip"
+    await desk.next_dm(rita, seen_before=before, contains="Thank you!")
+    async with db.uow() as uow:
+        ticket = await uow.tickets.get(1001)
+    assert ticket is not None and (ticket.rating_score, ticket.rating_comment) == (3, None)
+    assert not any("Just write it here" in m["seen"] for m in desk.dm(rita))
+
+
+async def test_a_slow_read_opens_a_placeholder_that_the_form_replaces(
+    desk: SlackDesk, db: Database, slack: FakeSlackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no time to read the form's data before views.open (the budget at 0, as under a
+    busy database), a placeholder opens at once and views.update puts the form in it."""
+    monkeypatch.setattr(modal_listeners, "PREPARE_BUDGET_S", 0)
+    rita = slack.add_user("rita", real_name="Rita Requester")
+    asked = await desk.say(rita, "My VPN keeps dropping every few minutes", with_buttons=True)
+    await click(slack, rita, asked, "None of these — create a ticket")
+
+    def form() -> dict[str, Any] | None:
+        top = slack.modal_of(rita)
+        return top if top is not None and top.get("submit") else None
+
+    modal = await slack.wait_for(form, timeout=15)
+    [opened] = slack.requests_for("views.open")
+    assert "submit" not in opened["view"], "the placeholder: nothing to fill in yet"
+    [updated] = slack.requests_for("views.update")
+    assert updated["view_id"] == modal["id"]
+    assert modal["blocks"][0]["element"]["initial_value"] == (
+        "My VPN keeps dropping every few minutes"
+    )
+    before = desk.snapshot(rita)
+    await slack.user_submits(
+        rita,
+        {
+            "impact": choice(modal, "impact", "Just me"),
+            "urgency": choice(modal, "urgency", "It can wait"),
+        },
+    )
+    await desk.next_dm(rita, seen_before=before, contains="ticket #1001")

@@ -138,6 +138,7 @@ async def test_the_whole_story_over_slack(
     before = desk.snapshot(rita)
     await slack.user_submits(rita, {"comment": "Quick <!channel> and friendly, thanks!"})
     await desk.next_dm(rita, seen_before=before, contains="Thank you for your feedback!")
+    assert not any("Just write it here" in m["seen"] for m in desk.dm(rita)), "asked once"
 
     async def rated() -> bool:
         async with db.uow() as uow:
