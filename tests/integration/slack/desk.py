@@ -250,21 +250,31 @@ def choice(modal: dict[str, Any], block_id: str, label: str) -> str:
     return options[label]
 
 
+async def submit_request(
+    desk: SlackDesk,
+    user: SlackUser,
+    modal: dict[str, Any],
+    impact: str = "Just me",
+    urgency: str = "It can wait",
+    **typed: str,
+) -> dict[str, Any]:
+    """Fill in the new-request modal (choices by label) and submit it; the confirmation."""
+    before = desk.snapshot(user)
+    choices = {
+        "impact": choice(modal, "impact", impact),
+        "urgency": choice(modal, "urgency", urgency),
+    }
+    await desk.slack.user_submits(user, choices | typed)
+    return await desk.next_dm(user, seen_before=before, contains="ticket #")
+
+
 async def open_ticket_by_dm(desk: SlackDesk, user: SlackUser, question: str) -> dict[str, Any]:
     """The employee's path from a DM to a ticket (suggestions declined, the new-request modal
     filled in); returns the confirmation message."""
     asked = await desk.say(user, question, with_buttons=True)
     modal = await open_modal(desk.slack, user, asked, "None of these — create a ticket")
-    before = desk.snapshot(user)
-    await desk.slack.user_submits(
-        user,
-        {
-            "impact": choice(modal, "impact", "My team"),
-            "urgency": choice(modal, "urgency", "I cannot work"),
-            "category": choice(modal, "category", "Network"),
-        },
-    )
-    return await desk.next_dm(user, seen_before=before, contains="ticket #")
+    network = choice(modal, "category", "Network")
+    return await submit_request(desk, user, modal, "My team", "I cannot work", category=network)
 
 
 # --- Slack and Telegram in one desk ----------------------------------------------------------

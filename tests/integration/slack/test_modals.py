@@ -20,6 +20,7 @@ from tests.integration.slack.desk import (
     open_modal,
     open_ticket_by_dm,
     slack_id,
+    submit_request,
 )
 from tests.support.desk import make_person
 
@@ -148,12 +149,5 @@ async def test_a_slow_read_opens_a_placeholder_that_the_form_replaces(
     assert modal["blocks"][0]["element"]["initial_value"] == (
         "My VPN keeps dropping every few minutes"
     )
-    before = desk.snapshot(rita)
-    await slack.user_submits(
-        rita,
-        {
-            "impact": choice(modal, "impact", "Just me"),
-            "urgency": choice(modal, "urgency", "It can wait"),
-        },
-    )
-    await desk.next_dm(rita, seen_before=before, contains="ticket #1001")
+    created = await submit_request(desk, rita, modal)
+    assert "ticket #1001" in created["seen"]
