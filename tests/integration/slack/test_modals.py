@@ -5,12 +5,14 @@ The rating modal's "Skip"."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
 from bots.slack import modal_listeners
 from core.domain.enums import Role
+from core.intake import request_form
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
 from tests.integration.slack.desk import (
@@ -130,9 +132,16 @@ async def test_skipping_the_rating_comment_modal_ends_the_question(
 async def test_a_slow_read_opens_a_placeholder_that_the_form_replaces(
     desk: SlackDesk, db: Database, slack: FakeSlackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With no time to read the form's data before views.open (the budget at 0, as under a
-    busy database), a placeholder opens at once and views.update puts the form in it."""
-    monkeypatch.setattr(modal_listeners, "PREPARE_BUDGET_S", 0)
+    """Reading the form's data takes longer than the budget (as under a busy database): a
+    placeholder opens at once and views.update puts the form in it."""
+    read = request_form.prepare
+
+    async def slow_read(*args: Any, **kwargs: Any) -> request_form.FormSetup:
+        await asyncio.sleep(0.3)
+        return await read(*args, **kwargs)
+
+    monkeypatch.setattr(request_form, "prepare", slow_read)
+    monkeypatch.setattr(modal_listeners, "PREPARE_BUDGET_S", 0.05)
     rita = slack.add_user("rita", real_name="Rita Requester")
     asked = await desk.say(rita, "My VPN keeps dropping every few minutes", with_buttons=True)
     await click(slack, rita, asked, "None of these — create a ticket")
