@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from admin.deps import UowDep, VisitorDep, actor_of, csrf_protected, http_status, role_at_least
+from admin.changes import apply_change
+from admin.deps import UowDep, VisitorDep, actor_of, csrf_protected, role_at_least
 from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.canned import BODY_MAX, MACROS, NAME_MAX, CannedReply
@@ -61,12 +62,13 @@ async def save_reply(
     reply_id: Annotated[int | None, Form()] = None,
     preview_number: TicketNumber = "",
 ) -> Response:
-    try:
+    async def change() -> Response:
         await canned_replies.save(
             uow, actor=actor_of(visitor), name=name, body=body, reply_id=reply_id
         )
-    except ChatdeskError as refused:
-        await uow.rollback()
+        return redirect("/canned", notice="saved")
+
+    async def refused(error: str, status_code: int) -> Response:
         draft = CannedReply(name=name, body=body, id=reply_id)
         return await _editor(
             request,
@@ -74,11 +76,11 @@ async def save_reply(
             visitor,
             draft,
             number=preview_number,
-            error=error_text(refused, visitor.person.language),
-            status_code=http_status(refused),
+            error=error,
+            status_code=status_code,
         )
-    await uow.commit()
-    return redirect("/canned", notice="saved")
+
+    return await apply_change(uow, visitor, change, refused_page=refused)
 
 
 @router.post("/{reply_id}/delete", response_class=HTMLResponse, dependencies=SUPERVISORS)

@@ -4,18 +4,18 @@ and categories are for admins, as on the command line."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from admin.deps import UowDep, VisitorDep, actor_of, csrf_protected, http_status, role_at_least
-from admin.i18n import error_text
+from admin.changes import apply_change
+from admin.deps import UowDep, VisitorDep, actor_of, csrf_protected, role_at_least
 from admin.templating import redirect, render
 from core.domain.entities import Person
 from core.domain.enums import Role, SupportLine, TicketType
-from core.errors import ChatdeskError
 from core.services import categories, invites, staff
 from core.services.accounts import Visitor
 from core.services.invites import INVITE_PREFIX
@@ -84,16 +84,18 @@ async def overview(request: Request, uow: UowDep) -> Response:
     return await _overview(request, uow)
 
 
-async def _refused(
-    request: Request, uow: SqlUnitOfWork, visitor: Visitor, refused: ChatdeskError
+async def _apply(
+    request: Request,
+    uow: SqlUnitOfWork,
+    visitor: Visitor,
+    change: Callable[[], Awaitable[Response]],
 ) -> Response:
-    await uow.rollback()
-    return await _overview(
-        request,
-        uow,
-        error=error_text(refused, visitor.person.language),
-        status_code=http_status(refused),
-    )
+    """Run ``change``; a refusal shows the overview again with the reason."""
+
+    async def refused(error: str, status_code: int) -> Response:
+        return await _overview(request, uow, error=error, status_code=status_code)
+
+    return await apply_change(uow, visitor, change, refused_page=refused)
 
 
 @router.get("/agents/{person_id}", response_class=HTMLResponse)
@@ -146,26 +148,26 @@ async def update_agent(
         email=email,
         active=bool(active),
     )
-    try:
+
+    async def change() -> Response:
         await staff.update_agent(uow, actor=actor_of(visitor), person_id=person_id, changes=changes)
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return redirect("/people", notice="saved")
+        return redirect("/people", notice="saved")
+
+    return await _apply(request, uow, visitor, change)
 
 
 @router.post("/invites", response_class=HTMLResponse, dependencies=[role_at_least(Role.ADMIN)])
 async def invite(
     request: Request, uow: UowDep, visitor: VisitorDep, role: Short = "agent"
 ) -> Response:
-    try:
+    async def change() -> Response:
         token = await invites.create_invite(
             uow, actor=actor_of(visitor), role=ROLES.get(role, Role.AGENT)
         )
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return await _overview(request, uow, invite=f"/start {INVITE_PREFIX}{token}", status_code=201)
+        link = f"/start {INVITE_PREFIX}{token}"
+        return await _overview(request, uow, invite=link, status_code=201)
+
+    return await _apply(request, uow, visitor, change)
 
 
 @router.post("/groups")
@@ -179,7 +181,7 @@ async def save_group(
     escalates_to: Short = "",
     group_id: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
-    try:
+    async def change() -> Response:
         await staff.save_group(
             uow,
             actor=actor_of(visitor),
@@ -189,10 +191,9 @@ async def save_group(
             escalates_to=escalates_to or None,
             group_id=group_id,
         )
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return redirect("/people#groups", notice="saved")
+        return redirect("/people#groups", notice="saved")
+
+    return await _apply(request, uow, visitor, change)
 
 
 @router.post("/categories", dependencies=[role_at_least(Role.ADMIN)])
@@ -207,7 +208,7 @@ async def add_category(
     group: Short = "",
     ticket_type: Short = "incident",
 ) -> Response:
-    try:
+    async def change() -> Response:
         await categories.add_category(
             uow,
             actor=actor_of(visitor),
@@ -220,10 +221,9 @@ async def add_category(
             else TicketType.INCIDENT,
             labels={"ru": name_ru} if name_ru.strip() else None,
         )
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return redirect("/people#categories", notice="saved")
+        return redirect("/people#categories", notice="saved")
+
+    return await _apply(request, uow, visitor, change)
 
 
 @router.post("/categories/{slug}/{action}", dependencies=[role_at_least(Role.ADMIN)])
@@ -236,7 +236,7 @@ async def change_category(
     name: Short = "",
     language: Short = "",
 ) -> Response:
-    try:
+    async def change() -> Response:
         if action == "rename":
             await categories.rename_category(
                 uow, actor=actor_of(visitor), slug=slug, name=name, language=language or None
@@ -245,7 +245,6 @@ async def change_category(
             await categories.archive_category(uow, actor=actor_of(visitor), slug=slug)
         else:
             return render(request, "not_found.html", {"what": None}, status_code=404)
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return redirect("/people#categories", notice="saved")
+        return redirect("/people#categories", notice="saved")
+
+    return await _apply(request, uow, visitor, change)
