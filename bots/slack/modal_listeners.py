@@ -41,7 +41,7 @@ from bots.slack.people import external_id
 from bots.slack.sender import CHANNEL
 from core.button_data import Act, unpack
 from core.i18n import gettext
-from core.intake import from_message, request_form
+from core.intake import followup, from_message, request_form
 from core.intake.forms import Form
 from core.intake.request_form import FormSetup
 
@@ -140,17 +140,26 @@ class Modals:
         ticket: int,
         score: int,
     ) -> bool:
-        """The comment modal, in the person's language (the desk's, should looking it up take
-        longer than the budget)."""
-        looking_up = asyncio.ensure_future(self.language_of(team_id, user_id))
+        """The comment modal, in the person's language, when the rating will be taken (their
+        ticket, resolved, not rated yet; False otherwise: the press is answered as usual). A
+        lookup slower than the budget opens it in the desk's language."""
+        looking_up = asyncio.ensure_future(self._rating_language(team_id, user_id, ticket))
         await asyncio.wait({looking_up}, timeout=PREPARE_BUDGET_S)
         if looking_up.done():
             language = looking_up.result()
+            if language is None:
+                return False
         else:
             looking_up.add_done_callback(_quietly)
             language = self.desk.default_language
         view = rating_view(ticket, score, Where(chat_ref, language))
         return await _open(client, trigger_id, view) is not None
+
+    async def _rating_language(self, team_id: str, user_id: str, ticket: int) -> str | None:
+        async with self.desk.uow_factory() as uow:
+            return await followup.rating_comment_language(
+                uow, channel=CHANNEL, external_id=external_id(team_id, user_id), number=ticket
+            )
 
     async def for_press(self, body: dict[str, Any], client: AsyncWebClient) -> PressModal:
         """Open the modal a press leads to, if any. "None of these — create a ticket" opens the

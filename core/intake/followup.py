@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step
+from core.domain.entities import Ticket
 from core.domain.enums import TicketStatus
 from core.i18n import N_
 from core.intake import long_text, selfhelp
 from core.intake.forms import RatingComment
 from core.intake.turn import Turn
 from core.messages import Attachment
+from core.ports import UnitOfWork
 from core.services import tickets, workflow
 
 ACTIVE = [s for s in TicketStatus if s.is_active]
@@ -92,7 +94,7 @@ async def _rate(turn: Turn, talk: Conversation, number: int, score: int) -> bool
     if not 1 <= score <= 5:
         return False
     ticket = await tickets.view_ticket(turn.uow, actor=turn.actor, number=number)
-    if ticket.rating_score is not None or ticket.status != TicketStatus.RESOLVED:
+    if not _takes_rating(ticket):
         turn.toast("This ticket is already rated or reopened. Thank you!")
         return True
     await workflow.rate(turn.uow, actor=turn.actor, number=ticket.number, score=score)
@@ -125,6 +127,23 @@ async def rating_comment(turn: Turn, talk: Conversation) -> None:
     )
     talk.reset()
     turn.say("Thank you for your feedback!")
+
+
+def _takes_rating(ticket: Ticket) -> bool:
+    return ticket.rating_score is None and ticket.status == TicketStatus.RESOLVED
+
+
+async def rating_comment_language(
+    uow: UnitOfWork, *, channel: str, external_id: str, number: int
+) -> str | None:
+    """The person's language when their rating of ticket ``number`` would be taken now (their
+    ticket, resolved, not rated yet), so a channel can ask for the comment alongside the press;
+    None otherwise. A read only: the press itself rates."""
+    person = await uow.people.by_identity(channel, external_id)
+    ticket = await uow.tickets.get(number)
+    if person is None or ticket is None or ticket.requester_id != person.id:
+        return None
+    return person.language if _takes_rating(ticket) else None
 
 
 async def rating_form(turn: Turn, form: RatingComment) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bots.slack import modal_listeners
 from core.domain.enums import Role
-from core.intake import request_form
+from core.intake import followup, request_form
 from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
 from tests.integration.slack.desk import (
@@ -117,6 +117,14 @@ async def test_skipping_the_rating_comment_modal_ends_the_question(
     await slack.user_runs_command(alice, "resolve 1001 Cleared the paper", channel=desk.triage)
     prompt = await desk.next_dm(rita, seen_before=before, contains="resolved", with_buttons=True)
 
+    async def comment_language(who: str) -> str | None:
+        async with db.uow() as uow:
+            return await followup.rating_comment_language(
+                uow, channel="slack", external_id=who, number=1001
+            )
+
+    assert await comment_language(slack_id(rita)) == "en"
+    assert await comment_language(slack_id(alice)) is None, "not her ticket"
     rating = await open_modal(slack, rita, prompt, "★★★")
     assert rating["notify_on_close"] is True
     await desk.next_dm(rita, seen_before=before, contains="You rated ticket #1001: ★★★")
@@ -127,6 +135,7 @@ async def test_skipping_the_rating_comment_modal_ends_the_question(
         ticket = await uow.tickets.get(1001)
     assert ticket is not None and (ticket.rating_score, ticket.rating_comment) == (3, None)
     assert not any("Just write it here" in m["seen"] for m in desk.dm(rita))
+    assert await comment_language(slack_id(rita)) is None, "rated: no second comment modal"
 
 
 async def test_a_slow_read_opens_a_placeholder_that_the_form_replaces(
