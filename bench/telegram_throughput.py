@@ -63,8 +63,8 @@ STEPS = 1 + len(PRESSES)
 WAIT_S = 120.0
 
 
-async def _prepare(url: str) -> Database:
-    database = Database(url)
+async def _prepare(url: str, **engine_options: Any) -> Database:
+    database = Database(url, **engine_options)
     async with database.engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
     async with database.uow() as uow:
@@ -136,6 +136,7 @@ class Run:
     meter: bool = False
     explain: bool = False
     profile: cProfile.Profile | None = None
+    pool: int | None = None  # PostgreSQL: pooled connections (default: storage.database's)
 
 
 @contextlib.asynccontextmanager
@@ -152,7 +153,8 @@ async def _database(backend: str) -> AsyncIterator[str]:
 async def run_chatdesk(run: Run) -> dict[str, Any]:
     n_users = run.users
     async with _database(run.backend) as url:
-        database = await _prepare(url)
+        sized = {"pool_size": run.pool, "max_overflow": 0} if run.pool else {}
+        database = await _prepare(url, **sized)
         filling = time.perf_counter()
         await fill_history(database, run.history)
         filled_s = time.perf_counter() - filling
@@ -240,6 +242,7 @@ async def main(args: argparse.Namespace) -> None:
             meter=args.meter,
             explain=args.explain,
             profile=profile,
+            pool=args.pool,
         )
         shape = f"steady {args.steady} updates/s" if args.steady else "all at once"
         title = (
@@ -286,6 +289,7 @@ if __name__ == "__main__":
         metavar="N",
         help="growth mode: one run per N past rows in each history table (e.g. 0 100000)",
     )
+    parser.add_argument("--pool", type=int, help="PostgreSQL: pool size (no overflow)")
     parser.add_argument("--meter", action="store_true", help="statements, round trips, db time")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN the statements run")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot baseline")

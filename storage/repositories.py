@@ -318,10 +318,15 @@ class SqlOutboxRepository(_Repo):
             )
             .exists()
         )
+        # On SQLite, "+ 0" keeps the planner from walking the whole table in id order (which it
+        # prefers once ANALYZE has seen that state has two values) instead of ix_outbox_due:
+        # with years of sent rows that walk reads them all (bench/telegram_throughput.py
+        # --history --explain). The order is the same.
+        in_order = outbox.c.id if self.is_postgres else outbox.c.id + 0
         query = (
             select(OutboxMessage)
             .where(outbox.c.state == pending, outbox.c.next_attempt_at <= now, ~waits_behind)
-            .order_by(outbox.c.id)
+            .order_by(in_order)
             .limit(limit)
         )
         if not self.is_postgres:

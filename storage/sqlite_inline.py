@@ -6,7 +6,11 @@ while the loop is busy. A statement on a local SQLite file takes tens of microse
 load those hops cost far more than the work, and the one connection sits idle but held
 (measured in ``bench/telegram_throughput.py --meter``). Here the same calls run directly.
 
-What this must not do is block the loop while another process holds the database's write lock.
+Running inline, a unit of work would keep the loop from everything else (acks, other chats'
+HTTP) until it next waits for the network. So after :data:`SLICE_S` of running, the next
+statement first lets the loop run other ready tasks once.
+
+What this must not do either is block the loop while another process holds the database's write lock.
 So SQLite's own busy handler is off (``busy_timeout=0``) and a statement that finds the
 database locked *outside a transaction* (that is our ``BEGIN IMMEDIATE``, the only statement
 that takes the write lock; WAL readers never wait) is retried after an ``asyncio.sleep``, with
@@ -34,6 +38,9 @@ from typing import Any
 OFFLOAD = "sqlite_offload"
 """Execution option: run this statement on a worker thread (see the module's docstring)."""
 SQLITE_BUSY = 5
+SLICE_S = 0.002
+"""How long a run of statements (and the Python between them) may keep the loop to itself:
+past that, the next statement first lets other tasks run (an HTTP ack, say)."""
 FIRST_PAUSE_S = 0.001
 LONGEST_PAUSE_S = 0.05
 
@@ -118,6 +125,7 @@ class InlineConnection:
         self._tx = _Immediate()
         self._lock_wait_s = lock_wait_s
         self.offload = False  # set per statement from the OFFLOAD execution option
+        self._slice_began = time.perf_counter()
 
     @property
     def isolation_level(self) -> str | None:
@@ -127,6 +135,9 @@ class InlineConnection:
         return InlineCursor(self)
 
     async def _run(self, call: Callable[..., Any], sql: str, parameters: Any) -> None:
+        if time.perf_counter() - self._slice_began > SLICE_S:
+            await asyncio.sleep(0)  # between statements: the transaction goes on right after
+            self._slice_began = time.perf_counter()
         if self.offload:
             call = functools.partial(asyncio.to_thread, call)
         else:
