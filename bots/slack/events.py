@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from bots.slack.reposting import FILE_LIMIT
 from bots.slack.sender import CHANNEL, thread_ref
 from core.intake.commands import Audience
 from core.intake.desk_commands import COMMANDS
@@ -18,7 +19,6 @@ from core.intake.events import ChannelUser, InboundEvent
 from core.intake.forms import Form
 from core.messages import Attachment
 
-FILE_LIMIT = 20 * 1024 * 1024  # the largest file taken into a ticket
 # Message subtypes that are a person saying something; edits, joins, deletions are not.
 SPOKEN_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 

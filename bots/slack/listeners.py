@@ -24,7 +24,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.blocks import ACTION_PREFIX
 from bots.slack.events import (
-    FILE_LIMIT,
     button_event,
     command_event,
     is_direct,
@@ -39,6 +38,7 @@ from bots.slack.modal_listeners import Modals, PressModal, register_modals
 from bots.slack.mrkdwn import escape
 from bots.slack.people import Directory, external_id
 from bots.slack.profile import SLASH_COMMAND
+from bots.slack.reposting import FILE_LIMIT
 from bots.slack.sender import CHANNEL, ephemeral_recipient, thread_ref
 from core.i18n import gettext
 from core.intake.events import InboundEvent

@@ -25,9 +25,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.slack import reposting
 from bots.slack.blocks import SlackMessage, render_reply
 from bots.slack.pace import WAIT_IN_PLACE_S, ChannelPace
-from core.messages import PermanentFailure, Picture, Reply, RetryLater
+from core.messages import Attachment, PermanentFailure, Reply, RetryLater, Span
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,8 @@ class SlackSender:
         reply_to_ref: str | None = None,
     ) -> str:
         messages = render_reply(reply)
-        if not messages and reply.picture is None:
+        files = [a for a in reply.attachments if a.channel == CHANNEL]
+        if not messages and reply.picture is None and not files:
             raise PermanentFailure("empty reply: nothing to show on Slack")
         if recipient.startswith(EPHEMERAL + ":"):
             if reply.picture is not None:
@@ -160,23 +162,43 @@ class SlackSender:
         thread_ts = reply_to_ref or thread_ts
         refs = await self._post_all(channel, messages, thread_ts=thread_ts)
         if reply.picture is not None:
-            refs.append(await self._upload(channel, reply.picture, thread_ts=thread_ts))
+            picture = reply.picture
+            refs.append(
+                await self._upload(channel, picture.data, picture.name, thread_ts=thread_ts)
+            )
+        for attachment in files:
+            refs.append(await self._repost(channel, attachment, thread_ts=thread_ts))
         return refs[0]
 
-    async def _upload(self, channel: str, picture: Picture, *, thread_ts: str | None) -> str:
-        """An image made here (the weekly report), shared in the conversation; its file id."""
+    async def _upload(
+        self, channel: str, content: bytes, name: str, *, thread_ts: str | None
+    ) -> str:
+        """A file shared in the conversation (an image made here, a file re-posted); its id."""
         data = await call(
             self.client.files_upload_v2(
-                channel=channel,
-                content=picture.data,
-                filename=picture.name,
-                title=picture.name,
-                thread_ts=thread_ts,
+                channel=channel, content=content, filename=name, title=name, thread_ts=thread_ts
             ),
             channel=channel,
         )
         files = data.get("files") or [{}]
         return str(files[0].get("id") or "")
+
+    async def _repost(self, channel: str, attachment: Attachment, *, thread_ts: str | None) -> str:
+        """A file someone shared with the app (in its DM), uploaded again here so that whoever
+        is here sees it. One that cannot be (deleted, too large) gets a line saying so."""
+        name = attachment.name or attachment.file_ref
+        try:
+            info = await call(self.client.files_info(file=attachment.file_ref), channel=channel)
+            found = info.get("file") or {}
+            url = str(found.get("url_private_download") or found.get("url_private") or "")
+            if not url:
+                raise PermanentFailure("Slack gave no address to fetch it from")
+            content = await reposting.fetch(self.client, url)
+        except PermanentFailure as exc:
+            log.warning("slack: file %s not re-posted in %s: %s", attachment.file_ref, channel, exc)
+            notice = Reply(spans=(Span(f"📎 {name}: {exc}"),))
+            return (await self._post_all(channel, render_reply(notice), thread_ts=thread_ts))[0]
+        return await self._upload(channel, content, name, thread_ts=thread_ts)
 
     async def _post_all(
         self, channel: str, messages: list[SlackMessage], *, thread_ts: str | None

@@ -160,6 +160,26 @@ async def relay_to_agents(
         )
 
 
+async def files_to_agents(
+    uow: UnitOfWork, ticket: Ticket, attachments: Sequence[Attachment]
+) -> None:
+    """Show the files a request came with in every agents' room on the messenger they are on
+    (a file lives on one messenger), as a reply to the ticket's card."""
+    for room in await uow.rooms.all():
+        here = tuple(a for a in attachments if a.channel == room.channel)
+        if not here:
+            continue
+        text = _(room.language, "Files attached to ticket #{number}:", number=ticket.number)
+        queue_reply(
+            uow,
+            room.channel,
+            room.chat_ref,
+            Reply(spans=(Span(text),), attachments=here),
+            ticket_id=ticket.id,
+            reply_to_key=card_key(room.channel, room.chat_ref, ticket.number),
+        )
+
+
 def _ticket_span(ticket: Ticket) -> Span:
     return bold(f"#{ticket.number}")
 

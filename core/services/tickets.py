@@ -144,6 +144,7 @@ async def open_ticket(
         if agent is not None:
             await notify.tell_requester(uow, ticket, notify.claimed(ticket, agent.display_name))
     await notify.ticket_changed(uow, ticket)
+    await notify.files_to_agents(uow, ticket, request.attachments)
     return ticket
 
 

@@ -361,6 +361,7 @@ class FakeSlackServer(PeopleActions):
             if upload is None or upload["data"] is None:
                 raise ApiError("file_not_found")
             upload["channel"] = params.get("channel_id")
+            upload["thread_ts"] = params.get("thread_ts")
             done.append({"id": item["id"], "title": item.get("title") or upload["name"]})
         return {"files": done}
 

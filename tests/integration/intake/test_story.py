@@ -50,9 +50,11 @@ async def test_the_whole_story(db: Database, channel: str) -> None:
         assert ticket.priority.value == "P2" and ticket.conversation_ref == rita.chat_ref
         assert len(await uow.history.attachments(ticket.id)) == 1
 
-    # the card in the agents' room
-    cards = desk.sender.to(ROOM)
-    assert len(cards) == 1
+    # the card in the agents' room, and under it the file the request came with
+    card, files = desk.sender.to(ROOM)
+    assert (files.text, files.reply_to) == ("Files attached to ticket #1001:", card.ref)
+    assert [a.name for a in files.reply.attachments] == ["screenshot.png"]
+    cards = [card]
     assert cards[0].text.split("\n") == [
         "#1001 · P2 · Network · Rita · just now",
         "My VPN keeps dropping every few minutes",

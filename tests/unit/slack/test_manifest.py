@@ -37,6 +37,7 @@ def test_the_manifest_subscribes_to_what_the_app_handles_on_one_url() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     needed = {"chat:write", "commands", "im:history", "im:write", "users:read", "app_mentions:read"}
     needed.add("users:read.email")  # users.info's e-mail: registration and e-mail linking
+    needed.add("files:read")  # files.info and url_private: files re-posted for agents
     assert needed <= scopes and {"channels:history", "groups:history"} <= scopes
     shortcuts = manifest["features"]["shortcuts"]
     assert [(s["type"], s["callback_id"]) for s in shortcuts] == [
