@@ -5,27 +5,30 @@ thread in the triage channel; a file Slack no longer has becomes a line saying s
 from __future__ import annotations
 
 from storage.unit_of_work import Database
+from tests.fakes.slack_objects import SlackUser
 from tests.fakes.slack_server import FakeSlackServer
-from tests.integration.slack.desk import SlackDesk, choice, open_modal
+from tests.integration.slack.desk import SlackDesk, open_modal, submit_request
+
+
+async def _request_with_file(
+    desk: SlackDesk, user: SlackUser, name: str, data: bytes, *, deleted: bool = False
+) -> None:
+    """Share a file in the DM with a question and make the request with the modal; ``deleted``:
+    the person deletes the file in Slack before the request is made."""
+    before = desk.snapshot(user)
+    posted = await desk.slack.user_shares_file(user, data, name, "image/png", text="VPN down")
+    asked = await desk.next_dm(user, seen_before=before, with_buttons=True)
+    if deleted:
+        desk.slack.files.by_id.pop(str(posted.message["files"][0]["id"]))
+    modal = await open_modal(desk.slack, user, asked, "None of these — create a ticket")
+    await submit_request(desk, user, modal)
 
 
 async def test_files_shared_in_the_dm_are_reposted_into_the_cards_thread(
     desk: SlackDesk, db: Database, slack: FakeSlackServer
 ) -> None:
     rita = slack.add_user("rita", real_name="Rita Requester")
-    before = desk.snapshot(rita)
-    await slack.user_shares_file(
-        rita, b"\x89PNG fake", "error.png", "image/png", text="My VPN keeps dropping"
-    )
-    asked = await desk.next_dm(rita, seen_before=before, with_buttons=True)
-    modal = await open_modal(slack, rita, asked, "None of these — create a ticket")
-    before = desk.snapshot(rita)
-    typed = {
-        "impact": choice(modal, "impact", "Just me"),
-        "urgency": choice(modal, "urgency", "I cannot work"),
-    }
-    await slack.user_submits(rita, typed)
-    await desk.next_dm(rita, seen_before=before, contains="ticket #1001")
+    await _request_with_file(desk, rita, "error.png", b"\x89PNG fake")
 
     card = await slack.wait_for(lambda: next(iter(desk.cards()), None), timeout=15)
     first = await slack.wait_for(lambda: slack.files_shared_in(desk.triage.id), timeout=15)
@@ -52,24 +55,13 @@ async def test_a_file_slack_no_longer_has_becomes_a_notice(
     desk: SlackDesk, db: Database, slack: FakeSlackServer
 ) -> None:
     sam = slack.add_user("sam", real_name="Sam")
-    before = desk.snapshot(sam)
-    posted = await slack.user_shares_file(sam, b"data", "gone.txt", "text/plain", text="VPN down")
-    asked = await desk.next_dm(sam, seen_before=before, with_buttons=True)
-    slack.files.by_id.pop(str(posted.message["files"][0]["id"]))  # deleted in Slack meanwhile
-    modal = await open_modal(slack, sam, asked, "None of these — create a ticket")
-    before = desk.snapshot(sam)
-    typed = {
-        "impact": choice(modal, "impact", "Just me"),
-        "urgency": choice(modal, "urgency", "I cannot work"),
-    }
-    await slack.user_submits(sam, typed)
-    await desk.next_dm(sam, seen_before=before, contains="ticket #1001")
+    await _request_with_file(desk, sam, "gone.png", b"data", deleted=True)
     card = await slack.wait_for(lambda: next(iter(desk.cards()), None), timeout=15)
     notice = await slack.wait_for(
         lambda: [
             m["seen"]
             for m in slack.thread(desk.triage.id, card["ts"])
-            if "📎 gone.txt" in m["seen"]
+            if "📎 gone.png" in m["seen"]
         ],
         timeout=15,
     )
