@@ -1,10 +1,10 @@
 """Counting rows per day or hour of a report's time zone, in the database.
 
-PostgreSQL turns each instant into local time itself (``AT TIME ZONE``, daylight saving
-included) and groups by the local day or hour: a year is at most 366 (or 8,784) rows, however
-many tickets there are. SQLite has no time zones: there the database groups by UTC quarter hour
-(every zone in use is a whole number of quarter hours from UTC, so each quarter hour lies in one
-local hour) and Python converts those to local time.
+Both first count per UTC quarter hour: every zone in use is a whole number of quarter hours
+from UTC, so each quarter hour lies in one local hour. PostgreSQL then turns each quarter hour
+into local time itself (``AT TIME ZONE``, daylight saving included) and groups by the local day
+or hour: a year is at most 366 (or 8,784) rows, however many tickets there are. SQLite has no
+time zones: there Python converts the quarter hours to local time.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from sqlalchemy import (
     DateTime,
     FromClause,
     Integer,
-    and_,
-    case,
     cast,
     func,
-    or_,
     select,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +30,7 @@ from core.reports.facts import SLOT_SECONDS
 from core.reports.query import ReportQuery
 
 Unit = Literal["day", "hour"]
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # date_bin's origin: quarter hours from here
 
 
 async def local_counts(
@@ -48,15 +47,28 @@ async def local_counts(
     a naive datetime, *values of ``also_by``)."""
     inside = (column >= query.start, column < query.end, *where)
     if session.get_bind().dialect.name == "postgresql":
-        local = func.date_trunc(unit, func.timezone(query.timezone, column), type_=DateTime)
-        statement = select(local, *also_by, func.count()).select_from(source).where(*inside)
-        rows = await session.execute(statement.group_by(local, *also_by))
+        # Quarter hours first (cheap arithmetic per row), then local time for each quarter
+        # hour (a year is 35,040 of them) rather than for each row.
+        slot = func.date_bin(text("interval '15 minutes'"), column, EPOCH).label("slot")
+        extra = [value.label(f"by_{i}") for i, value in enumerate(also_by)]
+        counted = (
+            select(slot, *extra, func.count().label("n"))
+            .select_from(source)
+            .where(*inside)
+            .group_by(slot, *extra)
+            .subquery()
+        )
+        local = func.date_trunc(unit, func.timezone(query.timezone, counted.c.slot), type_=DateTime)
+        grouped = [counted.c[f"by_{i}"] for i in range(len(also_by))]
+        rows = await session.execute(
+            select(local, *grouped, func.sum(counted.c.n)).group_by(local, *grouped)
+        )
         return {tuple(row[:-1]): int(row[-1]) for row in rows.all()}
-    slot = cast(func.strftime("%s", column), Integer) // SLOT_SECONDS
-    statement = select(slot, *also_by, func.count()).select_from(source).where(*inside)
+    quarter = cast(func.strftime("%s", column), Integer) // SLOT_SECONDS
+    statement = select(quarter, *also_by, func.count()).select_from(source).where(*inside)
     found: dict[tuple[Any, ...], int] = defaultdict(int)
     zone = query.zone
-    for row in (await session.execute(statement.group_by(slot, *also_by))).all():
+    for row in (await session.execute(statement.group_by(quarter, *also_by))).all():
         moment = datetime.fromtimestamp(int(row[0]) * SLOT_SECONDS, UTC).astimezone(zone)
         start = moment.replace(minute=0, second=0, microsecond=0, tzinfo=None)
         if unit == "day":
@@ -103,20 +115,9 @@ async def local_day_counts(
     query: ReportQuery,
     where: Sequence[ColumnElement[bool]],
 ) -> list[dict[date, int]]:
-    """For each timestamp column, the rows with it in the range per local day (on PostgreSQL
-    in one read of the rows for all columns)."""
-    if session.get_bind().dialect.name != "postgresql":
-        found = []
-        for column in columns:
-            days = await local_counts(session, source, column, query, "day", where)
-            found.append({day.date(): n for (day,), n in days.items()})
-        return found
-    inside = [and_(column >= query.start, column < query.end) for column in columns]
-    keys = [
-        case(
-            (within, func.date_trunc("day", func.timezone(query.timezone, column), type_=DateTime))
-        )
-        for within, column in zip(inside, columns, strict=True)
-    ]
-    per_key = await counts_per_key(session, source, keys, [or_(*inside), *where])
-    return [{day.date(): n for day, n in days.items() if day is not None} for days in per_key]
+    """For each timestamp column, the rows with it in the range per local day."""
+    found = []
+    for column in columns:
+        days = await local_counts(session, source, column, query, "day", where)
+        found.append({day.date(): n for (day,), n in days.items()})
+    return found
