@@ -3,7 +3,7 @@
 For each set, its questions are split in two halves at random (seeded).  Every question of the
 first half whose expected article the engine showed (only a shown article can be confirmed) is
 taken as one person's "this solved it" on that article, and goes
-through the same rule as in the service (``kb.learning.candidate_text``: too short or too long
+through the same rule as in the service (``kb.learning.taught``, ``candidate_text``: too short or too long
 questions make no phrasing; near-identical ones are one candidate).  Candidates are then added
 as a curator accepting them all would (with three different people per candidate, few questions
 of a set repeat each other, so the automatic rule alone would add almost nothing).  The engine
@@ -19,32 +19,16 @@ import argparse
 import random
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.kb_sets import load_articles, load_sets  # noqa: E402
-from kb.documents import ArticleText  # noqa: E402
 from kb.encoder import Encoder, load_default_encoder  # noqa: E402
 from kb.engine import SuggestionEngine  # noqa: E402
 from kb.evaluation import Metrics, evaluate  # noqa: E402
-from kb.learning import candidate_key, candidate_text, same_candidate  # noqa: E402
-
-
-def learned(articles: list[ArticleText], confirmed: list[dict[str, Any]]) -> list[ArticleText]:
-    """The articles with the phrasings the confirmed questions teach them."""
-    phrasings: dict[str, list[str]] = {a.id: list(a.phrasings) for a in articles}
-    for question in confirmed:
-        text = candidate_text(question["q"])
-        if text is None:
-            continue
-        key = candidate_key(text)
-        known = phrasings[question["expected"]]
-        if not any(same_candidate(key, candidate_key(p)) for p in known):
-            known.append(text)
-    return [replace(a, phrasings=tuple(phrasings[a.id])) for a in articles]
+from kb.learning import taught  # noqa: E402
 
 
 def split(questions: list[dict[str, Any]], seed: int) -> tuple[list[Any], list[Any]]:
@@ -73,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     encoder: Encoder | None = None if args.lexical else load_default_encoder()
     base = SuggestionEngine(articles, encoder=encoder)
     print(f"engine: {'lexical' if args.lexical else 'fused'}; halves seeded with {args.seed}\n")
+    phrasings = [p for a in articles for p in a.phrasings]
     print(
         f"{'set':<8} {'':<9} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'OOS rej':>8} {'phrasings':>10}"
     )
@@ -88,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if q["expected"] is not None
                 and q["expected"] in [s.article_id for s in base.suggest(q["q"])]
             ]
-            taught = learned(articles, confirmed)
-            added += sum(len(a.phrasings) for a in taught) - sum(len(a.phrasings) for a in articles)
-            engine = SuggestionEngine(taught, encoder=encoder)
+            learned = taught(articles, [(q["q"], q["expected"]) for q in confirmed])
+            added += sum(len(a.phrasings) for a in learned) - len(phrasings)
+            engine = SuggestionEngine(learned, encoder=encoder)
             before.append(evaluate(test, base.suggest).overall)
             after.append(evaluate(test, engine.suggest).overall)
         for label, runs in (("before", before), ("after", after)):

@@ -8,11 +8,15 @@ skipped.  Near-identical questions (same words, any order or a typo apart) are o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
 from rapidfuzz import fuzz
 
+from kb.documents import ArticleText
 from kb.normalize import normalize, tokenize
 
-__all__ = ["MAX_PHRASING_CHARS", "MIN_WORDS", "candidate_text", "same_candidate"]
+__all__ = ["MAX_PHRASING_CHARS", "MIN_WORDS", "candidate_text", "same_candidate", "taught"]
 
 MIN_WORDS = 2
 MAX_WORDS = 20
@@ -36,3 +40,20 @@ def candidate_key(text: str) -> str:
 
 def same_candidate(key: str, other: str) -> bool:
     return key == other or fuzz.token_sort_ratio(key, other) >= NEAR_IDENTICAL
+
+
+def taught(
+    articles: Sequence[ArticleText], confirmed: Iterable[tuple[str, str]]
+) -> list[ArticleText]:
+    """The articles with the phrasings *confirmed* (question, article id) pairs teach them, as a
+    curator accepting every candidate would add them (the learning simulation's step)."""
+    phrasings: dict[str, list[str]] = {a.id: list(a.phrasings) for a in articles}
+    for question, article_id in confirmed:
+        text = candidate_text(question)
+        if text is None:
+            continue
+        key = candidate_key(text)
+        known = phrasings[article_id]
+        if not any(same_candidate(key, candidate_key(p)) for p in known):
+            known.append(text)
+    return [replace(a, phrasings=tuple(phrasings[a.id])) for a in articles]
