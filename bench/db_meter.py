@@ -23,6 +23,7 @@ class DbMeter:
     def __init__(self, database: Database) -> None:
         self.statements: Counter[str] = Counter()
         self.statement_seconds = 0.0
+        self.seconds_by_kind: Counter[str] = Counter()
         self.transactions = 0
         self.checkouts = 0
         self.held_seconds = 0.0
@@ -59,9 +60,11 @@ class DbMeter:
         started = self._started.pop(id(cursor), None)
         if started is None or not self._on:
             return
-        self.statement_seconds += time.perf_counter() - started
+        took = time.perf_counter() - started
+        self.statement_seconds += took
         kind = _kind(statement)
         self.statements[kind] += 1
+        self.seconds_by_kind[kind] += took
         if kind.split()[0] in ("SELECT", "UPDATE", "DELETE", "WITH"):
             self.samples.setdefault(statement, parameters)
 
@@ -110,6 +113,9 @@ class DbMeter:
             out["driver round trips/update"] = round(self.round_trips / updates, 2)
         top = ", ".join(f"{k} {v / updates:.2f}" for k, v in self.statements.most_common(14))
         out["per update, by statement"] = top
+        out["db ms/update, by statement"] = ", ".join(
+            f"{k} {1000 * v / updates:.2f}" for k, v in self.seconds_by_kind.most_common(8)
+        )
         return out
 
 
