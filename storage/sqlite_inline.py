@@ -7,8 +7,8 @@ load those hops cost far more than the work, and the one connection sits idle bu
 (measured in ``bench/telegram_throughput.py --meter``). Here the same calls run directly.
 
 Running inline, a unit of work would keep the loop from everything else (acks, other chats'
-HTTP) until it next waits for the network. So after :data:`SLICE_S` of running, the next
-statement first lets the loop run other ready tasks once.
+HTTP) until it next waits for the network. So once a transaction has run :data:`SLICE_S`, its
+next statement first lets the loop run other ready tasks once.
 
 What this must not do either is block the loop while another process holds the database's write lock.
 So SQLite's own busy handler is off (``busy_timeout=0``) and a statement that finds the
@@ -38,9 +38,10 @@ from typing import Any
 OFFLOAD = "sqlite_offload"
 """Execution option: run this statement on a worker thread (see the module's docstring)."""
 SQLITE_BUSY = 5
-SLICE_S = 0.002
-"""How long a run of statements (and the Python between them) may keep the loop to itself:
-past that, the next statement first lets other tasks run (an HTTP ack, say)."""
+SLICE_S = 0.005
+"""How long a transaction's statements (and the Python between them) may keep the loop to
+itself: past that, its next statement first lets other tasks run (an HTTP ack, say). Each
+such pause leaves the one connection idle, so not much shorter."""
 FIRST_PAUSE_S = 0.001
 LONGEST_PAUSE_S = 0.05
 
@@ -135,7 +136,10 @@ class InlineConnection:
         return InlineCursor(self)
 
     async def _run(self, call: Callable[..., Any], sql: str, parameters: Any) -> None:
-        if time.perf_counter() - self._slice_began > SLICE_S:
+        if not self._conn.in_transaction:
+            # A transaction begins after its unit of work waited for the connection: a fresh slice.
+            self._slice_began = time.perf_counter()
+        elif time.perf_counter() - self._slice_began > SLICE_S:
             await asyncio.sleep(0)  # between statements: the transaction goes on right after
             self._slice_began = time.perf_counter()
         if self.offload:
