@@ -125,6 +125,15 @@ class PeopleRepository(Protocol):
 
     async def identities(self, person_id: int) -> list[Identity]: ...
 
+    async def get_many(self, person_ids: Collection[int]) -> dict[int, Person]:
+        """The people with these ids that exist, read in one go."""
+        ...
+
+    async def identities_of(self, person_ids: Collection[int]) -> dict[int, list[Identity]]:
+        """Each person's identities (oldest first), for many people in one go; a person with
+        none is absent."""
+        ...
+
     async def find(self, reference: str) -> Person | None:
         """Find a person by ``@username`` on any channel, e-mail, numeric id or exact name."""
         ...
@@ -183,6 +192,10 @@ class HistoryRepository(Protocol):
     async def audit(self, ticket_id: int) -> list[AuditEntry]: ...
 
     async def attachments(self, ticket_id: int) -> list[TicketAttachment]: ...
+
+    async def attachment_counts(self, ticket_ids: Collection[int]) -> dict[int, int]:
+        """How many attachments each ticket has; a ticket with none is absent."""
+        ...
 
     async def links(self, ticket_id: int) -> list[TicketLink]: ...
 

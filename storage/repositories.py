@@ -160,6 +160,25 @@ class SqlPeopleRepository(_Repo):
         )
         return list((await self.session.execute(query)).scalars())
 
+    async def get_many(self, person_ids: Collection[int]) -> dict[int, Person]:
+        if not person_ids:
+            return {}
+        query = select(Person).where(t.people.c.id.in_(list(person_ids)))
+        return {p.id: p for p in (await self.session.execute(query)).scalars() if p.id}
+
+    async def identities_of(self, person_ids: Collection[int]) -> dict[int, list[Identity]]:
+        if not person_ids:
+            return {}
+        query = (
+            select(Identity)
+            .where(t.identities.c.person_id.in_(list(person_ids)))
+            .order_by(t.identities.c.id)
+        )
+        found: dict[int, list[Identity]] = defaultdict(list)
+        for identity in (await self.session.execute(query)).scalars():
+            found[identity.person_id].append(identity)
+        return dict(found)
+
     async def find(self, reference: str) -> Person | None:
         ref = reference.strip()
         if not ref:
@@ -293,6 +312,13 @@ class SqlHistoryRepository(_Repo):
         return list(
             (await self.session.execute(query.order_by(t.ticket_attachments.c.id))).scalars()
         )
+
+    async def attachment_counts(self, ticket_ids: Collection[int]) -> dict[int, int]:
+        if not ticket_ids:
+            return {}
+        column = t.ticket_attachments.c.ticket_id
+        query = select(column, func.count()).where(column.in_(list(ticket_ids))).group_by(column)
+        return {ticket_id: count for ticket_id, count in await self.session.execute(query)}
 
     async def links(self, ticket_id: int) -> list[TicketLink]:
         query = (

@@ -69,19 +69,27 @@ class ClockSweeper:
         async with self._uow() as uow:
             now = uow.clock.now()
             tickets = await uow.sla.claim_due(now=now, limit=self._batch)
+            contacts = await sla_notices.Contacts.load(uow, tickets) if tickets else None
             broken: list[Ticket] = []
+            changed: list[Ticket] = []  # whose cards to refresh, all at once at the end
             for ticket in tickets:
+                assert contacts is not None
                 if not isolate:
-                    fired.update(event.value for event in await self._process(uow, ticket, now))
+                    events = await self._process(uow, contacts, ticket, now)
+                    fired.update(event.value for event in events)
+                    changed += [ticket] if events else []
                     continue
                 try:
                     async with uow.savepoint():
-                        events = await self._process(uow, ticket, now)
+                        events = await self._process(uow, contacts, ticket, now)
+                        if events:
+                            await notify.cards_changed(uow, [ticket])
                 except Exception:  # noqa: BLE001 - one bad ticket must not stop the others
                     log.exception("clock sweep: ticket #%s failed", ticket.number)
                     broken.append(ticket)
                 else:
                     fired.update(event.value for event in events)
+            await notify.cards_changed(uow, changed)
             for ticket in broken:
                 ticket.sla = _postponed(ticket, now + RETRY_BROKEN)
             await uow.commit()
@@ -89,17 +97,23 @@ class ClockSweeper:
             self._after_commit()
         return fired, len(tickets)
 
-    async def _process(self, uow: UnitOfWork, ticket: Ticket, now: datetime) -> list[ClockEvent]:
+    async def _process(
+        self, uow: UnitOfWork, contacts: sla_notices.Contacts, ticket: Ticket, now: datetime
+    ) -> list[ClockEvent]:
+        """Fire what is due on ``ticket``. Its card is the caller's: one batch for all."""
         await refresh_clock(uow, ticket)  # catches anything a change did not refresh
         ticket.sla, events = take_due(ticket.sla, now)
         for event in events:
-            await self._fire(uow, ticket, event, now)
-        if events:
-            await notify.ticket_changed(uow, ticket)
+            await self._fire(uow, contacts, ticket, event, now)
         return events
 
     async def _fire(
-        self, uow: UnitOfWork, ticket: Ticket, event: ClockEvent, now: datetime
+        self,
+        uow: UnitOfWork,
+        contacts: sla_notices.Contacts,
+        ticket: Ticket,
+        event: ClockEvent,
+        now: datetime,
     ) -> None:
         clock = ticket.sla
         work = await load_clockwork(uow)
@@ -108,10 +122,10 @@ class ClockSweeper:
             due = _due(clock, event)
             audit(uow, None, ticket, "sla_warning", target=_target(event), due=due.isoformat())
             notice = sla_notices.sla_notice(ticket, event, due=due, zone=zone, now=now)
-            if ticket.assignee_id is None or not await sla_notices.tell_person(
-                uow, ticket.assignee_id, ticket, notice
+            if ticket.assignee_id is None or not sla_notices.tell_person(
+                uow, contacts, ticket.assignee_id, ticket, notice
             ):
-                await sla_notices.tell_rooms(uow, ticket, notice)
+                sla_notices.tell_rooms(uow, contacts, ticket, notice)
         elif event in (ClockEvent.RESPONSE_BREACH, ClockEvent.RESOLUTION_BREACH):
             due = _due(clock, event)
             audit(uow, None, ticket, "sla_breached", target=_target(event), due=due.isoformat())
@@ -122,8 +136,8 @@ class ClockSweeper:
             notice = sla_notices.sla_notice(
                 ticket, event, due=due, zone=zone, now=now, escalated=escalated
             )
-            await sla_notices.tell_rooms(uow, ticket, notice)
-            await sla_notices.tell_supervisors(uow, ticket, notice)
+            sla_notices.tell_rooms(uow, contacts, ticket, notice)
+            sla_notices.tell_supervisors(uow, contacts, ticket, notice)
         elif event == ClockEvent.REMINDER:
             await self._remind(uow, ticket, zone)
         else:

@@ -79,7 +79,11 @@ async def load_visible_ticket(
 async def name_of(uow: UnitOfWork, person_id: int | None) -> str:
     if person_id is None:
         return "nobody"
-    person = await uow.people.get(person_id)
+    return display_name(await uow.people.get(person_id), person_id)
+
+
+def display_name(person: Person | None, person_id: int) -> str:
+    """The name to show for ``person_id`` (read as ``person``, None when it is gone)."""
     return person.display_name if person else f"person {person_id}"
 
 

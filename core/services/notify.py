@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from core.button_data import Act, button
-from core.domain.entities import OutboxMessage, Ticket
+from core.domain.entities import Category, OutboxMessage, Ticket
 from core.i18n import gettext as _
 from core.messages import (
     Attachment,
@@ -26,7 +26,7 @@ from core.messages import (
 from core.ports import UnitOfWork
 from core.services.cards import CardFacts, card_key, render_card
 from core.services.clocks import desk_zone, refresh_clock
-from core.services.context import name_of
+from core.services.context import display_name
 from core.services.time_left import sla_lines
 
 ReplyBuilder = Callable[[str], Reply]
@@ -102,38 +102,54 @@ async def ticket_changed(uow: UnitOfWork, ticket: Ticket) -> None:
     shows the ticket's SLA clock, so the clock is brought up to date first.
     """
     await refresh_clock(uow, ticket)
+    await cards_changed(uow, [ticket])
+
+
+async def cards_changed(uow: UnitOfWork, tickets: Sequence[Ticket]) -> None:
+    """Post or refresh the cards of ``tickets``, whose SLA clocks are already current: what
+    the cards show is read for all of them at once (a clock sweep changes hundreds)."""
     rooms = await uow.rooms.all()
-    if not rooms:
+    if not rooms or not tickets:
         return
-    assert ticket.id is not None
     await uow.flush()  # the card counts what this unit of work added (a new ticket's files)
-    category = await uow.catalog.category_by_id(ticket.category_id) if ticket.category_id else None
-    requester = await name_of(uow, ticket.requester_id)
-    assignee = await name_of(uow, ticket.assignee_id) if ticket.assignee_id else None
-    attachments = len(await uow.history.attachments(ticket.id))
-    requester_refs = {
-        i.channel: i.external_id for i in await uow.people.identities(ticket.requester_id)
-    }
+    ids = [ticket.id for ticket in tickets if ticket.id is not None]
+    assert len(ids) == len(tickets)
+    requesters = {ticket.requester_id for ticket in tickets}
+    people = await uow.people.get_many(
+        requesters | {t.assignee_id for t in tickets if t.assignee_id is not None}
+    )
+    attachments = await uow.history.attachment_counts(ids)
+    identities = await uow.people.identities_of(requesters)
+    categories: dict[int, Category | None] = {}
+    for category_id in {t.category_id for t in tickets if t.category_id is not None}:
+        categories[category_id] = await uow.catalog.category_by_id(category_id)
     now = uow.clock.now()
-    zone = await desk_zone(uow, ticket.group_id)
-    for room in rooms:
-        facts = CardFacts(
-            requester=requester,
-            assignee=assignee,
-            category=category.label(room.language) if category else None,
-            attachments=attachments,
-            now=now,
-            requester_ref=requester_refs.get(room.channel),
-            deadlines=tuple(sla_lines(room.language, ticket.sla, zone=zone, now=now)),
+    for ticket_id, ticket in zip(ids, tickets, strict=True):
+        category = categories.get(ticket.category_id) if ticket.category_id else None
+        requester_refs = {i.channel: i.external_id for i in identities.get(ticket.requester_id, [])}
+        zone = await desk_zone(uow, ticket.group_id)
+        assignee_id = ticket.assignee_id
+        assignee = (
+            None if assignee_id is None else display_name(people.get(assignee_id), assignee_id)
         )
-        queue_reply(
-            uow,
-            room.channel,
-            room.chat_ref,
-            render_card(ticket, facts, room.language),
-            ticket_id=ticket.id,
-            edit_key=card_key(room.channel, room.chat_ref, ticket.number),
-        )
+        for room in rooms:
+            facts = CardFacts(
+                requester=display_name(people.get(ticket.requester_id), ticket.requester_id),
+                assignee=assignee,
+                category=category.label(room.language) if category else None,
+                attachments=attachments.get(ticket_id, 0),
+                now=now,
+                requester_ref=requester_refs.get(room.channel),
+                deadlines=tuple(sla_lines(room.language, ticket.sla, zone=zone, now=now)),
+            )
+            queue_reply(
+                uow,
+                room.channel,
+                room.chat_ref,
+                render_card(ticket, facts, room.language),
+                ticket_id=ticket.id,
+                edit_key=card_key(room.channel, room.chat_ref, ticket.number),
+            )
 
 
 async def relay_to_agents(

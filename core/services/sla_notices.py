@@ -7,18 +7,19 @@ person's own chat on their first channel, in their language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.domain.entities import Ticket
+from core.domain.entities import Identity, Person, Ticket
 from core.domain.enums import Role
 from core.domain.sla import Escalation
 from core.domain.sla_clock import ClockEvent
 from core.errors import ChatdeskError
 from core.i18n import gettext as _
 from core.messages import Reply, Span, bold
-from core.ports import UnitOfWork
+from core.ports import AgentRoom, UnitOfWork
 from core.services.notify import ReplyBuilder, queue_reply, rating_buttons
 from core.services.time_left import moment, span
 
@@ -149,16 +150,40 @@ def closed_automatically(ticket: Ticket) -> ReplyBuilder:
     return build
 
 
-async def tell_rooms(uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder) -> None:
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """Whom a sweep's notices go to, read once for a whole batch of tickets: the agents' rooms,
+    the supervisors, and the people concerned (assignees, requesters, supervisors) with their
+    identities. Reading them per ticket made a sweep of 1,000 warnings take half a minute."""
+
+    rooms: list[AgentRoom]
+    supervisors: list[Person]
+    people: dict[int, Person]
+    identities: dict[int, list[Identity]]
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, tickets: Sequence[Ticket]) -> Contacts:
+        supervisors = await uow.people.with_role(Role.SUPERVISOR)
+        agents = {t.assignee_id for t in tickets if t.assignee_id is not None}
+        agents |= {s.id for s in supervisors if s.id is not None}
+        # Requesters too: later reads of them (their language) then come from the session.
+        people = await uow.people.get_many(agents | {t.requester_id for t in tickets})
+        identities = await uow.people.identities_of(agents)
+        return cls(await uow.rooms.all(), supervisors, people, identities)
+
+
+def tell_rooms(uow: UnitOfWork, contacts: Contacts, ticket: Ticket, build: ReplyBuilder) -> None:
     """Every agents' room, each in its language."""
-    for room in await uow.rooms.all():
+    for room in contacts.rooms:
         queue_reply(uow, room.channel, room.chat_ref, build(room.language), ticket_id=ticket.id)
 
 
-async def tell_person(uow: UnitOfWork, person_id: int, ticket: Ticket, build: ReplyBuilder) -> bool:
+def tell_person(
+    uow: UnitOfWork, contacts: Contacts, person_id: int, ticket: Ticket, build: ReplyBuilder
+) -> bool:
     """A person's own chat on their first channel; False when they have none."""
-    person = await uow.people.get(person_id)
-    identities = await uow.people.identities(person_id)
+    person = contacts.people.get(person_id)
+    identities = contacts.identities.get(person_id)
     if person is None or not identities:
         return False
     first = identities[0]
@@ -166,7 +191,9 @@ async def tell_person(uow: UnitOfWork, person_id: int, ticket: Ticket, build: Re
     return True
 
 
-async def tell_supervisors(uow: UnitOfWork, ticket: Ticket, build: ReplyBuilder) -> None:
-    for supervisor in await uow.people.with_role(Role.SUPERVISOR):
+def tell_supervisors(
+    uow: UnitOfWork, contacts: Contacts, ticket: Ticket, build: ReplyBuilder
+) -> None:
+    for supervisor in contacts.supervisors:
         if supervisor.id is not None and supervisor.id != ticket.assignee_id:
-            await tell_person(uow, supervisor.id, ticket, build)
+            tell_person(uow, contacts, supervisor.id, ticket, build)
