@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -24,6 +25,7 @@ from core.intake.events import ChannelUser
 
 log = logging.getLogger(__name__)
 KEEP_FOR_S = 3600.0
+ASK_AGAIN_AFTER_FAILURE_S = 60.0  # a known person's last answer serves this long in an outage
 LOOKUP_TIMEOUT_S = 5.0
 
 
@@ -33,23 +35,30 @@ def external_id(team_id: str, user_id: str) -> str:
 
 
 class Directory:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(
+        self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.client = client
-        self._known: dict[str, tuple[float, ChannelUser]] = {}
+        self.clock = clock
+        self._known: dict[str, tuple[float, ChannelUser]] = {}  # key → (asked at, answer)
 
     async def user(self, team_id: str, user_id: str) -> ChannelUser:
         key = external_id(team_id, user_id)
         found = self._known.get(key)
-        if found is not None and time.monotonic() - found[0] < KEEP_FOR_S:
+        if found is not None and self.clock() - found[0] < KEEP_FOR_S:
             return found[1]
         try:
             async with asyncio.timeout(LOOKUP_TIMEOUT_S):
                 response = await self.client.users_info(user=user_id, include_locale=True)
         except (SlackClientError, aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.warning("slack: users.info %s failed (%s); using what is known", key, exc)
-            return found[1] if found is not None else ChannelUser(external_id=key, display_name="")
+            if found is None:  # never seen: asked again next time, to register them properly
+                return ChannelUser(external_id=key, display_name="")
+            # Slack is in trouble: the last answer serves a while before it is asked again.
+            self._known[key] = (self.clock() - KEEP_FOR_S + ASK_AGAIN_AFTER_FAILURE_S, found[1])
+            return found[1]
         person = _from_api(key, response.get("user") or {})
-        self._known[key] = (time.monotonic(), person)
+        self._known[key] = (self.clock(), person)
         return person
 
 
