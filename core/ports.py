@@ -201,6 +201,15 @@ class HistoryRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
+    @property
+    def claims_stay_locked(self) -> bool:
+        """True when the rows :meth:`claim_due` returns stay locked to this transaction until it
+        ends, and other workers skip them meanwhile (PostgreSQL: ``FOR UPDATE SKIP LOCKED``).
+        Then a worker may keep the transaction open while it sends them: the claim lasts as long
+        as the worker's connection does. False (SQLite): the claim is only as good as the lease
+        the worker commits."""
+        ...
+
     async def claim_due(self, *, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending messages whose time has come and that may go now, oldest first, locked so
         that no other worker takes them.

@@ -330,6 +330,10 @@ class SqlHistoryRepository(_Repo):
 
 
 class SqlOutboxRepository(_Repo):
+    @property
+    def claims_stay_locked(self) -> bool:
+        return self.is_postgres
+
     async def claim_due(self, *, now: datetime, limit: int) -> list[OutboxMessage]:
         outbox, older = t.outbox, t.outbox.alias("older")
         pending = OutboxState.PENDING.value

@@ -1,17 +1,31 @@
-"""Delivering the outbox: at-least-once, in order per recipient, retried with backoff.
+"""Delivering the outbox: in order per recipient, retried with backoff; exactly once while
+the sending instance lives, at least once after it dies.
 
-A sweep leases due rows in one short transaction (pushing their next attempt a lease ahead,
-and reading the references of the messages they edit or reply to), sends them with no
-transaction open, and records all their outcomes in one more short transaction.
+A sweep claims due rows, sends them, and records all their outcomes in one transaction.
 
 Order: a row is taken only when no older undelivered row to the same recipient waits (see
 :meth:`core.ports.OutboxRepository.claim_due`), so nothing overtakes a message that is being
 retried, however long ago it was queued; other recipients are not held back.
 
-Leases are short (:data:`LEASE`) and renewed while the sends run, so a slow send keeps its
-rows, and a crash leaves them due again within seconds: a restarted instance (or any other)
-resumes them at once. Nothing is lost (at least once), and two instances never send the same
-row at the same time (the lease, and ``SKIP LOCKED`` on PostgreSQL).
+How a claim is held depends on the database (:attr:`~core.ports.OutboxRepository.claims_stay_locked`):
+
+- **PostgreSQL (several instances).** The rows are claimed with ``FOR UPDATE SKIP LOCKED`` in a
+  transaction that stays open, on its own pooled connection, while they are sent, and the sent
+  marks are committed in it. Other instances skip locked rows (and, to keep the order, every
+  younger row to the same recipient). A row lock cannot expire: an instance that stalls for any
+  time (a starved CPU, a long pause) still holds its rows when it wakes, sends them and records
+  them; nobody else has sent them. Only when its connection ends (the process died, was
+  killed, or its connection was cut, or the server's ``idle_in_transaction_session_timeout``
+  fired) does PostgreSQL release the rows, and they are due again at once: a message whose
+  send had gone out but whose mark had not been committed is then sent a second time. So:
+  exactly once while the instance lives and keeps its connection; at least once, never lost,
+  across a crash. (A send that times out after the platform took it is retried too: no platform
+  takes an idempotency key.)
+- **SQLite (one process).** A writing transaction locks the whole database, so it cannot stay
+  open while sending. The claim commits a short lease (:data:`LEASE`, renewed while the sends
+  run); a crash leaves the rows due again once it runs out. A send is skipped if the lease may
+  have run out (:meth:`_Sweep.still_leased`), which only matters for a process stalled longer
+  than the lease.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,7 +49,8 @@ from core.supervision import Backoff
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=3)
-"""How long a claimed row stays ours without renewal: after a crash, the wait before resending."""
+"""SQLite: how long a claimed row stays ours without renewal; after a crash, the wait before
+resending. (PostgreSQL holds claims by row lock instead.)"""
 MAX_FAILED_ATTEMPTS = 20  # with the backoff below: about an hour and a half of trying
 UNCONFIGURED_CHANNEL_DELAY = timedelta(minutes=5)
 RETRY = Backoff(initial=2.0, maximum=300.0)
@@ -117,8 +133,9 @@ class OutboxWorker:
 
     async def stop(self, *, grace: float = 5.0) -> None:
         """Take no more work; let the sweep in flight finish for up to ``grace`` seconds, then
-        cancel it. A cancelled sweep records nothing: its rows stay leased and are sent again
-        once the lease runs out (at least once), as after a crash."""
+        cancel it. A cancelled sweep records nothing: its rows are sent again (at least once), as
+        after a crash: at once on PostgreSQL (the claim's transaction rolls back), once the lease
+        runs out on SQLite."""
         self._stopped = True
         try:
             async with asyncio.timeout(grace), self._running:
@@ -148,34 +165,49 @@ class OutboxWorker:
         async with self._uow() as uow:
             now = uow.clock.now()
             due = await uow.outbox.claim_due(now=now, limit=self._batch)
+            if not due:
+                return SweepResult(), 0
             keys = {key for message in due for key in _lookup_keys(message)}
             known = await uow.outbox.last_refs(keys) if keys else {}
+            if uow.outbox.claims_stay_locked:
+                # The rows stay locked by this transaction, held open while they are sent and
+                # committed with their outcomes: no lease to run out, however long we stall.
+                sweep = _Sweep(now, known, leased_until=math.inf, margin=0.0)
+                outcomes = await self._deliver_all(due, sweep)
+                await self._write_outcomes(uow, sweep)
+                await uow.commit()
+                return _total(outcomes), len(due)
             # The lease runs from now, not from when the (possibly slow) claim began: another
             # instance may take the rows once it ends.
             began = loop.time()
             for message in due:
                 message.next_attempt_at = uow.clock.now() + self._lease
             await uow.commit()
-        if not due:
-            return SweepResult(), 0
-        by_recipient: dict[tuple[str, str], list[OutboxMessage]] = {}
-        for message in due:
-            by_recipient.setdefault((message.channel, message.recipient), []).append(message)
         lease = self._lease.total_seconds()
         sweep = _Sweep(now, known, leased_until=began + lease, margin=min(0.5, lease / 6))
         renewing = loop.create_task(self._keep_leased(due, sweep))
         try:
-            outcomes = await asyncio.gather(
-                *(self._deliver_in_order(batch, sweep) for batch in by_recipient.values())
-            )
+            outcomes = await self._deliver_all(due, sweep)
         finally:
             # Stop before recording: a late renewal would overwrite the retry times recorded.
             renewing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
-        await self._record(sweep)
-        result = SweepResult(*(sum(o[i] for o in outcomes) for i in range(3)))
-        return result, len(due)
+        async with self._uow() as uow:
+            await self._write_outcomes(uow, sweep)
+            await uow.commit()
+        return _total(outcomes), len(due)
+
+    async def _deliver_all(
+        self, due: Sequence[OutboxMessage], sweep: _Sweep
+    ) -> list[tuple[int, int, int]]:
+        """Send the claimed rows: each recipient's in order, recipients side by side."""
+        by_recipient: dict[tuple[str, str], list[OutboxMessage]] = {}
+        for message in due:
+            by_recipient.setdefault((message.channel, message.recipient), []).append(message)
+        return await asyncio.gather(
+            *(self._deliver_in_order(batch, sweep) for batch in by_recipient.values())
+        )
 
     async def _keep_leased(self, messages: Sequence[OutboxMessage], sweep: _Sweep) -> None:
         """Push the lease of rows being sent ahead, until cancelled."""
@@ -262,22 +294,21 @@ class OutboxWorker:
         await relay_receipts.mark_delivered(self._senders, message)
         return sweep.succeed(message, ref)
 
-    async def _record(self, sweep: _Sweep) -> None:
-        """Write every outcome of the sweep in one transaction. Until it commits the rows stay
-        leased, so a crash in between sends them again (at least once, never lost)."""
-        async with self._uow() as uow:
-            now = uow.clock.now()
-            if sweep.sent:
-                await uow.outbox.mark_sent(sweep.sent, at=now)
-            for message in sweep.unsent:
-                row = await uow.outbox.get(message.id)  # type: ignore[arg-type]
-                assert row is not None
-                row.attempts, row.last_error = message.attempts, message.last_error
-                row.state, row.next_attempt_at = message.state, message.next_attempt_at
-            for failed, rest in sweep.postponed:
-                await self._postpone_rest(uow, failed, rest)
-            await relay_receipts.report_failures(uow, sweep.unsent)
-            await uow.commit()
+    async def _write_outcomes(self, uow: UnitOfWork, sweep: _Sweep) -> None:
+        """Write every outcome of the sweep, to be committed in one transaction. Until it
+        commits the rows stay claimed (locked or leased), so a crash in between sends them
+        again (at least once, never lost)."""
+        now = uow.clock.now()
+        if sweep.sent:
+            await uow.outbox.mark_sent(sweep.sent, at=now)
+        for message in sweep.unsent:
+            row = await uow.outbox.get(message.id)  # type: ignore[arg-type]
+            assert row is not None
+            row.attempts, row.last_error = message.attempts, message.last_error
+            row.state, row.next_attempt_at = message.state, message.next_attempt_at
+        for failed, rest in sweep.postponed:
+            await self._postpone_rest(uow, failed, rest)
+        await relay_receipts.report_failures(uow, sweep.unsent)
 
     async def _postpone_rest(
         self, uow: UnitOfWork, failed: OutboxMessage, rest: list[OutboxMessage]
@@ -288,6 +319,10 @@ class OutboxWorker:
             row = await uow.outbox.get(leased.id)  # type: ignore[arg-type]
             if row is not None:
                 row.next_attempt_at = failed.next_attempt_at
+
+
+def _total(outcomes: Sequence[tuple[int, int, int]]) -> SweepResult:
+    return SweepResult(*(sum(o[i] for o in outcomes) for i in range(3)))
 
 
 def _lookup_keys(message: OutboxMessage) -> list[str]:

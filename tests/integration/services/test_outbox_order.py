@@ -1,7 +1,7 @@
 """Per-recipient order, truly: nothing overtakes an older undelivered message to the same
-recipient, whenever it was queued, and recipients never wait on each other. Leases are short
-and renewed while sending, so a crash delays nothing for long and two workers never send the
-same row at once."""
+recipient, whenever it was queued, and recipients never wait on each other. A claim holds
+while its worker lives (PostgreSQL: row locks; SQLite: a short lease renewed while sending),
+so two workers never send the same row, and a crash delays nothing for long."""
 
 from __future__ import annotations
 
@@ -172,9 +172,11 @@ async def test_a_send_longer_than_the_lease_keeps_its_rows_by_renewing(
     assert (await second.sweep()).sent == 0, "sent once"
 
 
-async def test_after_a_crash_the_rows_are_sent_again_once_the_short_lease_ends(
-    db: Database, clock: FakeClock
+async def test_after_a_crash_the_rows_are_sent_again(
+    db: Database, clock: FakeClock, backend: str
 ) -> None:
+    """PostgreSQL: the dead sweep's transaction ends, so its row locks go and the rows are due
+    again at once. SQLite: they wait for the short lease (3 s) to run out."""
     hung = BlockingSender()
     crashed = OutboxWorker(db.uow, {"telegram": hung})
     await _queue(db, ("rita", "in flight"))
@@ -186,10 +188,50 @@ async def test_after_a_crash_the_rows_are_sent_again_once_the_short_lease_ends(
 
     restarted = RecordingSender()
     worker = OutboxWorker(db.uow, {"telegram": restarted})
-    assert (await worker.sweep()).sent == 0, "still leased for a moment"
-    clock.advance(seconds=3)
-    assert (await worker.sweep()).sent == 1, "the lease (3 s) is over: sent again"
+    if backend == "sqlite":
+        assert (await worker.sweep()).sent == 0, "still leased for a moment"
+        clock.advance(seconds=3)
+    assert (await worker.sweep()).sent == 1, "sent again"
     assert restarted.delivered == [("rita", "in flight")]
+
+
+async def test_an_instance_stalled_far_past_the_lease_keeps_its_rows(
+    db: Database, clock: FakeClock, backend: str
+) -> None:
+    """PostgreSQL, several instances: one sweep stalls mid-send (as a process starved of CPU:
+    not even a lease renewal runs) for a minute, twenty lease lengths; the other instance sweeps
+    all along and takes nothing. When the first wakes it sends and records: each row once."""
+    if backend == "sqlite":
+        pytest.skip("SQLite serves one process; its claims are leases (see the test above)")
+    stalled = BlockingSender()
+    first = OutboxWorker(db.uow, {"telegram": stalled}, renew_every=3600)  # renews nothing
+    other = RecordingSender()
+    second = OutboxWorker(db.uow, {"telegram": other})
+    await _queue(db, ("rita", "stalled"), ("rita", "behind it"), ("bob", "elsewhere"))
+    sweeping = asyncio.create_task(first.sweep())
+    await asyncio.wait_for(stalled.started.wait(), 5)
+
+    for _ in range(20):
+        clock.advance(seconds=3)  # each step, a whole lease runs out
+        assert (await second.sweep()).sent == 0, "the stalled instance's rows are not taken"
+    await _queue(db, ("rita", "queued meanwhile"), ("carol", "new"))
+    assert (await second.sweep()).sent == 1, "others' messages go; Rita's newest waits its turn"
+    assert other.delivered == [("carol", "new")]
+
+    stalled.release.set()
+    assert (await sweeping).sent == 3
+    assert sorted(stalled.delivered) == [
+        ("bob", "elsewhere"),
+        ("rita", "behind it"),
+        ("rita", "stalled"),
+    ]
+    assert stalled.delivered.index(("rita", "stalled")) < stalled.delivered.index(
+        ("rita", "behind it")
+    )
+    clock.advance(minutes=1)
+    assert (await second.sweep()).sent == 1
+    assert other.delivered == [("carol", "new"), ("rita", "queued meanwhile")]
+    assert [r.state for r in await _rows(db)] == [OutboxState.SENT] * 5, "each sent once"
 
 
 async def test_workers_sweeping_together_send_each_row_once_and_in_order(
