@@ -174,7 +174,7 @@ class OutboxWorker:
                 # committed with their outcomes: no lease to run out, however long we stall.
                 sweep = _Sweep(now, known, leased_until=math.inf, margin=0.0)
                 outcomes = await self._deliver_all(due, sweep)
-                await self._write_outcomes(uow, sweep)
+                await self._write_outcomes(uow, sweep, loaded=True)
                 await uow.commit()
                 return _total(outcomes), len(due)
             # The lease runs from now, not from when the (possibly slow) claim began: another
@@ -294,12 +294,22 @@ class OutboxWorker:
         await relay_receipts.mark_delivered(self._senders, message)
         return sweep.succeed(message, ref)
 
-    async def _write_outcomes(self, uow: UnitOfWork, sweep: _Sweep) -> None:
+    async def _write_outcomes(
+        self, uow: UnitOfWork, sweep: _Sweep, *, loaded: bool = False
+    ) -> None:
         """Write every outcome of the sweep, to be committed in one transaction. Until it
         commits the rows stay claimed (locked or leased), so a crash in between sends them
-        again (at least once, never lost)."""
+        again (at least once, never lost).
+
+        ``loaded``: the sweep's messages belong to ``uow`` (claimed in it), so what the sweep
+        set on them is written when it flushes, each row in one UPDATE. (A second UPDATE of a
+        row this transaction already changed makes PostgreSQL check its foreign key, which
+        locks the ticket row until the commit: clock sweeps would skip that ticket.)"""
         now = uow.clock.now()
-        if sweep.sent:
+        if loaded:
+            for message in sweep.sent_messages:
+                message.sent_at = now
+        elif sweep.sent:
             await uow.outbox.mark_sent(sweep.sent, at=now)
         for message in sweep.unsent:
             row = await uow.outbox.get(message.id)  # type: ignore[arg-type]
@@ -355,6 +365,7 @@ class _Sweep:
         self.leased_until = leased_until  # event-loop time; renewals push it ahead
         self.margin = margin
         self.sent: list[tuple[int, str]] = []
+        self.sent_messages: list[OutboxMessage] = []
         self.unsent: list[OutboxMessage] = []
         self.postponed: list[tuple[OutboxMessage, list[OutboxMessage]]] = []
 
@@ -369,6 +380,7 @@ class _Sweep:
     def succeed(self, message: OutboxMessage, platform_ref: str) -> str:
         assert message.id is not None
         self.sent.append((message.id, platform_ref))
+        self.sent_messages.append(message)
         message.state, message.platform_ref, message.last_error = (
             OutboxState.SENT,
             platform_ref,
