@@ -99,7 +99,8 @@ async def filter_choices(uow: SqlUnitOfWork) -> Choices:
 async def load_data(
     uow: SqlUnitOfWork, query: ReportQuery, needs: frozenset[Needs] = ALL_NEEDS
 ) -> ReportData:
-    if uow.session.get_bind().dialect.name == "postgresql":
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    if postgres:
         # PostgreSQL compiles big aggregates with LLVM first; for these queries that costs
         # more (1–2 s each, measured with EXPLAIN ANALYZE) than running them. This
         # transaction only reads, so the setting ends with it.
@@ -110,7 +111,6 @@ async def load_data(
         await uow.session.execute(text("SET LOCAL work_mem = '64MB'"))
     conditions = await _filter_conditions(uow, query)
     data = ReportData(query=query, now=uow.clock.now())
-    postgres = uow.session.get_bind().dialect.name == "postgresql"
     if Needs.SPEED in needs:
         data.speeds = await speeds(uow.session, query, conditions, postgres=postgres)
     if Needs.AGENTS in needs:

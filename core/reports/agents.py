@@ -4,7 +4,7 @@ each has open now."""
 from __future__ import annotations
 
 from core.reports.facts import AgentFigures, ReportData
-from core.reports.stats import whole_seconds
+from core.reports.stats import mean_of, whole_seconds
 from core.reports.tables import Chart, Report, Table, Value
 
 
@@ -13,7 +13,6 @@ def agents_report(data: ReportData) -> Report:
     rows: list[tuple[Value, ...]] = []
     for agent in sorted(data.agents.keys() | load.keys()):
         figures = data.agents.get(agent, AgentFigures())
-        average = round(figures.rating_sum / figures.rated, 2) if figures.rated else None
         rows.append(
             (
                 agent,
@@ -21,7 +20,7 @@ def agents_report(data: ReportData) -> Report:
                 whole_seconds(figures.response_median),
                 whole_seconds(figures.resolution_median),
                 figures.rated,
-                average,
+                mean_of(figures.rating_sum, figures.rated),
                 load.get(agent, 0),
             )
         )

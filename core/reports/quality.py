@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from core.reports.facts import ReportData
-from core.reports.stats import share
+from core.reports.stats import mean_of, share
 from core.reports.tables import Chart, Report, Table, Value
 
 LATEST_COMMENTS = 10
@@ -18,7 +18,7 @@ def _csat_of(scores: dict[int | None, int]) -> tuple[int, int, float | None, flo
     rated = sum(n for score, n in scores.items() if score is not None)
     total = sum(score * n for score, n in scores.items() if score is not None)
     happy = sum(n for score, n in scores.items() if score is not None and score >= 4)
-    return resolved, rated, round(total / rated, 2) if rated else None, share(happy, rated)
+    return resolved, rated, mean_of(total, rated), share(happy, rated)
 
 
 def _merged(parts: list[dict[int | None, int]]) -> dict[int | None, int]:

@@ -28,8 +28,9 @@ def share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def mean(values: Sequence[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+def mean_of(total: float, count: int) -> float | None:
+    """The mean of ``count`` values that add up to ``total``, rounded to 0.01; None for none."""
+    return round(total / count, 2) if count else None
 
 
 def whole_seconds(value: float | None) -> int | None:
