@@ -12,6 +12,7 @@ health registry, which ``/healthz`` shows. A part that dies beyond restarting st
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import signal
 import threading
@@ -105,7 +106,10 @@ async def run(settings: Settings) -> None:
         after_commit=worker.kick,
         health=health,
     )
-    clocks = ClockSweeper(database.uow, after_commit=worker.kick)
+    # Scheduled work off the bots' hot path may run long statements (a sweep over every open
+    # ticket, a year of report figures): on SQLite those run on a worker thread, not the loop's.
+    background_uow = functools.partial(database.uow, offload=True)
+    clocks = ClockSweeper(background_uow, after_commit=worker.kick)
     locks = instance_locks(settings.database_url)
     log.info("instance %s", locks.instance)
 
@@ -127,18 +131,18 @@ async def run(settings: Settings) -> None:
         log.info("no messenger tokens configured: serving the admin panel only")
 
     async def sync_knowledge() -> None:
-        async with database.uow() as uow:
+        async with background_uow() as uow:
             await knowledge_base.sync(uow)
             await uow.commit()  # the vectors it encoded
 
     async def weekly_picture() -> None:
-        async with database.uow() as uow:
+        async with background_uow() as uow:
             if await post_weekly_report(uow, timezone=settings.timezone):
                 await uow.commit()
                 worker.kick()
 
     async def daily_digest() -> None:
-        async with database.uow() as uow:
+        async with background_uow() as uow:
             if await post_daily_digest(uow):
                 await uow.commit()
                 worker.kick()
