@@ -85,6 +85,8 @@ class Desk:
 
     async def process(self, event: InboundEvent) -> str | None:
         """Run the event through the core; the toast for a button press, if any."""
+        # Slack shows the new-request form as a modal, so self-help can offer it.
+        event = replace(event, shows_forms=True)
         async with self._in_order(event.chat_ref), self._working:
             outcome = await self.processor.process(event)
         return outcome.toast

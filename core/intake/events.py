@@ -58,6 +58,9 @@ class InboundEvent:
     # The channel already shows a form for the question this press leads to (Slack's rating
     # comment modal), so the engine does not ask it in the chat as well.
     asked_in_form: bool = False
+    # The channel can show the new-request form (Slack's modal): when self-help finds no
+    # article, the engine offers it with a button besides starting the turn-by-turn intake.
+    shows_forms: bool = False
 
 
 @dataclass(frozen=True, slots=True)

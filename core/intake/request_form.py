@@ -144,7 +144,7 @@ async def submit(turn: Turn, form: RequestForm) -> None:
 def _answers(talk: Conversation, suggestions_event: int) -> bool:
     shown = talk.draft.suggestions
     return (
-        talk.step in (Step.SUGGESTING, Step.READING)
+        (talk.step in (Step.SUGGESTING, Step.READING) or talk.step.is_intake)
         and shown is not None
         and shown.event_id == suggestions_event
     )

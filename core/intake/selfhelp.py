@@ -33,6 +33,12 @@ async def start(turn: Turn, question: str, files: list[Attachment] | None = None
     draft = Draft(question=question, files=list(files or ()))
     if not result.items:
         draft.suggestions = Suggestions(result.event_id, [], [])
+        if turn.event.shows_forms:
+            turn.say(
+                "I found no article on this. You can fill in the request form at once, "
+                "or answer my questions here.",
+                buttons=((turn.button("Create a ticket", Act.NONE_HELPED, result.event_id),),),
+            )
         await ticket_form.begin(turn, draft)
         return
     draft.suggestions = Suggestions(
@@ -60,9 +66,14 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
     """A suggestion button; False when it does not belong to the suggestions on screen."""
     talk = await turn.conversation()
     shown = talk.draft.suggestions
-    if talk.step not in (Step.SUGGESTING, Step.READING) or shown is None:
+    if shown is None or pressed.number(0) != shown.event_id:
         return False
-    if pressed.number(0) != shown.event_id:
+    if talk.step.is_intake and pressed.act is Act.NONE_HELPED:
+        # "Create a ticket" when no article matched, and the form could not be shown: the
+        # intake for this question is already under way, so its current question is asked again.
+        await ticket_form.ask_again(turn, talk)
+        return True
+    if talk.step not in (Step.SUGGESTING, Step.READING):
         return False
     if pressed.act is Act.NONE_HELPED:
         # Choosing "none of these" rejects every article still on the list: the person saw them.

@@ -17,6 +17,7 @@ from storage.unit_of_work import Database
 from tests.fakes.slack_server import FakeSlackServer
 from tests.integration.slack.desk import (
     SlackDesk,
+    buttons,
     choice,
     click,
     open_modal,
@@ -169,3 +170,34 @@ async def test_a_slow_read_opens_a_placeholder_that_the_form_replaces(
     )
     created = await submit_request(desk, rita, modal)
     assert "ticket #1001" in created["seen"]
+
+
+async def test_when_no_article_matches_create_a_ticket_opens_the_prefilled_modal(
+    desk: SlackDesk, db: Database, slack: FakeSlackServer
+) -> None:
+    """Self-help finds nothing: the reply offers "Create a ticket" (the modal, prefilled with
+    the question and what was answered so far) while the turn-by-turn intake goes on; when the
+    modal cannot open, the press asks the intake's current question again."""
+    rita = slack.add_user("rita", real_name="Rita Requester")
+    before = desk.snapshot(rita)
+    await slack.user_dms(rita, "The coffee machine in the lobby is leaking")
+    offer = await desk.next_dm(rita, seen_before=before, contains="found no article")
+    asked = await desk.next_dm(rita, seen_before=before, contains="What is it about?")
+    assert "Create a ticket" in buttons(offer) and "Create a ticket" not in buttons(asked)
+
+    # Slack will not open the modal: the chat intake asks its question again, nothing lost
+    slack.fail_next("views.open", error="expired_trigger_id")
+    again = await desk.press(rita, offer, "Create a ticket", contains="What is it about?")
+    assert again["ts"] != asked["ts"]
+    # she answers one question in the chat, then takes the form after all
+    await desk.press(rita, again, "Not sure", contains="Who is affected?")
+    modal = await open_modal(slack, rita, offer, "Create a ticket")
+    values = str(modal["blocks"])
+    assert "The coffee machine in the lobby is leaking" in values
+    await submit_request(desk, rita, modal, "My team", "Today, please")
+    async with db.uow() as uow:
+        ticket = await uow.tickets.get(1001)
+        assert len(await uow.tickets.search(limit=10)) == 1
+    assert ticket is not None and ticket.title == "The coffee machine in the lobby is leaking"
+    # the conversation started afresh: a new message is about the open ticket, not the intake
+    await desk.say(rita, "It is dripping on the floor now", contains="Added to your ticket #1001")
