@@ -6,12 +6,17 @@ an unknown category, group or priority is one `error:` line and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from chatdesk.cli.runtime import command_runner, open_database
 from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.routing import Routing, RoutingRule
+from core.errors import ConfigurationError
 from core.services import routing_rules
+from core.services.routing_rules import RuleFields
 from core.settings import Settings
 
 _MODES = click.Choice([m.value.replace("_", "-") for m in AssignmentMode])
@@ -40,46 +45,84 @@ async def routing_list(settings: Settings) -> None:
     click.echo("\n".join(lines))
 
 
+_EFFECTS = ("category", "group", "priority", "ticket_type", "stop_reply")
+
+
+def _rule_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What a rule matches and sets: the options of `add` and `edit` (`edit` also takes ""
+    to clear an effect)."""
+    options = (
+        click.option("--keywords", help='Words or phrases, comma-separated: "vpn, remote access".'),
+        click.option("--regex", help=r'A regular expression, e.g. "error \d{3}".'),
+        click.option("--category", help='Set this category (its short name; "" in edit: none).'),
+        click.option("--group", help="Send to this group."),
+        click.option("--priority", help="Set this priority (P1–P4)."),
+        click.option("--type", "ticket_type", help="Set this ticket type."),
+        click.option(
+            "--stop", "stop_reply", help="A stop-list rule: no ticket; tell the requester this."
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _fields(given: dict[str, str | None]) -> RuleFields:
+    return RuleFields(
+        keywords=given["keywords"],
+        regex=given["regex"],
+        category=given["category"],
+        group=given["group"],
+        priority=given["priority"],
+        ticket_type=given["ticket_type"],
+        stop_reply=given["stop_reply"],
+    )
+
+
 @routing_group.command("add")
 @click.argument("name")
-@click.option("--keywords", help='Words or phrases, comma-separated: "vpn, remote access".')
-@click.option("--regex", help=r'A regular expression, e.g. "error \d{3}".')
-@click.option("--category", help="Set this category (its short name).")
-@click.option("--group", help="Send to this group.")
-@click.option("--priority", help="Set this priority (P1–P4).")
-@click.option("--type", "ticket_type", help="Set this ticket type.")
-@click.option("--stop", "stop_reply", help="A stop-list rule: no ticket; tell the requester this.")
+@_rule_options
 @click.option("--position", type=int, help="Where in the order (1 = first; default: last).")
 @click.option("--inactive", is_flag=True, help="Store it switched off.")
 @command_runner
 async def routing_add(
-    settings: Settings,
-    name: str,
-    keywords: str | None,
-    regex: str | None,
-    category: str | None,
-    group: str | None,
-    priority: str | None,
-    ticket_type: str | None,
-    stop_reply: str | None,
-    position: int | None,
-    inactive: bool,
+    settings: Settings, name: str, position: int | None, inactive: bool, **given: str | None
 ) -> None:
     """Add rule NAME."""
     async with open_database(settings) as database, database.uow() as uow:
-        rule = await routing_rules.add_rule(
-            uow,
-            name=name,
-            keywords=keywords,
-            regex=regex,
-            category=category,
-            group=group,
-            priority=priority,
-            ticket_type=ticket_type,
-            stop_reply=stop_reply,
-            position=position,
-            active=not inactive,
-        )
+        fields = _fields(given)
+        fields["active"] = not inactive
+        rule = await routing_rules.add_rule(uow, name=name, position=position, **fields)
+        await uow.commit()
+    click.echo(rule_line(rule))
+
+
+@routing_group.command("edit")
+@click.argument("name")
+@click.option("--rename", "new_name", help="Give the rule this name.")
+@_rule_options
+@click.option("--on/--off", "active", default=None, help="Switch the rule on or off.")
+@command_runner
+async def routing_edit(
+    settings: Settings, name: str, new_name: str | None, active: bool | None, **given: str | None
+) -> None:
+    """Change rule NAME: the options given replace what it had ("" clears an effect), the rest
+    stays, and so does its place in the order."""
+    changes = _fields(given)
+    if changes["keywords"] is not None and changes["regex"] is not None:
+        raise ConfigurationError("Give the rule either keywords or a regex (one of them).")
+    async with open_database(settings) as database, database.uow() as uow:
+        old = next((r for r in await uow.routing.rules() if r.name == name), None)
+        fields = routing_rules.fields_of(old) if old is not None else RuleFields()
+        if changes["keywords"] is not None or changes["regex"] is not None:
+            fields |= RuleFields(keywords=changes["keywords"], regex=changes["regex"])
+        for effect in _EFFECTS:
+            value = given[effect]
+            if value is not None:
+                fields[effect] = value.strip() or None  # type: ignore[literal-required]
+        if active is not None:
+            fields["active"] = active
+        rule = await routing_rules.update_rule(uow, name=name, new_name=new_name, **fields)
         await uow.commit()
     click.echo(rule_line(rule))
 

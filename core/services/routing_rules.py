@@ -67,6 +67,21 @@ async def update_rule(
     return replace(rule, position=old.position)
 
 
+def fields_of(rule: RoutingRule) -> RuleFields:
+    """A stored rule as :class:`RuleFields`: the starting point for changing some of them."""
+    keywords = rule.kind is MatchKind.KEYWORDS
+    return RuleFields(
+        keywords=rule.pattern if keywords else None,
+        regex=None if keywords else rule.pattern,
+        category=rule.category,
+        group=rule.group,
+        priority=rule.priority.value if rule.priority is not None else None,
+        ticket_type=rule.ticket_type.value if rule.ticket_type is not None else None,
+        stop_reply=rule.stop_reply,
+        active=rule.is_active,
+    )
+
+
 def _unused(name: str, rules: list[RoutingRule]) -> None:
     if any(r.name == name.strip() for r in rules):
         raise ConfigurationError(

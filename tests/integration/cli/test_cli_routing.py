@@ -83,6 +83,14 @@ BAD_INPUT = (
     (["routing", "move", "nope", "1"], "There is no routing rule 'nope'"),
     (["routing", "remove", "nope"], "There is no routing rule 'nope'"),
     (["routing", "assignment", "nogroup", "manual"], "Unknown group 'nogroup'"),
+    (["routing", "edit", "first", "--regex", "([a-z]+"], "does not compile"),
+    (["routing", "edit", "first", "--regex", r"(\w+\s?)*$"], "could hang"),
+    (["routing", "edit", "first", "--group", "nope"], "unknown group 'nope'"),
+    (["routing", "edit", "first", "--priority", "P7"], "Unknown priority 'P7'"),
+    (["routing", "edit", "first", "--priority", ""], "sets nothing"),
+    (["routing", "edit", "first", "--stop", "No."], "cannot also set"),
+    (["routing", "edit", "first", "--keywords", "b", "--regex", "c"], "one of them"),
+    (["routing", "edit", "nope", "--priority", "P1"], "There is no routing rule 'nope'"),
 )
 
 
@@ -95,3 +103,27 @@ def test_bad_input_is_one_line_and_changes_nothing(cli: CliRunner) -> None:
         error = refused.output.strip()
         assert error.startswith("error: ") and message in error and "\n" not in error, error
     assert run(cli, "routing", "list").output == before
+
+
+def test_edit_changes_what_is_given_and_keeps_the_rest_and_the_place(cli: CliRunner) -> None:
+    run(cli, "routing", "add", "vpn", "--keywords", "vpn", "--priority", "P2")
+    run(cli, "routing", "add", "net", "--keywords", "wifi", "--category", "network")
+    edited = run(
+        cli, "routing", "edit", "vpn", "--rename", "remote", "--regex", "vpn|tunnel",
+        "--group", "infrastructure",
+    )  # fmt: skip
+    assert edited.exit_code == 0, edited.output
+    assert edited.output.strip() == (
+        "1. remote [regex: vpn|tunnel] → group infrastructure, priority P2"
+    )
+    off = run(cli, "routing", "edit", "remote", "--priority", "", "--off")
+    assert off.output.strip() == "1. remote (off) [regex: vpn|tunnel] → group infrastructure"
+    stop = run(cli, "routing", "edit", "net", "--category", "", "--stop", "Not for us.")
+    assert stop.output.strip() == "2. net [keywords: wifi] → stop: Not for us."
+    listed = run(cli, "routing", "list").output.splitlines()
+    assert listed[:2] == [off.output.strip(), stop.output.strip()]
+    assert run(cli, "routing", "test", "the tunnel is down").output.strip() == "no rule matches"
+    assert run(cli, "routing", "edit", "remote", "--on").exit_code == 0
+    assert run(cli, "routing", "test", "the tunnel is down").output.strip() == (
+        "matched remote: group infrastructure"
+    )
