@@ -68,9 +68,10 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
     shown = talk.draft.suggestions
     if shown is None or pressed.number(0) != shown.event_id:
         return False
-    if talk.step.is_intake and pressed.act is Act.NONE_HELPED:
+    if talk.step.is_intake and pressed.act is Act.NONE_HELPED and turn.event.shows_forms:
         # "Create a ticket" when no article matched, and the form could not be shown: the
         # intake for this question is already under way, so its current question is asked again.
+        # (Without forms the press is stale, as before: "This button is no longer active".)
         await ticket_form.ask_again(turn, talk)
         return True
     if talk.step not in (Step.SUGGESTING, Step.READING):
