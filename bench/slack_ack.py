@@ -13,7 +13,13 @@ chatdesk runs as in production: the real slack-bolt ``AsyncApp`` on the admin ap
 same run a bare Bolt ``AsyncApp`` (aiohttp) gets the same requests: it only acks, then posts a
 one-line answer, which is the floor for both figures.
 
-    .venv/bin/python bench/slack_ack.py [--users 50]
+With ``--process`` each app runs in a process of its own, as it does in production, where
+Slack is somebody else's computer: chatdesk as ``chatdesk run`` (migrated, with the demo data
+and starter knowledge base, Slack tokens and ``CHATDESK_SLACK_API_URL`` pointing at the fake),
+the bare app as this script's ``--serve-bare``. The fake Slack and the simulated people then no
+longer share an event loop with the app they measure.
+
+    .venv/bin/python bench/slack_ack.py [--users 50] [--process]
 """
 
 from __future__ import annotations
@@ -31,13 +37,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(__file__).resolve()
 sys.path.insert(0, str(ROOT))
 
 from slack_bolt.async_app import AsyncAck, AsyncApp  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from bench.telegram_throughput import _prepare  # noqa: E402
-from tests.fakes.slack_bolt_host import bare_app, serving  # noqa: E402
+from tests.fakes.local_http import free_port  # noqa: E402
+from tests.fakes.slack_bolt_host import serving  # noqa: E402
 from tests.fakes.slack_objects import SlackUser  # noqa: E402
 from tests.fakes.slack_server import FakeSlackServer  # noqa: E402
 from tests.fakes.slack_transport import Delivery  # noqa: E402
@@ -133,9 +141,10 @@ async def run_chatdesk(n_users: int) -> tuple[Timings, float, list[str]]:
                 await database.dispose()
 
 
-def _bare(slack: FakeSlackServer) -> AsyncApp:
+def _bare(token: str, signing_secret: str, api_url: str) -> AsyncApp:
     """Acks, then answers with one line (and a button, so it can be pressed)."""
-    app = bare_app(slack)
+    client = AsyncWebClient(token=token, base_url=api_url)
+    app = AsyncApp(client=client, signing_secret=signing_secret)
     blocks = [
         {"type": "section", "text": {"type": "mrkdwn", "text": "ok"}},
         {
@@ -175,9 +184,91 @@ def _bare(slack: FakeSlackServer) -> AsyncApp:
 
 
 async def run_bare(n_users: int) -> tuple[Timings, float, list[str]]:
-    async with FakeSlackServer() as slack, serving(_bare(slack)) as url:
-        slack.request_url = url
+    async with FakeSlackServer() as slack:
+        app = _bare(slack.bot_token, slack.signing_secret, slack.api_url)
+        async with serving(app) as url:
+            slack.request_url = url
+            return await _everyone(slack, n_users)
+
+
+START_TIMEOUT_S = 180.0
+
+
+async def _in_process_of_its_own(
+    slack: FakeSlackServer, command: list[str], env: dict[str, str], workdir: Path, n_users: int
+) -> tuple[Timings, float, list[str]]:
+    """Start ``command`` (an app serving ``slack.request_url``), wait until it acks, measure."""
+    log_path = workdir / "app.log"
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            *command, env=env, cwd=workdir, stdout=log, stderr=asyncio.subprocess.STDOUT
+        )
+    try:
+        knocker = slack.add_user("knocker", real_name="Knock Knock")
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not (await slack.user_runs_command(knocker, "help")).acked:
+            if process.returncode is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the app did not start:\n{log_path.read_text()}")
+            await asyncio.sleep(0.5)
         return await _everyone(slack, n_users)
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def _env(**settings: str) -> dict[str, str]:
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
+    return kept | {"PYTHONPATH": str(ROOT)} | settings
+
+
+async def run_chatdesk_process(n_users: int) -> tuple[Timings, float, list[str]]:
+    """``chatdesk run`` on SQLite with the demo data, its Slack app on the admin port."""
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        async with FakeSlackServer() as slack:
+            triage = slack.add_channel("it-triage")
+            port = free_port()
+            env = _env(
+                CHATDESK_DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+                CHATDESK_ADMIN_PORT=str(port),
+                CHATDESK_SLACK_BOT_TOKEN=slack.bot_token,
+                CHATDESK_SLACK_SIGNING_SECRET=slack.signing_secret,
+                CHATDESK_SLACK_API_URL=slack.api_url,
+                CHATDESK_SLACK_TRIAGE_CHANNEL=triage.id,
+            )
+            chatdesk = [sys.executable, "-m", "chatdesk"]
+            for step in ("migrate", "demo"):
+                prepared = await asyncio.create_subprocess_exec(
+                    *chatdesk, step, env=env, cwd=workdir, stdout=asyncio.subprocess.DEVNULL
+                )
+                if await prepared.wait():
+                    raise SystemExit(f"chatdesk {step} failed")
+            slack.request_url = f"http://127.0.0.1:{port}/slack/events"
+            return await _in_process_of_its_own(slack, [*chatdesk, "run"], env, workdir, n_users)
+
+
+async def run_bare_process(n_users: int) -> tuple[Timings, float, list[str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        async with FakeSlackServer() as slack:
+            port = free_port()
+            env = _env(
+                BARE_SLACK_TOKEN=slack.bot_token,
+                BARE_SLACK_SIGNING_SECRET=slack.signing_secret,
+                BARE_SLACK_API_URL=slack.api_url,
+            )
+            slack.request_url = f"http://127.0.0.1:{port}/slack/events"
+            command = [sys.executable, str(SCRIPT), "--serve-bare", str(port)]
+            return await _in_process_of_its_own(slack, command, env, Path(tmp), n_users)
+
+
+def serve_bare(port: int) -> None:
+    """The bare app alone on ``port`` (aiohttp), for ``--process``."""
+    app = _bare(
+        os.environ["BARE_SLACK_TOKEN"],
+        os.environ["BARE_SLACK_SIGNING_SECRET"],
+        os.environ["BARE_SLACK_API_URL"],
+    )
+    app.start(port=port, path="/slack/events")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -207,16 +298,21 @@ def _show(title: str, figures: dict[str, dict[str, float]], seconds: float) -> N
         print(f"  {kind:>8}: " + "  ".join(f"{k}={v}" for k, v in row.items()))
 
 
-async def main(n_users: int) -> None:
+async def main(n_users: int, *, own_process: bool) -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    desk_timings, desk_seconds, desk_modals = await run_chatdesk(n_users)
+    where = "each app in its own process" if own_process else "apps in the bench's process"
+    print(f"mode: {where}")
+    run_desk, run_plain = (
+        (run_chatdesk_process, run_bare_process) if own_process else (run_chatdesk, run_bare)
+    )
+    desk_timings, desk_seconds, desk_modals = await run_desk(n_users)
     desk = _figures(desk_timings)
     _show(
         f"chatdesk (SQLite): {n_users} people x DM, button, /desk help, /desk (modal)",
         desk,
         desk_seconds,
     )
-    bare_timings, bare_seconds, bare_modals = await run_bare(n_users)
+    bare_timings, bare_seconds, bare_modals = await run_plain(n_users)
     bare = _figures(bare_timings)
     _show(f"bare Bolt AsyncApp (ack + one chat.postMessage): {n_users} people", bare, bare_seconds)
     print(
@@ -234,6 +330,13 @@ async def main(n_users: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument(
+        "--process", action="store_true", help="run each app in a process of its own"
+    )
+    parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(main(args.users))
+    if args.serve_bare:
+        serve_bare(args.serve_bare)
+    else:
+        asyncio.run(main(args.users, own_process=args.process))
