@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from admin.app import create_app
 from admin.security import check_bind
+from chatdesk import heap
 from chatdesk.channels import agent_rooms, configured
 from core.channels import Channel, ChannelHost
 from core.domain.conversation import IdleLimits
@@ -131,9 +132,12 @@ async def run(settings: Settings) -> None:
         log.info("no messenger tokens configured: serving the admin panel only")
 
     async def sync_knowledge() -> None:
+        semantic_before = knowledge_base.engine.semantic_ready
         async with background_uow() as uow:
             await knowledge_base.sync(uow)
             await uow.commit()  # the vectors it encoded
+        if knowledge_base.engine.semantic_ready and not semantic_before:
+            heap.settle()  # the model and its vectors are here for good
 
     async def weekly_picture() -> None:
         async with background_uow() as uow:
@@ -165,6 +169,7 @@ async def run(settings: Settings) -> None:
             coalesce=True,
         )
     scheduler.start()
+    heap.settle()  # what start-up built lives as long as the process
     server = _Server(
         uvicorn.Config(
             app,
