@@ -47,6 +47,7 @@ from storage.instance_locks import instance_locks
 from storage.unit_of_work import Database
 
 log = logging.getLogger("chatdesk")
+JOBS_FINISH_S = 10  # at shutdown, how long scheduled job runs in flight may take to end
 
 
 class _Server(uvicorn.Server):
@@ -183,6 +184,9 @@ async def run(settings: Settings) -> None:
     try:
         await server.serve()
     finally:
+        scheduler.pause()  # no new runs; the ones in flight end by themselves, not cancelled
+        if not await supervisor.finish_jobs(within_s=JOBS_FINISH_S):
+            log.warning("a scheduled job was still running after %d s; stopping it", JOBS_FINISH_S)
         scheduler.shutdown(wait=False)
         await worker.stop()  # lets a sweep in flight finish while the channels still send
         for channel in reversed(channels):

@@ -213,6 +213,7 @@ class Supervisor:
         self._on_fatal = on_fatal
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping: set[str] = set()
+        self._jobs_in_flight: set[asyncio.Future[None]] = set()  # each resolved when its run ends
 
     def spawn(
         self, name: str, run: Callable[[Probe], Awaitable[None]], *, kind: Kind = "worker"
@@ -279,6 +280,8 @@ class Supervisor:
             loop = asyncio.get_running_loop()
             if loop.time() < resume_at:
                 return
+            ended: asyncio.Future[None] = loop.create_future()
+            self._jobs_in_flight.add(ended)
             try:
                 await work()
             except Exception as exc:  # noqa: BLE001 - reported, and retried on a later tick
@@ -290,8 +293,21 @@ class Supervisor:
             else:
                 failures = 0
                 probe.ok()
+            finally:
+                self._jobs_in_flight.discard(ended)
+                ended.set_result(None)
 
         return run_once
+
+    async def finish_jobs(self, within_s: float) -> bool:
+        """Wait (up to *within_s* seconds) for the periodic job runs in flight to end by
+        themselves; at shutdown, after the scheduler has been paused, so that no run is
+        cancelled halfway (APScheduler's asyncio executor cancels what is running when it shuts
+        down). True when none is left running."""
+        in_flight = set(self._jobs_in_flight)
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=within_s)
+        return all(ended.done() for ended in in_flight)
 
     async def stop(self, *names: str) -> None:
         """Cancel the named supervised loops (all of them when none is named) and wait."""

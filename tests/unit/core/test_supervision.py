@@ -236,3 +236,46 @@ def test_a_channel_that_never_came_up_is_down_after_the_threshold() -> None:
     assert registry.report(down_after=timedelta(seconds=10)).status == "ok"
     clock.advance(seconds=10)
     assert registry.report(down_after=timedelta(seconds=10)).down == ("slack",)
+
+
+async def test_shutdown_waits_for_a_job_run_in_flight_instead_of_cancelling_it() -> None:
+    supervisor = Supervisor(HealthRegistry(FakeClock()))
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def sweep() -> None:
+        await release.wait()
+        finished.append("sweep")
+
+    run = asyncio.get_running_loop().create_task(supervisor.job("outbox", sweep)())
+    await asyncio.sleep(0)  # the scheduler started it; now the process is told to stop
+    asyncio.get_running_loop().call_later(0.05, release.set)
+
+    assert await supervisor.finish_jobs(within_s=5) is True
+    assert finished == ["sweep"]
+    assert run.done() and not run.cancelled()
+
+
+async def test_a_job_run_that_will_not_end_is_reported_after_the_timeout() -> None:
+    supervisor = Supervisor(HealthRegistry(FakeClock()))
+    never = asyncio.Event()
+    run = asyncio.get_running_loop().create_task(supervisor.job("kb-sync", never.wait)())
+    await asyncio.sleep(0)
+
+    assert await supervisor.finish_jobs(within_s=0.05) is False
+    assert not run.done()
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+
+
+async def test_with_no_job_in_flight_shutdown_does_not_wait() -> None:
+    supervisor = Supervisor(HealthRegistry(FakeClock()))
+    done: list[int] = []
+
+    async def quick() -> None:
+        done.append(1)
+
+    await supervisor.job("digest", quick)()
+    assert done == [1]
+    assert await supervisor.finish_jobs(within_s=0) is True
