@@ -62,7 +62,7 @@ class DbMeter:
             return
         took = time.perf_counter() - started
         self.statement_seconds += took
-        kind = _kind(statement)
+        kind = statement_kind(statement)
         self.statements[kind] += 1
         self.seconds_by_kind[kind] += took
         if kind.split()[0] in ("SELECT", "UPDATE", "DELETE", "WITH"):
@@ -119,7 +119,7 @@ class DbMeter:
         return out
 
 
-def _kind(statement: str) -> str:
+def statement_kind(statement: str) -> str:
     """'SELECT tickets', 'INSERT outbox', 'UPDATE conversations', 'BEGIN'..."""
     words = statement.split()
     if not words:

@@ -50,7 +50,7 @@ from core.domain.working_time import add_working_time  # noqa: E402
 from core.ports import AgentRoom  # noqa: E402
 from core.services.clock_sweep import ClockSweeper  # noqa: E402
 from core.services.clocks import ensure_defaults  # noqa: E402
-from storage import migrate  # noqa: E402
+from storage import migrate, ticket_numbers  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage.desk_repositories import due_clocks  # noqa: E402
 from storage.unit_of_work import Database  # noqa: E402
@@ -272,9 +272,7 @@ async def fill(database: Database, planned: list[Planned]) -> None:
                 for index, ticket in enumerate(planned[start : start + 5000], start)
             ]
             await connection.execute(t.tickets.insert(), chunk)
-        await connection.execute(
-            t.counters.insert(), [{"name": "ticket", "value": 1000 + len(planned)}]
-        )
+        await ticket_numbers.continue_after(connection, 1000 + len(planned))
     async with database.engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.exec_driver_sql("VACUUM ANALYZE" if _postgres(database) else "ANALYZE")

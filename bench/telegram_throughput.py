@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.db_meter import DbMeter  # noqa: E402
+from bench.pg_waits import LockWaits  # noqa: E402
 from bench.scratch_db import scratch_database  # noqa: E402
 from bench.telegram_echo_baseline import inbox, run_echo_baseline  # noqa: E402
 from bench.throughput_history import explain, fill_history, full_scans  # noqa: E402
@@ -137,6 +138,7 @@ class Run:
     explain: bool = False
     profile: cProfile.Profile | None = None
     pool: int | None = None  # PostgreSQL: pooled connections (default: storage.database's)
+    waits: bool = False  # PostgreSQL: sample pg_stat_activity for lock waits
 
 
 @contextlib.asynccontextmanager
@@ -148,6 +150,15 @@ async def _database(backend: str) -> AsyncIterator[str]:
         return
     with tempfile.TemporaryDirectory() as tmp:
         yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+
+
+@contextlib.asynccontextmanager
+async def _lock_waits(url: str | None) -> AsyncIterator[LockWaits | None]:
+    if url is None:
+        yield None
+        return
+    async with LockWaits(url) as waits:
+        yield waits
 
 
 async def run_chatdesk(run: Run) -> dict[str, Any]:
@@ -169,11 +180,12 @@ async def run_chatdesk(run: Run) -> dict[str, Any]:
             if db_meter is not None:
                 db_meter.start()
             calls_before = len(fake.requests)
-            started, cpu_started = time.perf_counter(), time.process_time()
-            results = await asyncio.gather(
-                *(_employee(fake, user, delay=i * gap) for i, user in enumerate(users))
-            )
-            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            async with _lock_waits(url if run.waits else None) as waits:
+                started, cpu_started = time.perf_counter(), time.process_time()
+                results = await asyncio.gather(
+                    *(_employee(fake, user, delay=i * gap) for i, user in enumerate(users))
+                )
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
             calls = Counter(name for name, _ in fake.requests[calls_before:])
             if db_meter is not None:
                 db_meter.stop()
@@ -207,6 +219,8 @@ async def run_chatdesk(run: Run) -> dict[str, Any]:
         figures["history rows per table"] = f"{run.history:,} (filled in {filled_s:.1f} s)"
     if db_meter is not None and run.meter:
         figures.update(db_meter.figures(total))
+    if waits is not None:
+        figures.update(waits.figures())
     if plans:
         _show_plans(run.backend, plans)
     return figures
@@ -243,6 +257,7 @@ async def main(args: argparse.Namespace) -> None:
             explain=args.explain,
             profile=profile,
             pool=args.pool,
+            waits=args.waits,
         )
         shape = f"steady {args.steady} updates/s" if args.steady else "all at once"
         title = (
@@ -290,6 +305,9 @@ if __name__ == "__main__":
         help="growth mode: one run per N past rows in each history table (e.g. 0 100000)",
     )
     parser.add_argument("--pool", type=int, help="PostgreSQL: pool size (no overflow)")
+    parser.add_argument(
+        "--waits", action="store_true", help="PostgreSQL: what sessions wait for (lock waits)"
+    )
     parser.add_argument("--meter", action="store_true", help="statements, round trips, db time")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN the statements run")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot baseline")

@@ -55,9 +55,9 @@ from core.domain.sla import SlaState
 from core.ports import AgentRoom
 from kb.semantic import StoredVector
 from storage import tables as t
+from storage import ticket_numbers
 from storage.person_merge import merge_people
 
-FIRST_TICKET_NUMBER = 1001
 log = logging.getLogger(__name__)
 
 
@@ -72,23 +72,7 @@ class _Repo:
 
 class SqlTicketRepository(_Repo):
     async def next_number(self) -> int:
-        # One counter row, incremented in the ticket's own transaction: the row lock (PostgreSQL)
-        # or the write lock (SQLite) serialises allocation, and a rolled-back ticket frees its number.
-        bumped = await self.session.execute(
-            update(t.counters)
-            .where(t.counters.c.name == "ticket")
-            .values(value=t.counters.c.value + 1)
-            .returning(t.counters.c.value)
-        )
-        value = bumped.scalar_one_or_none()
-        if value is not None:
-            return int(value)
-        await self.session.execute(
-            _upsert_ignore(
-                self.is_postgres, t.counters, {"name": "ticket", "value": FIRST_TICKET_NUMBER - 1}
-            )
-        )
-        return await self.next_number()
+        return await ticket_numbers.next_number(self.session)
 
     async def get(self, number: int, *, for_update: bool = False) -> Ticket | None:
         query = select(Ticket).where(t.tickets.c.number == number)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Sequence,
     String,
     Table,
     Text,
@@ -70,12 +71,19 @@ def _pk() -> Column[int]:
     return Column("id", Id, primary_key=True, autoincrement=True)
 
 
+# SQLite: named counters, each one row (the ticket number is taken under the one write lock).
 counters = Table(
     "counters",
     metadata,
     Column("name", String(50), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+
+# PostgreSQL: ticket numbers from a sequence, so concurrent intakes never wait for each other's
+# commit on one counter row (storage.ticket_numbers). Owned by tickets.number (see below).
+TICKET_NUMBERS = "ticket_number_seq"
+FIRST_TICKET_NUMBER = 1001
+ticket_numbers = Sequence(TICKET_NUMBERS, start=FIRST_TICKET_NUMBER, metadata=metadata)
 
 people = Table(
     "people",
@@ -587,6 +595,13 @@ for _column in (tickets.c.title, tickets.c.description):
         postgresql_ops={_column.name: "gin_trgm_ops"},
         info=POSTGRES_ONLY,
     ).ddl_if(dialect="postgresql")
+event.listen(
+    tickets,
+    "after_create",
+    DDL(f"ALTER SEQUENCE {TICKET_NUMBERS} OWNED BY tickets.number").execute_if(  # type: ignore[no-untyped-call]
+        dialect="postgresql"
+    ),
+)
 event.listen(
     metadata,
     "before_create",

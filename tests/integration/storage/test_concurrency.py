@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from core.domain.enums import Role, TicketStatus
 from core.errors import AlreadyClaimed
 from core.services import tickets, workflow
@@ -63,3 +65,30 @@ async def test_two_hundred_concurrent_creations_get_distinct_increasing_numbers(
     async with db.uow() as uow:
         stored = await uow.tickets.search(limit=500)
         assert sorted(t.number for t in stored) == sorted(numbers)
+
+
+async def test_a_ticket_number_does_not_wait_for_another_open_creation(
+    db: Database, backend: str
+) -> None:
+    """PostgreSQL: two intakes creating tickets at once do not queue for one counter row. The
+    first keeps its transaction open while the second takes a number, creates and commits.
+    (SQLite has one writer at a time by design: the second waits there for the write lock.)"""
+    if backend == "sqlite":
+        pytest.skip("SQLite runs one write transaction at a time")
+    requester = await make_person(db, "Rita")
+
+    def request(title: str) -> tickets.NewTicket:
+        return tickets.NewTicket(title=title, description="details")
+
+    async with db.uow() as first:
+        held = await tickets.open_ticket(first, actor=requester, request=request("Held open"))
+
+        async def second() -> int:
+            async with db.uow() as uow:
+                ticket = await tickets.open_ticket(uow, actor=requester, request=request("Next"))
+                await uow.commit()
+                return ticket.number
+
+        number = await asyncio.wait_for(second(), timeout=10)
+        await first.commit()
+    assert {held.number, number} == {1001, 1002}

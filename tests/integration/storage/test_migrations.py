@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import migrate
+from storage import migrate, ticket_numbers
 from storage.database import create_engine
-from storage.tables import include_object_for, metadata
+from storage.tables import counters, include_object_for, metadata
 
 
 async def _tables(url: str) -> set[str]:
@@ -69,3 +70,20 @@ async def test_drift_check_can_fail(empty_db_url: str) -> None:
     await engine.dispose()
     diff = await _drift(empty_db_url)
     assert any("nickname" in repr(item) for item in diff)
+
+
+async def test_ticket_numbers_continue_across_the_sequence_migration(empty_db_url: str) -> None:
+    """0020 moves PostgreSQL's ticket numbers from the counter row to a sequence (SQLite keeps
+    the row): the next ticket follows the last one given before, up and down again."""
+    await migrate.upgrade(empty_db_url, "0019")
+    engine = create_engine(empty_db_url)
+    async with engine.begin() as connection:
+        await connection.execute(counters.insert().values(name="ticket", value=1500))
+    await migrate.upgrade(empty_db_url)
+    async with AsyncSession(engine) as session, session.begin():
+        assert await ticket_numbers.next_number(session) == 1501
+    await migrate.downgrade(empty_db_url, "0019")
+    async with engine.connect() as connection:
+        kept = await connection.scalar(select(counters.c.value).where(counters.c.name == "ticket"))
+    await engine.dispose()
+    assert kept == 1501

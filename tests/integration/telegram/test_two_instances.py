@@ -40,7 +40,7 @@ from core.domain.sla import SlaPolicy
 from core.domain.sla_clock import SlaClock, reconcile
 from core.messages import reply_from_payload
 from core.services.clocks import SEEDED
-from storage import migrate
+from storage import migrate, ticket_numbers
 from storage import tables as t
 from storage.unit_of_work import Database
 from tests.conftest import pg_admin
@@ -194,9 +194,7 @@ async def _open_tickets(url: str) -> None:
                     }
                 )
             await connection.execute(t.tickets.insert(), rows)
-            await connection.execute(
-                t.counters.insert(), [{"name": "ticket", "value": FIRST_NUMBER + TICKETS}]
-            )
+            await ticket_numbers.continue_after(connection, FIRST_NUMBER + TICKETS - 1)
     finally:
         await database.dispose()
 
