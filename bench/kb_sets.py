@@ -1,5 +1,9 @@
 """The labelled question sets and the dataset articles, as the kb benches read them.
 
+The ``starter`` set (``tests/data/starter_kb_questions.jsonl``) asks about the starter
+knowledge base shipped with chatdesk (:func:`load_starter_articles`), not the dataset's, and is
+loaded apart (:func:`load_starter_set`).
+
 Articles come from the shared dataset with translation links added by the
 dataset's naming rule (``X-ru`` translates ``X``), since the dataset predates
 ``translation_of``.
@@ -37,6 +41,20 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 def load_sets(dataset: Path = DATASET) -> dict[str, list[dict[str, Any]]]:
     paths = {**SETS, "dev": dataset / "dev.jsonl"}
     return {name: load_questions(path) for name, path in paths.items()}
+
+
+STARTER_SET = DATA / "starter_kb_questions.jsonl"
+
+
+def load_starter_set() -> list[dict[str, Any]]:
+    return load_questions(STARTER_SET)
+
+
+def load_starter_articles() -> list[ArticleText]:
+    """The starter knowledge base's articles (each with phrasings, linked as translations)."""
+    from chatdesk.starter_kb import shipped_files
+
+    return [article_text(parse_article_file(text)) for _, text in shipped_files()]
 
 
 def load_articles(dataset: Path = DATASET) -> list[ArticleText]:

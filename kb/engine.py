@@ -243,6 +243,11 @@ class SuggestionEngine:
         self._release(slot)
         self._free.append(slot)
 
+    def group_of(self, article_id: str) -> str | None:
+        """The translation group of an indexed article (None when it is not indexed)."""
+        slot = self._slots.get(article_id)
+        return None if slot is None else self._groups[slot]
+
     def _doc(self, slot: int) -> DocInfo:
         """What the reranker needs of one indexed article (built on demand)."""
         index = self._index

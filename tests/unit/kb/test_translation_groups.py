@@ -66,3 +66,9 @@ def test_no_question_of_any_set_gets_two_members_of_one_group(
             ids = [s.article_id for s in engine.suggest(question)]
             groups = [i.removesuffix("-ru") for i in ids]
             assert len(groups) == len(set(groups)), (question, ids)
+
+
+def test_group_of_names_the_translation_group(engine: SuggestionEngine) -> None:
+    assert engine.group_of("vpn-connect-ru") == engine.group_of("vpn-connect") == "vpn-connect"
+    assert engine.group_of("badge-access") == "badge-access"
+    assert engine.group_of("no-such-article") is None
