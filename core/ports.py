@@ -162,6 +162,16 @@ class PeopleRepository(Protocol):
         """Delete the account's unused codes, and everyone's that expired before ``expired_by``."""
         ...
 
+    async def link_failures(self, person_id: int, *, since: datetime) -> list[datetime]:
+        """When ``person_id`` sent a wrong linking code after ``since``, oldest first."""
+        ...
+
+    async def note_link_failure(
+        self, person_id: int, *, at: datetime, forget_before: datetime
+    ) -> None:
+        """Remember a wrong linking code sent ``at``; forget this person's older than ``forget_before``."""
+        ...
+
 
 class CatalogRepository(Protocol):
     async def category(self, slug: str) -> Category | None: ...

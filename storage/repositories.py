@@ -226,6 +226,28 @@ class SqlPeopleRepository(_Repo):
             )
         )
 
+    async def link_failures(self, person_id: int, *, since: datetime) -> list[datetime]:
+        column = t.link_code_failures.c
+        query = (
+            select(column.failed_at)
+            .where(column.person_id == person_id, column.failed_at > since)
+            .order_by(column.failed_at)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def note_link_failure(
+        self, person_id: int, *, at: datetime, forget_before: datetime
+    ) -> None:
+        column = t.link_code_failures.c
+        await self.session.execute(
+            delete(t.link_code_failures).where(
+                column.person_id == person_id, column.failed_at < forget_before
+            )
+        )
+        await self.session.execute(
+            insert(t.link_code_failures).values(person_id=person_id, failed_at=at)
+        )
+
 
 class SqlCatalogRepository(_Repo):
     async def category(self, slug: str) -> Category | None:

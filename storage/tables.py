@@ -124,6 +124,16 @@ link_codes = Table(
     Column("used_at", UTCDateTime()),
 )
 
+# Wrong linking codes a person sent lately: too many in a while and they wait (link_codes.redeem).
+link_code_failures = Table(
+    "link_code_failures",
+    metadata,
+    _pk(),
+    Column("person_id", Id, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("ix_link_code_failures_person", "person_id", "failed_at"),
+)
+
 groups = Table(
     "groups",
     metadata,

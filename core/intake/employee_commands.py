@@ -9,7 +9,7 @@ from core.intake import selfhelp
 from core.intake.commands import Args
 from core.intake.turn import Turn
 from core.intake.views import ticket_for_requester, ticket_line
-from core.messages import bold, command_hint
+from core.messages import Reply, bold, command_hint
 from core.services import link_codes
 from core.settings import SUPPORTED_LANGUAGES
 
@@ -83,9 +83,14 @@ async def link(turn: Turn, args: Args) -> None:
             hint=command_hint(f"link {code}"),
         )
         return
-    turn.person, joined = await link_codes.redeem(
-        turn.uow, typed=args.text, person=turn.person, channel=turn.event.channel
-    )
+    try:
+        turn.person, joined = await link_codes.redeem(
+            turn.uow, typed=args.text, person=turn.person, channel=turn.event.channel
+        )
+    except link_codes.WrongCode as wrong:
+        # Answered, not raised: a refusal would roll back the count of wrong codes.
+        turn.send(Reply(spans=wrong.spans(turn.language)))
+        return
     if not joined:
         turn.say("These accounts are linked already.")
         return

@@ -10,6 +10,7 @@ CORE = Path(__file__).resolve().parents[3] / "core"
 KEYWORDS = {"_", "gettext", "say", "spans", "toast", "button", "N_", "_simple"}
 # Errors shown in chat: their English template is the message id (core.errors).
 KEYWORDS |= {"NotFound", "PermissionDenied", "InvalidInput", "InvalidTransition", "AlreadyClaimed"}
+KEYWORDS |= {"WrongCode"}  # core.services.link_codes
 
 
 def _name(node: ast.expr) -> str | None:
