@@ -318,6 +318,11 @@ class KnowledgeLogRepository(Protocol):
         """Record that a person confirmed a candidate; False when they already had."""
         ...
 
+    async def move_votes(self, *, from_key: str, to_key: str) -> None:
+        """Make ``from_key``'s confirmations ``to_key``'s (one per candidate: a candidate both
+        confirmed keeps one) and recount the people of the candidates they were on."""
+        ...
+
 
 class ConversationRepository(Protocol):
     async def get(self, channel: str, chat_ref: str) -> Conversation | None: ...

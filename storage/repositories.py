@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from core.domain.conversation import Conversation, Draft, Step
 from core.domain.entities import (
@@ -602,6 +604,40 @@ class SqlKnowledgeLogRepository(_Repo):
         statement = _upsert_ignore(self.is_postgres, t.kb_phrasing_votes, values)
         result = await self.session.execute(statement.returning(t.kb_phrasing_votes.c.candidate_id))
         return result.first() is not None
+
+    async def move_votes(self, *, from_key: str, to_key: str) -> None:
+        votes, c = t.kb_phrasing_votes, t.kb_phrasing_votes.c
+        touched = list(
+            (await self.session.execute(select(c.candidate_id).where(c.person_key == from_key)))
+            .scalars()
+            .all()
+        )
+        if not touched:
+            return
+        await self.session.flush()
+        both = select(c.candidate_id).where(c.person_key == to_key).scalar_subquery()
+        await self.session.execute(
+            delete(votes).where(c.person_key == from_key, c.candidate_id.in_(both))
+        )
+        await self.session.execute(
+            update(votes).where(c.person_key == from_key).values(person_key=to_key)
+        )
+        counts = (
+            select(func.count())
+            .where(c.candidate_id == t.kb_phrasing_candidates.c.id)
+            .scalar_subquery()
+        )
+        recounted = await self.session.execute(
+            update(t.kb_phrasing_candidates)
+            .where(t.kb_phrasing_candidates.c.id.in_(touched))
+            .values(people=counts)
+            .returning(t.kb_phrasing_candidates.c.id, t.kb_phrasing_candidates.c.people)
+            .execution_options(synchronize_session=False)
+        )
+        for candidate_id, people in recounted.all():  # candidates this session holds: in line
+            loaded = self.session.identity_map.get(identity_key(PhrasingCandidate, candidate_id))
+            if loaded is not None:
+                set_committed_value(loaded, "people", people)
 
 
 class SqlConversationRepository(_Repo):

@@ -15,7 +15,8 @@ When both accounts already have a person record, the two records become one (:fu
 - the kept record is the support-team member's (agent or above), otherwise the older one;
   two support-team records are never joined here (an admin does that);
 - the other record's accounts, tickets (as requester and as assignee), messages, audit entries,
-  group memberships, conversations and panel account move to the kept record, and it is
+  group memberships, conversations, panel account and "this solved it" confirmations of
+  phrasings move to the kept record (a phrasing both confirmed counts them once), and it is
   deleted;
 - the kept record keeps its name, language and role; an e-mail or time zone it lacks comes
   from the other record;
@@ -35,6 +36,7 @@ from core.domain.entities import AuditEntry, Identity, Person
 from core.domain.enums import Role
 from core.errors import InvalidInput
 from core.ports import UnitOfWork
+from core.services import phrasing_learning
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ async def join(uow: UnitOfWork, first: Person, second: Person, *, how: str, chan
     keep.time_zone = keep.time_zone or drop.time_zone
     absorbed = {"id": drop.id, "name": drop.display_name, "email": drop.email}
     moved = await uow.people.merge(keep_id=keep.id, drop_id=drop.id)
+    await phrasing_learning.merge_people(uow, keep_id=keep.id, drop_id=drop.id)
     now = uow.clock.now()
     uow.add(
         AuditEntry(

@@ -34,6 +34,14 @@ def person_key(*, person_id: int | None, event_id: int | None = None) -> str:
     return f"person:{person_id}" if person_id is not None else f"event:{event_id}"
 
 
+async def merge_people(uow: UnitOfWork, *, keep_id: int, drop_id: int) -> None:
+    """Two person records became one: the absorbed one's confirmations are the kept one's, so
+    one person never counts twice toward ``learn_after``."""
+    await uow.knowledge_log.move_votes(
+        from_key=person_key(person_id=drop_id), to_key=person_key(person_id=keep_id)
+    )
+
+
 async def confirm(
     uow: UnitOfWork,
     *,

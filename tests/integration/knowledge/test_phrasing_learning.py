@@ -4,11 +4,13 @@ people add it, "not helpful" never does, curators accept and reject, and the ind
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from core.domain.knowledge import CandidateStatus, ConfirmationSource, SuggestionOutcome
 from core.errors import InvalidInput, PermissionDenied
-from core.services import knowledge_index, phrasing_learning, suggestions
+from core.services import identity_links, knowledge_index, phrasing_learning, suggestions
 from core.services.context import operator
+from storage import tables as t
 from storage.kb_read_models import phrasing_candidates
 from storage.unit_of_work import Database
 from tests.integration.knowledge.test_knowledge_service import PRINTER, VPN, _import
@@ -144,3 +146,47 @@ async def test_a_curator_accepts_early_and_the_index_answers_at_once(db: Databas
         await uow.commit()
     assert await _phrasings(db, "vpn-connect") == [QUESTION]
     assert [s.article_id for s in kb.engine.suggest(QUESTION)][:1] == ["vpn-connect"]
+
+
+async def test_a_merged_person_counts_once_toward_learning(db: Database) -> None:
+    """Rita confirmed from Telegram and from Slack before linking the two: after the merge her
+    two confirmations are one, so a third person's makes two of three, not three."""
+    kb = knowledge_index.KnowledgeBase(learn_after=3)
+    await _import(db, kb, [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)])
+    rita_tg = await make_person(db, "Rita", external_id="501")
+    rita_slack = await make_person(db, "Rita S", channel="slack", external_id="T1:U1")
+    ann, bob = [(await make_person(db, name)).person.id for name in ("Ann", "Bob")]
+    assert rita_tg.person.id is not None and rita_slack.person.id is not None
+    await _ask_and_answer(db, kb, rita_tg.person.id, SuggestionOutcome.HELPED)
+    await _ask_and_answer(db, kb, rita_slack.person.id, SuggestionOutcome.HELPED)
+    printer = "the printer says it is offline again"
+    await _ask_and_answer(db, kb, rita_slack.person.id, SuggestionOutcome.HELPED, printer)
+
+    async with db.uow() as uow:
+        kept = await identity_links.join(
+            uow, rita_tg.person, rita_slack.person, how="code", channel="slack"
+        )
+        await uow.commit()
+    assert kept.id == rita_tg.person.id
+    async with db.uow() as uow:
+        rows = await phrasing_candidates(uow)
+        votes = (
+            await uow.session.execute(select(t.kb_phrasing_votes.c.person_key).distinct())
+        ).scalars()
+    assert sorted((r.candidate.article_id, r.candidate.people) for r in rows) == [
+        ("printer-offline", 1),
+        ("vpn-connect", 1),
+    ], "her two confirmations are one; her Slack-only one is hers"
+    assert set(votes) == {phrasing_learning.person_key(person_id=kept.id)}
+
+    await _ask_and_answer(db, kb, ann, SuggestionOutcome.HELPED)
+    await _ask_and_answer(db, kb, rita_tg.person.id, SuggestionOutcome.HELPED, printer)
+    assert await _phrasings(db, "vpn-connect") == [], "two people of three"
+    async with db.uow() as uow:
+        rows = await phrasing_candidates(uow)
+    assert sorted((r.candidate.article_id, r.candidate.people) for r in rows) == [
+        ("printer-offline", 1),
+        ("vpn-connect", 2),
+    ]
+    await _ask_and_answer(db, kb, bob, SuggestionOutcome.HELPED)
+    assert await _phrasings(db, "vpn-connect") == ["vpn will not connect from home"]
