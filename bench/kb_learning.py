@@ -4,13 +4,15 @@ For each set, its questions are split in two halves at random (seeded).  Every q
 first half whose expected article the engine showed (only a shown article can be confirmed) is
 taken as one person's "this solved it" on that article, and goes
 through the same rule as in the service (``kb.learning.taught``, ``candidate_text``: too short or too long
-questions make no phrasing; near-identical ones are one candidate).  Candidates are then added
+questions make no phrasing; near-identical ones are one candidate), as the index reads it
+(``SuggestionEngine.reading``: transliteration and typo repair; ``--as-typed``: as typed, as
+before).  Candidates are then added
 as a curator accepting them all would (with three different people per candidate, few questions
 of a set repeat each other, so the automatic rule alone would add almost nothing).  The engine
 with those phrasings is evaluated on the second half, next to the engine without them; then the
 halves swap, and the two results are averaged.
 
-    .venv/bin/python bench/kb_learning.py [--sets dev extra check frozen] [--lexical]
+    .venv/bin/python bench/kb_learning.py [--sets dev extra check frozen] [--lexical] [--as-typed]
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen"])
     parser.add_argument("--lexical", action="store_true", help="without the semantic signal")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument(
+        "--as-typed",
+        action="store_true",
+        help="learn questions as typed, not as the index reads them",
+    )
     args = parser.parse_args(argv)
     articles = load_articles()
     encoder: Encoder | None = None if args.lexical else load_default_encoder()
@@ -73,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if q["expected"] is not None
                 and q["expected"] in [s.article_id for s in base.suggest(q["q"])]
             ]
-            learned = taught(articles, [(q["q"], q["expected"]) for q in confirmed])
+            pairs = [(q["q"], q["expected"]) for q in confirmed]
+            learned = taught(articles, pairs, read=None if args.as_typed else base.reading)
             added += sum(len(a.phrasings) for a in learned) - len(phrasings)
             engine = SuggestionEngine(learned, encoder=encoder)
             before.append(evaluate(test, base.suggest).overall)

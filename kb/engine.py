@@ -266,6 +266,14 @@ class SuggestionEngine:
     def analyse(self, text: str) -> QueryAnalysis:
         return self._analyzer.query(text, self._index.__contains__, self._lexicon)
 
+    def reading(self, text: str) -> str:
+        """*text* as the engine reads a question: Latin-typed Russian back in Cyrillic and
+        typos repaired (the words, lower-cased), or *text* itself when nothing needed repair.
+        What a learned phrasing keeps: indexed as typed, a transliterated or misspelt word
+        became a known term, so the next question using it was no longer transliterated or
+        repaired (``bench/kb_learning.py``: learning cost frozen hit@1 0.914 -> 0.868)."""
+        return self.analyse(text).repaired or text
+
     def candidates(
         self, text: str, *, language: str | None = None, analysis: QueryAnalysis | None = None
     ) -> list[Candidate]:

@@ -8,7 +8,7 @@ skipped.  Near-identical questions (same words, any order or a typo apart) are o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -43,13 +43,16 @@ def same_candidate(key: str, other: str) -> bool:
 
 
 def taught(
-    articles: Sequence[ArticleText], confirmed: Iterable[tuple[str, str]]
+    articles: Sequence[ArticleText],
+    confirmed: Iterable[tuple[str, str]],
+    read: Callable[[str], str] | None = None,
 ) -> list[ArticleText]:
     """The articles with the phrasings *confirmed* (question, article id) pairs teach them, as a
-    curator accepting every candidate would add them (the learning simulation's step)."""
+    curator accepting every candidate would add them (the learning simulation's step); *read*
+    is how the index reads a question (``SuggestionEngine.reading``), the form phrasings keep."""
     phrasings: dict[str, list[str]] = {a.id: list(a.phrasings) for a in articles}
     for question, article_id in confirmed:
-        text = candidate_text(question)
+        text = candidate_text(read(question) if read else question)
         if text is None:
             continue
         key = candidate_key(text)

@@ -141,6 +141,7 @@ async def send(turn: Turn, args: Args) -> None:
         person=phrasing_learning.person_key(person_id=ticket.requester_id),
         source=ConfirmationSource.AGENT_LINK,
         learn_after=turn.kb.learn_after,
+        read=turn.kb.engine.reading,
     )
     turn.say(
         "Sent “{title}” to the requester of ticket #{number}.",

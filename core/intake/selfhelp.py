@@ -95,6 +95,7 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
             article_id=article_id,
             rejected=shown.rejected,
             learn_after=turn.kb.learn_after,
+            read=turn.kb.engine.reading,
         )
         talk.reset()
         turn.say("Glad it helped! Write to me any time you need something else.")

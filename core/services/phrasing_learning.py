@@ -12,6 +12,8 @@ its next sync; a curator's decision refreshes the caller's index at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.domain.enums import Role
 from core.domain.knowledge import (
     Article,
@@ -50,11 +52,16 @@ async def confirm(
     person: str,
     source: ConfirmationSource,
     learn_after: int = LEARN_AFTER,
+    read: Callable[[str], str] | None = None,
 ) -> PhrasingCandidate | None:
     """Count *person*'s confirmation that *article_id* answered *question*; add the phrasing to
     the article once ``learn_after`` distinct people confirmed it. None when the question makes
-    no phrasing (too short or too long) or the article is gone."""
-    text = candidate_text(question)
+    no phrasing (too short or too long) or the article is gone.
+
+    *read* is how the index reads a question (``SuggestionEngine.reading``: transliteration and
+    typo repair); the candidate is the question as read, so a Latin-typed Russian or misspelt
+    question teaches the words the index knows, not the typed ones."""
+    text = candidate_text(read(question) if read else question)
     article = await uow.articles.get(article_id)
     if text is None or article is None:
         return None

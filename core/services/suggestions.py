@@ -7,7 +7,7 @@ with near-identical ones.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -99,6 +99,7 @@ async def record_outcome(
     ticket_id: int | None = None,
     rejected: Sequence[str] = (),
     learn_after: int = phrasing_learning.LEARN_AFTER,
+    read: Callable[[str], str] | None = None,
 ) -> None:
     """The person's answer to a suggestion. Only the first answer counts toward the statistics;
     a later escalation still links the ticket.
@@ -109,7 +110,8 @@ async def record_outcome(
     every suggested article.
 
     "This solved it" makes the question a candidate phrasing of the article that helped (added
-    once ``learn_after`` different people confirmed it); a negative answer never does.
+    once ``learn_after`` different people confirmed it); a negative answer never does. *read*
+    is how the index reads the question (see ``phrasing_learning.confirm``).
     """
     event = await uow.knowledge_log.event(event_id, for_update=True)
     if event is None:
@@ -144,6 +146,7 @@ async def record_outcome(
                 person=phrasing_learning.person_key(person_id=event.person_id, event_id=event.id),
                 source=ConfirmationSource.HELPED,
                 learn_after=learn_after,
+                read=read,
             )
     else:
         not_helped = list(dict.fromkeys(named)) or event.article_ids

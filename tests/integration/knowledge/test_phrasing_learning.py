@@ -190,3 +190,18 @@ async def test_a_merged_person_counts_once_toward_learning(db: Database) -> None
     ]
     await _ask_and_answer(db, kb, bob, SuggestionOutcome.HELPED)
     assert await _phrasings(db, "vpn-connect") == ["vpn will not connect from home"]
+
+
+async def test_a_misspelt_question_is_learned_as_the_index_reads_it(db: Database) -> None:
+    kb = knowledge_index.KnowledgeBase(learn_after=1)
+    await _import(db, kb, [("vpn-connect.md", VPN), ("printer-offline.md", PRINTER)])
+    typed = "vpn will not conect from home"
+    assert kb.engine.reading(typed) == "vpn will not connect from home"
+    async with db.uow() as uow:
+        candidate = await phrasing_learning.confirm(
+            uow, article_id="vpn-connect", question=typed, person="person:1",
+            source=ConfirmationSource.HELPED, learn_after=kb.learn_after, read=kb.engine.reading,
+        )  # fmt: skip
+        assert candidate is not None and candidate.sample == "vpn will not connect from home"
+        await uow.commit()
+    assert await _phrasings(db, "vpn-connect") == ["vpn will not connect from home"]
