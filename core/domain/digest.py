@@ -1,8 +1,10 @@
 """The daily digest: when it is due and what it counts.
 
 It goes out once per working day of the desk's default calendar, at the start of that day's
-working hours (or later that day, when no process was running at the start). It looks back at the
-previous working day, so Monday's digest reports Friday.
+working hours (or later that day, when no process was running at the start). It looks back from
+the start of the previous working day to the start of today, so Monday's digest reports Friday
+and the weekend: a group on a calendar of its own (a 24×7 team, another time zone) may work on
+the default calendar's days off, and that work belongs in a digest too.
 """
 
 from __future__ import annotations
@@ -34,8 +36,18 @@ class DigestDay:
     day: date
     day_end: datetime  # local midnight after ``day``
     previous: date | None  # the previous working day
-    previous_start: datetime
-    previous_end: datetime
+    previous_start: datetime  # its local midnight
+    previous_end: datetime  # today's local midnight: days off in between count too
+
+    @property
+    def looked_back(self) -> str:
+        """The days counted: "2026-02-27", or "2026-02-27 – 2026-03-01" over days off."""
+        if self.previous is None:
+            return ""
+        last = self.day - timedelta(days=1)
+        if last == self.previous:
+            return self.previous.isoformat()
+        return f"{self.previous.isoformat()} – {last.isoformat()}"
 
 
 def digest_due(calendar: BusinessCalendar, now: datetime) -> DigestDay | None:
@@ -53,7 +65,7 @@ def digest_due(calendar: BusinessCalendar, now: datetime) -> DigestDay | None:
         day_end=_midnight(local.date() + timedelta(days=1), calendar),
         previous=previous,
         previous_start=start,
-        previous_end=_midnight(previous + timedelta(days=1), calendar) if previous else start,
+        previous_end=_midnight(local.date(), calendar) if previous else start,
     )
 
 

@@ -1,5 +1,5 @@
-"""The daily digest in the agents' rooms: open, unassigned, due today, breached, and the previous
-working day's resolved, closed and CSAT.
+"""The daily digest in the agents' rooms: open, unassigned, due today, breached, and resolved,
+closed and CSAT since the previous working day began (with the days off in between).
 
 A scheduler job calls :func:`post_daily_digest` every few minutes. It posts when a working day of
 the desk's default calendar has begun, once per day however many processes run the job: the
@@ -61,7 +61,7 @@ def digest_reply(figures: DigestFigures, day: DigestDay, language: str) -> Reply
             _(
                 language,
                 "{day}: {resolved} resolved, {closed} closed; {csat}",
-                day=day.previous.isoformat(),
+                day=day.looked_back,
                 resolved=figures.resolved,
                 closed=figures.closed,
                 csat=csat,

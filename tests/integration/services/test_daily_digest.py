@@ -1,5 +1,6 @@
 """The daily digest on a fake clock: posted at the start of each working day, once per day however
-many processes run the job, with the counts of the desk now and of the previous working day."""
+many processes run the job, with the counts of the desk now and since the previous working day
+began (days off included)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from core.domain.entities import OutboxMessage
 from core.domain.enums import Level, Role
 from core.messages import reply_from_payload
 from core.ports import AgentRoom
-from core.services import workflow
+from core.services import routing_rules, sla_config, workflow
 from core.services.clocks import ensure_defaults
 from core.services.daily_digest import post_daily_digest
 from storage import tables
@@ -83,13 +84,13 @@ async def test_once_per_working_day_at_its_start(db: Database, clock: FakeClock)
             "-100",
             "Desk digest for 2026-03-02\n"
             "Open: 2 · unassigned: 1 · due today: 2 · breached: 0\n"
-            "2026-02-27: 3 resolved, 2 closed; CSAT 4.5 from 2 ratings",
+            "2026-02-27 – 2026-03-01: 3 resolved, 2 closed; CSAT 4.5 from 2 ratings",
         ),
         (
             "-200",
             "Сводка службы поддержки на 2026-03-02\n"
             "Открыто: 2 · не назначено: 1 · срок сегодня: 2 · просрочено: 0\n"
-            "2026-02-27: решено 3, закрыто 2; CSAT 4.5 по оценкам: 2",
+            "2026-02-27 – 2026-03-01: решено 3, закрыто 2; CSAT 4.5 по оценкам: 2",
         ),
     ]
 
@@ -103,3 +104,36 @@ async def test_once_per_working_day_at_its_start(db: Database, clock: FakeClock)
     )
     clock.current = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)  # Wednesday 18:30: the day is over
     assert not await _post(db)
+
+
+async def test_work_on_the_default_calendars_days_off_is_in_mondays_digest(
+    db: Database, clock: FakeClock
+) -> None:
+    """The infrastructure group keeps a 24×7 calendar of its own: what it resolves on a Sunday is
+    counted on Monday (with Friday), and Tuesday's digest counts Monday alone."""
+    await make_groups(db)
+    async with db.uow() as uow:
+        await ensure_defaults(uow, timezone="Europe/Berlin")  # Mon–Fri 09:00–18:00
+        await sla_config.set_calendar(uow, name="noc", hours="24x7", timezone="UTC")
+        await sla_config.use_calendar(uow, group="infrastructure", calendar="noc")
+        await routing_rules.add_rule(uow, name="noc", keywords="switch", group="infrastructure")
+        await uow.rooms.replace(ROOMS[:1])
+        await uow.commit()
+    rita = await make_person(db, "Rita")
+    nina = await make_person(db, "Nina", role=Role.AGENT, external_id="12")
+
+    clock.current = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)  # Sunday night
+    number = await open_ticket(db, rita, "Core switch down")
+    async with db.uow() as uow:
+        await workflow.resolve(uow, actor=nina, number=number, resolution="replaced the PSU")
+        await workflow.rate(uow, actor=rita, number=number, score=5)
+        await uow.commit()
+
+    clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
+    assert await _post(db)
+    clock.current = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)  # Tuesday 09:00
+    assert await _post(db)
+    assert [text.splitlines()[-1] for _, text in await _digests(db)] == [
+        "2026-02-27 – 2026-03-01: 1 resolved, 1 closed; CSAT 5.0 from 1 ratings",
+        "2026-03-02: 0 resolved, 0 closed; no ratings",
+    ]
