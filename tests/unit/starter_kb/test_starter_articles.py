@@ -13,6 +13,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from chatdesk.starter_kb import shipped_files
+from kb.encoder import Encoder
 from kb.engine import SuggestionEngine
 from kb.markdown_files import ArticleFile, article_text, parse_article_file, render_article_file
 from tests.unit.kb.question_sets import DATA, assert_figures, load_questions
@@ -78,3 +79,21 @@ def test_the_starter_base_answers_its_question_set() -> None:
     # leave ("vacation days", "оформить отпуск") and get the out-of-office article.
     engine = SuggestionEngine(article_text(a) for a in BY_ID.values())
     assert_figures(engine, QUESTIONS, hit_at_1=0.9, hit_at_3=0.95, oos_rejection=0.7)
+
+
+def test_the_starter_base_answers_its_question_set_with_the_semantic_signal(
+    encoder: Encoder,
+) -> None:
+    """As shipped (semantic signal on), measured: hit@1 0.955 (63 of 66), hit@3 0.970 (64 of 66,
+    just under the issue-8 target of 0.97), MRR 0.962, out-of-scope rejection 0.714 (5 of 7,
+    under the 0.85 target: the fusion was fitted on the dataset's sets, never on this one). The
+    floors are those figures less one question (hit@1 stays above the 0.92 target)."""
+    engine = SuggestionEngine((article_text(a) for a in BY_ID.values()), encoder=encoder)
+    assert engine.semantic_ready
+    assert_figures(
+        engine,
+        QUESTIONS,
+        hit_at_1=62 / 66 - 1e-9,
+        hit_at_3=63 / 66 - 1e-9,
+        oos_rejection=4 / 7 - 1e-9,
+    )
