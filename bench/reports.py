@@ -313,7 +313,7 @@ def load_average() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-async def time_reports(url: str, repeat: int, explain: bool) -> None:
+async def time_reports(url: str, repeat: int, explain: bool, only: list[str] | None = None) -> None:
     database = Database(url, clock=FixedClock())
     statements = Statements(database.engine)
     last = END.date()
@@ -326,7 +326,7 @@ async def time_reports(url: str, repeat: int, explain: bool) -> None:
     print(f"{'report':<10} {'range':<10} {'best s':>8} {'worst s':>8}")
     try:
         for label, (first, final) in ranges.items():
-            for name in REPORTS:
+            for name in only or REPORTS:
                 query = parse_query(
                     {"from": first.isoformat(), "to": final.isoformat(), "period": "week"},
                     default_timezone=ZONE,
@@ -399,15 +399,19 @@ async def main() -> None:
     parser.add_argument("--no-explain", action="store_true", help="skip the query plans")
     parser.add_argument("--keep", action="store_true", help="keep the filled database")
     parser.add_argument("--reuse", metavar="URL", help="time a database kept by --keep")
+    parser.add_argument(
+        "--only", action="append", choices=list(REPORTS), help="time this report (repeatable)"
+    )
+    parser.add_argument("--name", help="the scratch database's name (default: a random one)")
     args = parser.parse_args()
     if args.reuse:
-        await time_reports(args.reuse, args.repeat, not args.no_explain)
+        await time_reports(args.reuse, args.repeat, not args.no_explain, args.only)
         return
-    async with scratch_database(keep=args.keep) as url:
+    async with scratch_database(keep=args.keep, name=args.name) as url:
         await prepare(url, args.tickets)
         if args.keep:
             print(f"kept: --reuse {url}")
-        await time_reports(url, args.repeat, not args.no_explain)
+        await time_reports(url, args.repeat, not args.no_explain, args.only)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,11 @@ def server_url() -> URL:
 
 
 @contextlib.asynccontextmanager
-async def scratch_database(*, keep: bool = False) -> AsyncIterator[str]:
+async def scratch_database(*, keep: bool = False, name: str | None = None) -> AsyncIterator[str]:
     """The URL of a fresh, migrated database that is dropped when the block ends (unless
-    ``keep``: then it is left for the next run, and for whoever drops it)."""
-    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
+    ``keep``: then it is left for the next run, and for whoever drops it). ``name`` (say, the
+    branch's) tells whose it is; by default it gets a random one."""
+    name = name or f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
     await pg_admin(f'CREATE DATABASE "{name}"')
     try:
         url = server_url().set(database=name).render_as_string(hide_password=False)

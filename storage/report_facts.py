@@ -112,9 +112,9 @@ async def load_data(
     conditions = await _filter_conditions(uow, query)
     data = ReportData(query=query, now=uow.clock.now())
     if Needs.SPEED in needs:
-        data.speeds = await speeds(uow.session, query, conditions, postgres=postgres)
+        data.speeds = await speeds(uow.session, query, conditions)
     if Needs.AGENTS in needs:
-        data.agents = await agent_figures(uow.session, query, conditions, postgres=postgres)
+        data.agents = await agent_figures(uow.session, query, conditions)
     if Needs.COUNTS in needs:
         await _backlog(uow, query, conditions, data)
         await _counts(uow, query, conditions, data)

@@ -11,8 +11,13 @@ def nearest_rank(values: Sequence[float], share: float) -> float | None:
     the values at or below it (so the median of an even count is the lower middle one)."""
     if not values:
         return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+    return sorted(values)[rank_index(share, len(values))]
+
+
+def rank_index(share: float, count: int) -> int:
+    """Where the ``share`` quantile by nearest rank sits among ``count`` sorted values (0-based;
+    ``count`` > 0)."""
+    return max(math.ceil(share * count), 1) - 1
 
 
 def median(values: Sequence[float]) -> float | None:
