@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from core.domain.knowledge import Article, ArticleStatus
+from storage import article_uses
 from storage import tables as t
 
 PAGE_SIZE = 50
@@ -108,6 +109,7 @@ def _filtered(query: Select[Any], wanted: ArticleFilter) -> Select[Any]:
 async def article_page(
     session: AsyncSession, wanted: ArticleFilter, *, page: int = 1
 ) -> ArticlePage:
+    await article_uses.fold(session)  # the figures as of now
     c = t.kb_articles.c
     total = (
         await session.execute(_filtered(select(func.count()).select_from(t.kb_articles), wanted))

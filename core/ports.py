@@ -268,7 +268,14 @@ class ArticleRepository(Protocol):
         ...
 
     async def bump(self, article_ids: Sequence[str], counter: str) -> None:
-        """Add one to ``counter`` (suggested/opened/helped/not_helped) of each article, atomically."""
+        """Add one to ``counter`` (suggested/opened/helped/not_helped) of each article, in this
+        transaction. The articles' counters show it after :meth:`fold_uses` (at once on SQLite)."""
+        ...
+
+    async def fold_uses(self) -> None:
+        """Bring the articles' counters up to date with the uses recorded so far (PostgreSQL
+        records each use as a row, so intakes never wait on an article's row): call before
+        showing counters; the runner also does it every few seconds."""
         ...
 
     async def vectors(self, *, model: str) -> dict[str, StoredVector]:

@@ -56,8 +56,8 @@ from core.domain.knowledge import (
 from core.domain.sla import SlaState
 from core.ports import AgentRoom
 from kb.semantic import StoredVector
+from storage import article_uses, ticket_numbers
 from storage import tables as t
-from storage import ticket_numbers
 from storage.person_merge import merge_people
 
 log = logging.getLogger(__name__)
@@ -478,9 +478,6 @@ def _upsert_ignore(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
     return _insert(postgres, table, values).on_conflict_do_nothing()
 
 
-_COUNTERS = {"suggested", "opened", "helped", "not_helped"}
-
-
 class SqlArticleRepository(_Repo):
     async def get(self, article_id: str) -> Article | None:
         return await self.session.get(Article, article_id)
@@ -500,16 +497,10 @@ class SqlArticleRepository(_Repo):
         return list((await self.session.execute(query)).scalars())
 
     async def bump(self, article_ids: Sequence[str], counter: str) -> None:
-        if counter not in _COUNTERS:
-            raise ValueError(f"unknown counter {counter!r}")
-        if not article_ids:
-            return
-        column = t.kb_articles.c[f"{counter}_count"]
-        await self.session.execute(
-            update(t.kb_articles)
-            .where(t.kb_articles.c.id.in_(list(article_ids)))
-            .values({column: column + 1})
-        )
+        await article_uses.count(self.session, article_ids, counter)
+
+    async def fold_uses(self) -> None:
+        await article_uses.fold(self.session)
 
     async def vectors(self, *, model: str) -> dict[str, StoredVector]:
         table = t.kb_article_vectors

@@ -404,6 +404,24 @@ kb_articles = Table(
     Column("not_helped_count", Integer, nullable=False),
 )
 
+# PostgreSQL: one row per use of an article (suggested, opened, helped, not helped), written by
+# the intake instead of bumping the article's counter, so a burst of people shown the same
+# article do not wait for each other's commit on its row. Folded into the counters above by
+# storage.article_uses.fold (every few seconds, and before the counters are shown).
+kb_article_uses = Table(
+    "kb_article_uses",
+    metadata,
+    _pk(),
+    Column(
+        "article_id",
+        String(100),
+        ForeignKey("kb_articles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("counter", String(16), nullable=False),
+)
+
 # The semantic vector of each article's current version (int8 bytes and their scale), so a start
 # or a CLI call encodes only new and edited articles. ``version_key`` hashes the model and text.
 kb_article_vectors = Table(

@@ -107,6 +107,7 @@ async def list_articles(
 
 @router.get("/{article_id}", response_model=ArticleOut, summary="An article")
 async def read_article(caller: Reader, uow: UowDep, article_id: ArticleId) -> ArticleOut:
+    await uow.articles.fold_uses()  # the figures as of now
     article = await uow.articles.get(article_id)
     if article is None:
         raise NotFound("There is no article '{id}'.", id=article_id)

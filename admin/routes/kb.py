@@ -173,6 +173,7 @@ async def _load(uow: SqlUnitOfWork, article_id: str) -> Article:
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 async def edit_article(request: Request, uow: UowDep, article_id: str) -> Response:
+    await uow.articles.fold_uses()  # the figures as of now
     found = await uow.articles.get(article_id[:100])
     if found is None:
         return render(request, "not_found.html", {"what": None}, status_code=404)

@@ -241,6 +241,8 @@ def vars_of(metrics: Any) -> dict[str, Any]:
 async def kb_list(settings: Settings, status: str | None) -> None:
     """List articles with their use counters."""
     async with open_database(settings) as database, database.uow() as uow:
+        await uow.articles.fold_uses()
+        await uow.commit()
         articles = await uow.articles.all(status=ArticleStatus(status) if status else None)
     if not articles:
         click.echo("no articles: import some with `chatdesk kb import PATH`")
@@ -257,6 +259,8 @@ async def kb_list(settings: Settings, status: str | None) -> None:
 async def kb_show(settings: Settings, article_id: str) -> None:
     """Show one article as it is stored."""
     async with open_database(settings) as database, database.uow() as uow:
+        await uow.articles.fold_uses()
+        await uow.commit()
         article = await uow.articles.get(article_id)
         group = await translation_group(uow, article_id)
     if article is None:

@@ -152,6 +152,7 @@ async def test_every_waiting_step_expires(db: Database, channel: str, clock: Fak
     again = await rita.says("printer is offline")
     assert "Printer shows offline" in buttons(again)
     async with db.uow() as uow:
+        await uow.articles.fold_uses()
         article = await uow.articles.get("vpn-drops")
         first = await uow.knowledge_log.event(1)
     assert article is not None and article.not_helped_count == 1
@@ -227,6 +228,7 @@ async def test_every_rejected_article_counts_once(db: Database, channel: str) ->
     async with db.uow() as uow:
         event = await uow.knowledge_log.event(1)
         assert event is not None and event.outcome is SuggestionOutcome.ESCALATED
+        await uow.articles.fold_uses()
         counts = {a: (await uow.articles.get(a)) for a in event.article_ids}
     assert {a: c.not_helped_count for a, c in counts.items() if c} == dict.fromkeys(
         event.article_ids, 1

@@ -44,6 +44,7 @@ async def test_self_help_success_ends_without_a_ticket_and_is_counted(
     stale = await rita.press(buttons(opened)["This solved it"])
     assert stale.toast == "This button is no longer active." and not stale.replies
     async with db.uow() as uow:
+        await uow.articles.fold_uses()
         article = await uow.articles.get("printer-offline")
         assert article is not None
         assert (article.suggested_count, article.opened_count, article.helped_count) == (1, 1, 1)

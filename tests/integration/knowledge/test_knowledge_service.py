@@ -171,6 +171,7 @@ async def test_answers_update_counters_and_the_unanswered_log(db: Database) -> N
         await uow.commit()
 
     async with db.uow() as uow:
+        await uow.articles.fold_uses()
         vpn = await uow.articles.get("vpn-connect")
         printer = await uow.articles.get("printer-offline")
         assert vpn is not None and printer is not None

@@ -46,6 +46,7 @@ async def test_an_article_that_solves_it_ends_without_a_ticket_and_is_counted(
 
     assert await ticket_count(db) == 0
     async with db.uow() as uow:
+        await uow.articles.fold_uses()
         article = await uow.articles.get("vpn-drops")
         event = await uow.knowledge_log.event(event_id)
         talk = await uow.conversations.get("telegram", str(RITA.id))
