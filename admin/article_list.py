@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from core.domain.knowledge import Article, ArticleStatus
-from storage import article_uses
 from storage import tables as t
+from storage import tallies
 
 PAGE_SIZE = 50
 SEARCH_MAX = 200
@@ -109,7 +109,7 @@ def _filtered(query: Select[Any], wanted: ArticleFilter) -> Select[Any]:
 async def article_page(
     session: AsyncSession, wanted: ArticleFilter, *, page: int = 1
 ) -> ArticlePage:
-    await article_uses.fold(session)  # the figures as of now
+    await tallies.fold_uses(session)  # the figures as of now
     c = t.kb_articles.c
     total = (
         await session.execute(_filtered(select(func.count()).select_from(t.kb_articles), wanted))

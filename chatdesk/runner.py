@@ -140,9 +140,10 @@ async def run(settings: Settings) -> None:
         if knowledge_base.engine.semantic_ready and not semantic_before:
             heap.settle()  # the model and its vectors are here for good
 
-    async def fold_article_uses() -> None:
+    async def fold_tallies() -> None:
         async with database.uow() as uow:
             await uow.articles.fold_uses()
+            await uow.knowledge_log.fold_seen()
             await uow.commit()
 
     async def weekly_picture() -> None:
@@ -161,7 +162,7 @@ async def run(settings: Settings) -> None:
     jobs = (
         ("outbox", worker.sweep, 1, timedelta(minutes=2)),
         ("kb-sync", sync_knowledge, 10, timedelta(minutes=5)),
-        ("kb-uses", fold_article_uses, 5, timedelta(minutes=5)),
+        ("kb-tallies", fold_tallies, 5, timedelta(minutes=5)),
         ("sla-clocks", clocks.sweep, settings.sla_sweep_seconds, timedelta(minutes=10)),
         ("weekly-report", weekly_picture, 15 * 60, timedelta(hours=1)),
         ("daily-digest", daily_digest, 5 * 60, timedelta(minutes=30)),

@@ -305,6 +305,17 @@ class KnowledgeLogRepository(Protocol):
         ...
 
     async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None: ...
+
+    async def seen_again(self, group: UnansweredQuestion, at: datetime) -> None:
+        """``group`` was asked once more at ``at``; its count shows it once folded (as
+        :meth:`unanswered` and :meth:`unanswered_group` do; at once on SQLite)."""
+        ...
+
+    async def fold_seen(self) -> None:
+        """Bring the unanswered questions' counts up to date (the runner does it every few
+        seconds; PostgreSQL records each repeat as a row so intakes never wait on the group)."""
+        ...
+
     async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
         """Every phrasing candidate of an article (any status), locked for update."""
         ...

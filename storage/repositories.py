@@ -56,8 +56,8 @@ from core.domain.knowledge import (
 from core.domain.sla import SlaState
 from core.ports import AgentRoom
 from kb.semantic import StoredVector
-from storage import article_uses, ticket_numbers
 from storage import tables as t
+from storage import tallies, ticket_numbers
 from storage.person_merge import merge_people
 
 log = logging.getLogger(__name__)
@@ -497,10 +497,10 @@ class SqlArticleRepository(_Repo):
         return list((await self.session.execute(query)).scalars())
 
     async def bump(self, article_ids: Sequence[str], counter: str) -> None:
-        await article_uses.count(self.session, article_ids, counter)
+        await tallies.count_uses(self.session, article_ids, counter)
 
     async def fold_uses(self) -> None:
-        await article_uses.fold(self.session)
+        await tallies.fold_uses(self.session)
 
     async def vectors(self, *, model: str) -> dict[str, StoredVector]:
         table = t.kb_article_vectors
@@ -557,6 +557,7 @@ class SqlKnowledgeLogRepository(_Repo):
     async def unanswered(
         self, *, include_resolved: bool = False, limit: int = 100
     ) -> list[UnansweredQuestion]:
+        await tallies.fold_seen(self.session)  # the counts as of now
         query = select(UnansweredQuestion)
         if not include_resolved:
             query = query.where(t.kb_unanswered.c.resolved.is_(False))
@@ -566,7 +567,14 @@ class SqlKnowledgeLogRepository(_Repo):
         return list((await self.session.execute(query)).scalars())
 
     async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None:
+        await tallies.fold_seen(self.session)  # the count as of now
         return await self.session.get(UnansweredQuestion, group_id)
+
+    async def seen_again(self, group: UnansweredQuestion, at: datetime) -> None:
+        await tallies.seen_again(self.session, group, at)
+
+    async def fold_seen(self) -> None:
+        await tallies.fold_seen(self.session)
 
     async def candidates_for(self, article_id: str) -> list[PhrasingCandidate]:
         c = t.kb_phrasing_candidates.c

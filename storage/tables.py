@@ -407,7 +407,7 @@ kb_articles = Table(
 # PostgreSQL: one row per use of an article (suggested, opened, helped, not helped), written by
 # the intake instead of bumping the article's counter, so a burst of people shown the same
 # article do not wait for each other's commit on its row. Folded into the counters above by
-# storage.article_uses.fold (every few seconds, and before the counters are shown).
+# storage.tallies (every few seconds, and before the counters are shown).
 kb_article_uses = Table(
     "kb_article_uses",
     metadata,
@@ -504,6 +504,22 @@ kb_unanswered = Table(
     Column("first_seen", UTCDateTime(), nullable=False),
     Column("last_seen", UTCDateTime(), nullable=False),
     Column("resolved", Boolean, nullable=False),
+)
+
+# PostgreSQL: one row per repeat of an unanswered question, folded into its count and last_seen
+# by storage.tallies (as kb_article_uses for articles).
+kb_unanswered_seen = Table(
+    "kb_unanswered_seen",
+    metadata,
+    _pk(),
+    Column(
+        "group_id",
+        Id,
+        ForeignKey("kb_unanswered.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("seen_at", UTCDateTime(), nullable=False),
 )
 
 conversations = Table(

@@ -166,8 +166,7 @@ async def _log_unanswered(
             group.normalized == key
             or fuzz.token_sort_ratio(group.normalized, key) >= NEAR_IDENTICAL
         ):
-            group.count += 1
-            group.last_seen = now
+            await uow.knowledge_log.seen_again(group, now)
             return
     uow.add(
         UnansweredQuestion(

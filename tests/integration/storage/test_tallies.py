@@ -1,13 +1,18 @@
-"""Article use counters: every use counted exactly once, and on PostgreSQL without a hot row."""
+"""Counts many intakes add to (article uses, repeats of an unanswered question): every one
+counted exactly once, and on PostgreSQL without a hot row (storage.tallies)."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.domain.knowledge import UnansweredQuestion, UnansweredReason
 from storage import tables as t
 from storage.unit_of_work import Database
+
+START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 async def _article(db: Database, article_id: str) -> None:
@@ -78,3 +83,32 @@ async def test_uses_of_one_article_do_not_wait_for_each_other(db: Database, back
 
     await asyncio.gather(*(fold() for _ in range(4)))
     assert await _counts(db, "vpn") == (6, 0, 0, 0)
+
+
+async def test_repeats_of_an_unanswered_question_are_counted_once(db: Database) -> None:
+    """Each repeat counts once in the group's count and moves its last-seen moment, whether
+    the repeats come at once or one after another, and however many folds run."""
+    async with db.uow() as uow:
+        group = UnansweredQuestion(
+            normalized="printer on fire", sample="Printer on fire", reason=UnansweredReason.NOT_HELPED,
+            language="en", first_seen=START, last_seen=START,
+        )  # fmt: skip
+        uow.add(group)
+        await uow.commit()
+    group_id = group.id
+
+    async def again(minutes: int) -> None:
+        async with db.uow() as uow:
+            found = await uow.knowledge_log.unanswered_group(group_id)
+            assert found is not None
+            await uow.knowledge_log.seen_again(found, START + timedelta(minutes=minutes))
+            await uow.commit()
+
+    await asyncio.gather(*(again(m) for m in (3, 1, 2)))
+    await again(5)
+    async with db.uow() as uow:
+        await uow.knowledge_log.fold_seen()
+        await uow.commit()
+    async with db.uow() as uow:
+        (listed,) = await uow.knowledge_log.unanswered()
+        assert (listed.count, listed.last_seen) == (5, START + timedelta(minutes=5))
