@@ -12,17 +12,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
+from pydantic import Field as Limit
 
 from admin.changes import apply_change, choice
 from admin.deps import UowDep, VisitorDep, csrf_protected, role_at_least
+from admin.i18n import error_text
 from admin.templating import redirect, render
 from core.domain.assignment import AssignmentMode, AwayAction
 from core.domain.enums import Priority, Role, TicketType
 from core.domain.routing import MatchKind, Routing, RoutingRule
-from core.errors import ConfigurationError
+from core.errors import ChatdeskError, ConfigurationError
 from core.services import routing_rules
 from core.services.accounts import Visitor
-from core.services.routing_rules import RuleFields
+from core.services.routing_rules import Draft, RuleFields
 from core.services.ticket_routing import routed_category, routed_group
 from storage.unit_of_work import SqlUnitOfWork
 
@@ -58,18 +61,64 @@ def rule_form(rule: RoutingRule) -> dict[str, str]:
     }
 
 
-async def _trial(uow: SqlUnitOfWork, text: str) -> dict[str, Any] | None:
-    """What the rules decide for ``text``, and where the ticket would land (the rule's group,
-    else the category's default group)."""
+class RuleForm(BaseModel):
+    """A rule form's fields: a new rule (no ``original``; at ``position``, default last), or a
+    change to rule ``original`` (its name too), which keeps its place."""
+
+    original: str = Limit("", max_length=1000)
+    name: str = Limit("", max_length=1000)
+    kind: str = Limit("keywords", max_length=1000)
+    pattern: str = Limit("", max_length=1000)
+    category: str = Limit("", max_length=1000)
+    group: str = Limit("", max_length=1000)
+    priority: str = Limit("", max_length=1000)
+    ticket_type: str = Limit("", max_length=1000)
+    stop_reply: str = Limit("", max_length=1000)
+    active: str = Limit("", max_length=1000)
+    position: str = Limit("", max_length=1000)
+
+    def fields(self) -> RuleFields:
+        if self.kind not in {k.value for k in MatchKind}:
+            raise ConfigurationError("Unknown match kind '{value}'.", value=self.kind[:40])
+        return RuleFields(
+            keywords=self.pattern if self.kind == MatchKind.KEYWORDS else None,
+            regex=self.pattern if self.kind == MatchKind.REGEX else None,
+            category=self.category.strip() or None,
+            group=self.group.strip() or None,
+            priority=self.priority.strip() or None,
+            ticket_type=self.ticket_type.strip() or None,
+            stop_reply=self.stop_reply.strip() or None,
+            active=bool(self.active),
+        )
+
+    def draft(self) -> Draft | None:
+        """The rule typed; None for a form left empty."""
+        if not (self.original or self.name.strip() or self.pattern.strip()):
+            return None
+        return Draft(self.name, self.fields(), self.original or None, _position(self.position))
+
+
+class TrialForm(RuleForm):
+    """ "Test a text" with the rule being typed in a form."""
+
+    text: str = Limit("", max_length=4000)
+
+
+async def _trial(
+    uow: SqlUnitOfWork, text: str, draft: Draft | None = None
+) -> dict[str, Any] | None:
+    """What the rules (with ``draft`` as if saved) decide for ``text``, and where the ticket
+    would land (the rule's group, else the category's default group)."""
     if not text.strip():
         return None
-    decision: Routing = await routing_rules.try_text(uow, text)
+    decision: Routing = await routing_rules.try_text(uow, text, draft=draft)
     category = await routed_category(uow, decision)
     group = await routed_group(uow, decision, category)
     return {
         "decision": decision,
         "group": group.name if group else None,
         "group_from_category": decision.group is None and group is not None,
+        "draft": draft.name.strip() if draft else None,
     }
 
 
@@ -121,6 +170,23 @@ async def test_text(request: Request, uow: UowDep, text: Sample = "") -> Respons
     return render(request, "routing_trial.html", {"trial": await _trial(uow, text)})
 
 
+@router.post("/test", response_class=HTMLResponse)
+async def test_with_draft(
+    request: Request, uow: UowDep, visitor: VisitorDep, typed: Annotated[TrialForm, Form()]
+) -> Response:
+    """The "test a text" result with the rule in a form counted as if saved (nothing is
+    written); a rule that saving would refuse is shown with the reason instead."""
+    try:
+        trial = await _trial(uow, typed.text, typed.draft()) if typed.text.strip() else None
+    except ChatdeskError as refused:
+        return render(
+            request,
+            "routing_trial.html",
+            {"trial": None, "draft_error": error_text(refused, visitor.person.language)},
+        )
+    return render(request, "routing_trial.html", {"trial": trial})
+
+
 def _position(value: str) -> int | None:
     if not value.strip():
         return None
@@ -149,50 +215,21 @@ async def _change(
 
 @router.post("/rules")
 async def save_rule(
-    request: Request,
-    uow: UowDep,
-    visitor: VisitorDep,
-    original: Field = "",
-    name: Field = "",
-    kind: Field = "keywords",
-    pattern: Field = "",
-    category: Field = "",
-    group: Field = "",
-    priority: Field = "",
-    ticket_type: Field = "",
-    stop_reply: Field = "",
-    active: Field = "",
-    position: Field = "",
+    request: Request, uow: UowDep, visitor: VisitorDep, typed: Annotated[RuleForm, Form()]
 ) -> Response:
     """A new rule (no ``original``; at ``position``, default last), or a change to rule
     ``original`` (its name too), which keeps its place."""
-    typed = {"original": original, "name": name, "kind": kind, "pattern": pattern}
-    typed |= {"category": category, "group": group, "priority": priority}
-    typed |= {"ticket_type": ticket_type, "stop_reply": stop_reply, "active": active}
-    typed |= {"position": position}
-
-    def fields() -> RuleFields:
-        if kind not in {k.value for k in MatchKind}:
-            raise ConfigurationError("Unknown match kind '{value}'.", value=kind[:40])
-        return RuleFields(
-            keywords=pattern if kind == MatchKind.KEYWORDS else None,
-            regex=pattern if kind == MatchKind.REGEX else None,
-            category=category.strip() or None,
-            group=group.strip() or None,
-            priority=priority.strip() or None,
-            ticket_type=ticket_type.strip() or None,
-            stop_reply=stop_reply.strip() or None,
-            active=bool(active),
-        )
 
     async def work() -> RoutingRule:
-        if original:
-            return await routing_rules.update_rule(uow, name=original, new_name=name, **fields())
+        if typed.original:
+            return await routing_rules.update_rule(
+                uow, name=typed.original, new_name=typed.name, **typed.fields()
+            )
         return await routing_rules.add_rule(
-            uow, name=name, position=_position(position), **fields()
+            uow, name=typed.name, position=_position(typed.position), **typed.fields()
         )
 
-    return await _change(request, uow, visitor, work, form=typed)
+    return await _change(request, uow, visitor, work, form=typed.model_dump())
 
 
 @router.post("/rules/remove")

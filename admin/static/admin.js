@@ -86,21 +86,52 @@ for (const form of document.querySelectorAll("form[data-canned-preview]")) {
 }
 
 // A live result under a GET form: <form data-live-fragment="/url" data-target="#id"> fetches
-// the fragment for the form's fields as they are typed (the form itself reloads the page).
+// the fragment for the form's fields as they are typed (the form itself reloads the page). With
+// data-draft-from="selector", the last of those forms typed in is sent along (POST, its own
+// CSRF token), so the result counts what is being typed there as if it were saved.
+async function liveFragment(form, draft) {
+  const url = form.dataset.liveFragment;
+  let response;
+  if (draft) {
+    const data = new FormData(draft);
+    data.delete("csrf_token");
+    for (const [name, value] of new FormData(form)) data.append(name, value);
+    response = await fetch(url, {
+      method: "POST",
+      body: data,
+      headers: { "X-CSRF-Token": csrfOf(draft) },
+      credentials: "same-origin",
+    });
+  } else {
+    const query = new URLSearchParams(new FormData(form));
+    response = await fetch(`${url}?${query}`, { credentials: "same-origin" });
+  }
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.text();
+}
+
 for (const form of document.querySelectorAll("form[data-live-fragment]")) {
   if (!document.querySelector(form.dataset.target)) continue;
+  let draft = null;
   const refresh = debounce(async () => {
-    const query = new URLSearchParams(new FormData(form));
     try {
-      const response = await fetch(`${form.dataset.liveFragment}?${query}`, {
-        credentials: "same-origin",
-      });
-      if (!response.ok) throw new Error(`${form.dataset.liveFragment}: ${response.status}`);
-      const html = await response.text();
+      const html = await liveFragment(form, draft);
       document.querySelector(form.dataset.target).outerHTML = html; // the fragment has the id
     } catch (error) {
       console.warn(error);
     }
   }, 300);
   form.addEventListener("input", refresh);
+  if (!form.dataset.draftFrom) continue;
+  for (const typed of document.querySelectorAll(form.dataset.draftFrom)) {
+    typed.addEventListener("input", () => {
+      draft = typed;
+      refresh();
+    });
+  }
+  form.addEventListener("submit", (event) => {
+    if (!draft) return; // no rule typed: the page reloads with the saved rules
+    event.preventDefault();
+    refresh();
+  });
 }

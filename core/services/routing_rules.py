@@ -7,7 +7,7 @@ positions are 1, 2, 3… in evaluation order; adding at a position or moving a r
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypedDict, Unpack
 
 from core.domain.assignment import AssignmentMode, AwayAction
@@ -38,14 +38,9 @@ async def add_rule(
     uow: UnitOfWork, *, name: str, position: int | None = None, **fields: Unpack[RuleFields]
 ) -> RoutingRule:
     """Add a rule at ``position`` (1 = evaluated first; default: last)."""
-    rules = await uow.routing.rules()
-    _unused(name, rules)
-    rule = await _built(uow, name, fields)
-    at = len(rules) + 1 if position is None else _position(position, len(rules) + 1)
-    ordered = list(rules)
-    ordered.insert(at - 1, rule)
+    ordered, rule = await _placed(uow, await uow.routing.rules(), name, None, position, fields)
     await _save_in_order(uow, ordered)
-    return replace(rule, position=at)
+    return rule
 
 
 async def update_rule(
@@ -53,18 +48,54 @@ async def update_rule(
 ) -> RoutingRule:
     """Replace everything rule ``name`` matches and sets (and its name, given ``new_name``),
     keeping its place in the order; the same checks as :func:`add_rule`."""
-    rules = await uow.routing.rules()
-    old = next((r for r in rules if r.name == name), None)
-    if old is None:
-        raise ConfigurationError("There is no routing rule '{name}'.", name=name)
-    renamed = (new_name or name).strip()
-    if renamed != name:
+    ordered, rule = await _placed(
+        uow, await uow.routing.rules(), (new_name or name), name, None, fields
+    )
+    if rule.name != name:
+        await uow.routing.delete_rule(name)
+    await _save_in_order(uow, ordered)
+    return rule
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rule as typed in a form and not saved: a new one (no ``original``; at ``position``,
+    default last) or a change to rule ``original``."""
+
+    name: str
+    fields: RuleFields
+    original: str | None = None
+    position: int | None = None
+
+
+async def _placed(
+    uow: UnitOfWork,
+    rules: list[RoutingRule],
+    name: str,
+    original: str | None,
+    position: int | None,
+    fields: RuleFields,
+) -> tuple[list[RoutingRule], RoutingRule]:
+    """All rules in order with the one typed in its place (a new one at ``position``, default
+    last; a change to ``original`` where that one is), and the typed rule with its position;
+    checked as saving would check it, nothing written."""
+    old = None
+    if original is not None:
+        old = next((r for r in rules if r.name == original), None)
+        if old is None:
+            raise ConfigurationError("There is no routing rule '{name}'.", name=original)
+    renamed = name.strip()
+    if renamed != original:
         _unused(renamed, rules)
     rule = await _built(uow, renamed, fields)
-    if renamed != name:
-        await uow.routing.delete_rule(name)
-    await _save_in_order(uow, [rule if r.name == name else r for r in rules])
-    return replace(rule, position=old.position)
+    if old is not None:
+        at = old.position
+        ordered = [rule if r.name == original else r for r in rules]
+    else:
+        at = len(rules) + 1 if position is None else _position(position, len(rules) + 1)
+        ordered = list(rules)
+        ordered.insert(at - 1, rule)
+    return ordered, replace(rule, position=at)
 
 
 def fields_of(rule: RoutingRule) -> RuleFields:
@@ -124,11 +155,18 @@ async def replace_rules(uow: UnitOfWork, rules: list[RoutingRule]) -> None:
     await _save_in_order(uow, checked)
 
 
-async def try_text(uow: UnitOfWork, text: str) -> Routing:
-    """What the active rules would decide for ``text`` (nothing is written)."""
+async def try_text(uow: UnitOfWork, text: str, *, draft: Draft | None = None) -> Routing:
+    """What the active rules would decide for ``text``; with ``draft``, as if it were saved
+    (refused as saving would refuse it). Nothing is written."""
     if not text.strip():
         raise ConfigurationError("Give a text to test the rules on.")
-    return route(await uow.routing.rules(), text)
+    rules = await uow.routing.rules()
+    if draft is not None:
+        ordered, _ = await _placed(
+            uow, rules, draft.name, draft.original, draft.position, draft.fields
+        )
+        rules = [replace(r, position=at) for at, r in enumerate(ordered, start=1)]
+    return route(rules, text)
 
 
 async def set_assignment(

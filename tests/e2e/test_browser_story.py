@@ -208,6 +208,15 @@ def test_a_supervisor_adds_a_routing_rule_and_the_test_box_shows_it_fire(
     result = page.locator("#routing-trial")  # filled in as the text is typed, no reload
     expect(result).to_contain_text("Rules that fire, in order: toner")
     expect(result).to_contain_text("P2")
+    # a rule typed and not saved yet is tested as if it were, before the saved one
+    page.get_by_role("group").filter(has_text="New rule").locator("summary").click()
+    new_rule.get_by_label("Name").fill("empty")
+    new_rule.get_by_label("Keywords (comma-separated)").fill("empty")
+    new_rule.get_by_label("Set priority").select_option("P1")
+    new_rule.get_by_label("Position").select_option(label="before toner")
+    expect(result).to_contain_text("With the rule in the form, not saved yet: empty.")
+    expect(result).to_contain_text("Rules that fire, in order: empty toner")
+    expect(result).to_contain_text("P1")
     shot(page, "12-routing")
 
 

@@ -173,6 +173,53 @@ async def test_bad_rules_are_refused_with_the_reason_and_change_nothing(
     assert forged.status_code == 403 and await _rules(db) == before
 
 
+async def test_the_test_box_counts_the_rule_being_typed_as_if_saved(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    """The page's script sends the rule form last typed in along with the text: a new rule at
+    its position, or a change to a saved one in its place; nothing is written, and a rule that
+    saving would refuse is named with the reason."""
+    csrf = await _supervisor(client, db)
+    saved = _rule("vpn", "vpn", priority="P3")
+    assert (await client.post("/routing/rules", data={"csrf_token": csrf, **saved})).status_code == 303  # fmt: skip
+    before = await _rules(db)
+
+    async def trial(text: str, **rule: str) -> str:
+        answer = await client.post(
+            "/routing/test", data={"text": text, **rule}, headers={"X-CSRF-Token": csrf}
+        )
+        assert answer.status_code == 200 and "<html" not in answer.text
+        assert await _rules(db) == before, "a trial writes nothing"
+        return html.unescape(answer.text)
+
+    new_first = await trial(
+        "VPN and the toner", **_rule("toner", "toner, vpn", priority="P1"), position="1"
+    )
+    assert "With the rule in the form, not saved yet: toner." in new_first
+    assert '<span class="pill">toner</span> <span class="pill">vpn</span>' in new_first
+    assert "<dt>Priority</dt><dd>P1</dd>" in new_first, "the new rule, first, sets the priority"
+    last = await trial("VPN and the toner", **_rule("toner", "toner, vpn", priority="P1"))
+    assert "<dt>Priority</dt><dd>P3</dd>" in last, "added last, the saved rule wins"
+
+    edited = await trial(
+        "wireguard is down", original="vpn", **_rule("vpn", "wireguard", priority="P2")
+    )
+    assert "<dt>Priority</dt><dd>P2</dd>" in edited and "not saved yet: vpn" in edited
+    stop = await trial(
+        "free crypto", original="vpn", **_rule("vpn", "crypto", stop_reply="No spam.")
+    )
+    assert "Stop-listed by rule vpn" in stop and "No spam." in stop
+
+    broken = await trial("anything", **_rule("hang", "(a+)+$", kind="regex", priority="P1"))
+    assert "The rule in the form cannot be tested:" in broken and "could hang" in broken
+    assert "not saved yet" not in await trial("vpn please"), "no rule typed: the saved ones"
+    assert "<dt>Priority</dt><dd>P3</dd>" in await trial("vpn please")
+    forged = await client.post(
+        "/routing/test", data={"text": "vpn", **_rule("x", "vpn", priority="P1")}
+    )
+    assert forged.status_code == 403
+
+
 async def test_a_russian_speaking_supervisor_reads_the_refusal_in_russian(
     client: httpx.AsyncClient, db: Database
 ) -> None:
