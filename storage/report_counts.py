@@ -10,7 +10,7 @@ time zones: there Python converts the quarter hours to local time.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     FromClause,
     Integer,
+    Table,
     cast,
     func,
     select,
@@ -83,29 +84,39 @@ async def counts_per_key(
     keys: Sequence[ColumnElement[Any]],
     where: Sequence[ColumnElement[bool]],
 ) -> list[dict[Any, int]]:
-    """For each key expression, the rows of ``source`` per value of that key. PostgreSQL reads
-    the rows once for all keys (``GROUPING SETS``); SQLite runs a query per key."""
-    if session.get_bind().dialect.name != "postgresql":
-        found = []
-        for key in keys:
-            rows = await session.execute(
-                select(key, func.count()).select_from(source).where(*where).group_by(key)
-            )
-            found.append({value: int(n) for value, n in rows.all()})
-        return found
-    flags = [func.grouping(key) for key in keys]
-    statement = (
-        select(*keys, *flags, func.count())
-        .select_from(source)
-        .where(*where)
-        .group_by(func.grouping_sets(*keys))
-    )
-    per_key: list[dict[Any, int]] = [{} for _ in keys]
-    width = len(keys)
-    for row in (await session.execute(statement)).all():
-        index = next(i for i in range(width) if row[width + i] == 0)  # the set it belongs to
-        per_key[index][row[index]] = int(row[-1])
-    return per_key
+    """For each key expression, the rows of ``source`` per value of that key: counted once per
+    combination of all the keys (one hash table, a few thousand groups), then added up here.
+    PostgreSQL's ``GROUPING SETS`` kept a hash table per key: twice the time for a year."""
+    per_key: list[dict[Any, int]] = [defaultdict(int) for _ in keys]
+    for combination, n in (await counts_by(session, source, keys, where)).items():
+        for found, value in zip(per_key, combination, strict=True):
+            found[value] += n
+    return [dict(found) for found in per_key]
+
+
+async def counts_by(
+    session: AsyncSession,
+    source: FromClause,
+    keys: Sequence[ColumnElement[Any]],
+    where: Sequence[ColumnElement[bool]],
+) -> dict[tuple[Any, ...], int]:
+    """The rows of ``source`` per combination of the values of ``keys``."""
+    statement = select(*keys, func.count()).select_from(source).where(*where).group_by(*keys)
+    return {tuple(row[:-1]): int(row[-1]) for row in (await session.execute(statement)).all()}
+
+
+async def names_of(
+    session: AsyncSession, table: Table, ids: Iterable[Any] | None = None
+) -> dict[Any, str]:
+    """Id → name of the rows of ``table`` (people: display name): all, or those of ``ids``."""
+    named = table.c.display_name if "display_name" in table.c else table.c.name
+    statement = select(table.c.id, named)
+    if ids is not None:
+        wanted = [i for i in ids if i is not None]
+        if not wanted:
+            return {}
+        statement = statement.where(table.c.id.in_(wanted))
+    return {row_id: str(name) for row_id, name in (await session.execute(statement)).all()}
 
 
 async def local_day_counts(

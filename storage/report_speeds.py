@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, select
+from sqlalchemy import ColumnElement, Table, case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.domain.enums import Priority
@@ -22,6 +22,7 @@ from core.reports.query import ReportQuery
 from core.reports.spreads import Codes, Grouping, distinct_ids, name_codes, spread
 from storage import tables as t
 from storage.report_columns import Kind, read_columns
+from storage.report_counts import names_of
 
 R = t.report_tickets
 SECONDS = {measure: R.c[f"{measure}_s"] for measure in MEASURES}
@@ -78,12 +79,7 @@ async def _labelled(
     of what they point at (groups and categories by name, people by display name)."""
     if table is None:
         return name_codes(ids, {n: p.value for n, p in enumerate(PRIORITIES)}, NONE_LABEL)
-    named = table.c.display_name if table is t.people else table.c.name
-    wanted = [int(i) for i in distinct_ids(ids)[0] if i != -1]
-    names: dict[int, str] = {}
-    if wanted:
-        rows = await session.execute(select(table.c.id, named).where(table.c.id.in_(wanted)))
-        names = {row_id: str(name) for row_id, name in rows.all()}
+    names = await names_of(session, table, [int(i) for i in distinct_ids(ids)[0] if i != -1])
     return name_codes(ids, names, NONE_LABEL)
 
 

@@ -28,8 +28,8 @@ def spread(values: Floats) -> Spread:
     if not count:
         return Spread()
     ranks = [rank_index(share, count) for share in SHARES]
-    chosen = np.partition(known, ranks)
-    median, p90 = (float(chosen[rank]) for rank in ranks)
+    known.partition(ranks)  # in place: ``known`` is a copy already
+    median, p90 = (float(known[rank]) for rank in ranks)
     return Spread(count, median, p90)
 
 
