@@ -3,19 +3,26 @@
 Nothing here is open to anonymous visitors except the sign-in page, the static assets and
 ``/healthz``; the messenger webhooks the bots add to this app carry their own secrets. Pages
 redirect an anonymous visitor to the sign-in page; the API (``/api/v1``) answers 401.
+
+A messenger's request URL that must answer within a deadline (Slack's 3 s ack) is a *direct
+route*: :class:`AdminApp` hands it to its ASGI app before anything of the panel's (middleware,
+routing, sessions), which it does not need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.deps import Forbidden, LoginRequired, Panel
 from admin.health import add_health_route
@@ -23,7 +30,7 @@ from admin.i18n import translator
 from admin.routes import auth, canned, kb, kb_review, people, reports, routing, sla, tickets
 from admin.routes import settings as settings_routes
 from admin.routes.api import build_api, problem
-from admin.security import SECURITY_HEADERS
+from admin.security import SecurityHeaders
 from admin.templating import language_of, redirect, render
 from core.services.knowledge_index import KnowledgeBase
 from core.settings import Settings
@@ -34,6 +41,26 @@ STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY = 1024 * 1024  # forms and JSON; the knowledge-base import route allows more
 
 
+class AdminApp(FastAPI):
+    """The panel, plus direct routes: an exact path served by its own ASGI app, ahead of the
+    panel's middleware and router (one dictionary look-up per request)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._direct: dict[str, ASGIApp] = {}
+
+    def add_direct_route(self, path: str, app: ASGIApp) -> None:
+        """Serve ``path`` (HTTP, any method) with ``app``; bodies over the panel's limit get
+        413 before ``app`` reads them."""
+        self._direct[path] = RequestBodyLimitMiddleware(app, max_body_size=MAX_BODY)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (direct := self._direct.get(scope["path"])) is not None:
+            await direct(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(
     *,
     settings: Settings,
@@ -41,11 +68,11 @@ def create_app(
     knowledge: KnowledgeBase | None = None,
     after_commit: Callable[[], None] | None = None,
     health: HealthRegistry | None = None,
-) -> FastAPI:
+) -> AdminApp:
     """``knowledge``: the running process's suggestion index, so an article saved in the panel
     is suggested at once. ``after_commit``: called after each change (wakes the outbox).
     ``health``: what ``/healthz`` reports on (channels, background workers)."""
-    app = FastAPI(
+    app = AdminApp(
         title="chatdesk admin",
         version="0.1.0",
         docs_url=None,
@@ -74,17 +101,7 @@ def create_app(
     app.include_router(reports.router)
     _install_page_handlers(app)
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path != "/healthz" and not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(SecurityHeaders)
     add_health_route(
         app,
         database=database,

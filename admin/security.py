@@ -10,6 +10,9 @@ import secrets
 import time
 from collections import deque
 
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from core.errors import ConfigurationError
 from core.settings import DEFAULT_SECRET_KEY, Settings
 
@@ -30,6 +33,34 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+class SecurityHeaders:
+    """Adds :data:`SECURITY_HEADERS` (and ``Cache-Control: no-store`` except on ``/healthz`` and
+    ``/static/``) to every answer that does not set them itself. Plain ASGI: it edits the
+    response's first message as it passes, without the extra task and streams of Starlette's
+    ``BaseHTTPMiddleware``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope["path"])
+        cached = path == "/healthz" or path.startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if not cached:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class CookieSigner:

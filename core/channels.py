@@ -9,7 +9,7 @@ kinds is ``chatdesk/channels.py``: adding a messenger is one line there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -61,6 +61,11 @@ class WebRoutes(Protocol):
         methods: list[str] | None = None,
         include_in_schema: bool = True,
     ) -> None: ...
+
+    def add_direct_route(self, path: str, app: Callable[..., Awaitable[None]]) -> None:
+        """Serve ``path`` with an ASGI ``app`` ahead of the panel's middleware and routing: for
+        a request URL that must answer within a deadline (Slack's 3 s ack)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,23 @@
 """The Slack channel inside `chatdesk run`: a Bolt ``AsyncApp`` on the admin app's
 ``/slack/events`` (one request URL for events, commands and interactivity), or connected over
-Socket Mode when an app token is set; and the outbox sender. Requests are verified with the signing secret by Bolt: a bad or stale signature
-gets 401 and reaches nothing of ours."""
+Socket Mode when an app token is set; and the outbox sender. Requests are verified with the
+signing secret by Bolt: a bad or stale signature gets 401 and reaches nothing of ours.
+
+``/slack/events`` is a direct route of the admin app: the request goes straight to Bolt,
+past the panel's middleware and router, and Bolt answers as soon as the listener has handed
+its work on (``process_before_response``; see :mod:`bots.slack.listeners`)."""
 
 from __future__ import annotations
 
 import logging
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
 from bots.slack.identity import AppIdentity
 from bots.slack.kind import SLACK
@@ -54,7 +59,28 @@ def bolt_app(settings: Settings, client: AsyncWebClient, identity: AppIdentity) 
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         authorize=identity.authorize,
+        # Listeners only ack and hand their work on, so Bolt may wait for them: it then answers
+        # the moment they return instead of polling every 10 ms for the ack.
+        process_before_response=True,
     )
+
+
+class EventsEndpoint:
+    """``/slack/events`` as a plain ASGI app: the signed request to Bolt, Bolt's answer back."""
+
+    def __init__(self, app: AsyncApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if request.method != "POST":
+            await PlainTextResponse("Method Not Allowed", 405, {"Allow": "POST"})(
+                scope, receive, send
+            )
+            return
+        body = await request.body()
+        answer = await self.app.async_dispatch(to_async_bolt_request(request, body))
+        await to_starlette_response(answer)(scope, receive, send)
 
 
 class SlackChannel:
@@ -86,14 +112,7 @@ class SlackChannel:
             self._serve_http()
 
     def _serve_http(self) -> None:
-        handler = AsyncSlackRequestHandler(self.app)
-
-        async def slack_events(request: Request) -> Response:
-            return await handler.handle(request)
-
-        self.host.web.add_api_route(
-            EVENTS_PATH, slack_events, methods=["POST"], include_in_schema=False
-        )
+        self.host.web.add_direct_route(EVENTS_PATH, EventsEndpoint(self.app))
         log.info(
             "slack: taking requests at %s (Web API %s, triage channel %s)",
             EVENTS_PATH,
@@ -117,6 +136,7 @@ class SlackChannel:
         )
 
     async def stop(self) -> None:
+        await self.desk.after_ack.stop()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None

@@ -1,10 +1,11 @@
 """The Bolt listeners: every request is acknowledged first, then handed to the core.
 
-Bolt's ``AsyncApp`` answers Slack as soon as ``ack()`` is called and runs the rest of the
-listener afterwards, so Slack gets its answer in milliseconds whatever the work costs.
-Events are acknowledged by Bolt itself before the listener runs. Nothing is decided here:
-the core reads the event, deduplicates it by its key in the same transaction as its effects,
-and queues every answer in the outbox.
+The app runs with ``process_before_response``: a listener acks (events are acknowledged by
+Bolt when the listener returns), hands its work to :class:`bots.slack.after_ack.AfterAck` and
+returns, so Slack gets its answer at once whatever the work costs, and the work runs a few
+items at a time (modals first). Nothing is decided here: the core reads the event,
+deduplicates it by its key in the same transaction as its effects, and queues every answer in
+the outbox.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.slack.after_ack import AfterAck, Work
 from bots.slack.blocks import ACTION_PREFIX
 from bots.slack.events import (
+    MessageFacts,
     button_event,
     command_event,
     is_direct,
@@ -73,6 +76,11 @@ class Desk:
         self.room_ids = frozenset(room_ids)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._working = asyncio.Semaphore(PROCESSING_AT_ONCE)
+        self.after_ack = AfterAck()
+
+    def later(self, what: str, work: Work, *, urgent: bool = False) -> None:
+        """Run ``work`` once the request is acknowledged (see :mod:`bots.slack.after_ack`)."""
+        self.after_ack.later(what, work, urgent=urgent)
 
     @asynccontextmanager
     async def _in_order(self, chat_ref: str) -> AsyncIterator[None]:
@@ -159,8 +167,10 @@ def register(app: AsyncApp, desk: Desk) -> None:
     @app.event("message")
     async def on_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
         facts = spoken_message(body, context.bot_user_id)
-        if facts is None:
-            return
+        if facts is not None:
+            desk.later("a message", handle_message(facts, context.bot_user_id))
+
+    async def handle_message(facts: MessageFacts, bot_user_id: str | None) -> None:
         if facts.direct or (facts.channel_id in desk.room_ids and facts.thread_ts):
             user = await desk.directory.user(facts.team_id, facts.user_id)
             for name, size in facts.too_large:
@@ -179,7 +189,7 @@ def register(app: AsyncApp, desk: Desk) -> None:
                 )
             if facts.text.strip() or facts.files:
                 await desk.process(message_event(facts, user))
-        elif f"<@{context.bot_user_id}>" in facts.text:
+        elif f"<@{bot_user_id}>" in facts.text:
             return  # a mention: the app_mention event carries it
         elif facts.thread_ts and await desk.is_desk_thread(facts.channel_id, facts.thread_ts):
             user = await desk.directory.user(facts.team_id, facts.user_id)
@@ -193,8 +203,11 @@ def register(app: AsyncApp, desk: Desk) -> None:
         facts = spoken_message(body, context.bot_user_id)
         if facts is None or facts.channel_id in desk.room_ids:
             return
-        user = await desk.directory.user(facts.team_id, facts.user_id)
         text = without_mention(facts.text, context.bot_user_id)
+        desk.later("a mention", handle_mention(facts, text))
+
+    async def handle_mention(facts: MessageFacts, text: str) -> None:
+        user = await desk.directory.user(facts.team_id, facts.user_id)
         await desk.process(thread_event(facts, user, text))
 
     @app.event("reaction_added")
@@ -205,19 +218,26 @@ def register(app: AsyncApp, desk: Desk) -> None:
         channel_id, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
         if event.get("reaction") != TICKET_REACTION or not ts:
             return
-        if not desk.takes_tickets_from(channel_id):
-            return
+        if desk.takes_tickets_from(channel_id):
+            desk.later(
+                "a 🎫 reaction", handle_reaction(str(body.get("team_id") or ""), channel_id, ts)
+            )
+
+    async def handle_reaction(team_id: str, channel_id: str, ts: str) -> None:
         message = await desk.message_at(channel_id, ts)
         if message is not None and desk.can_make_ticket(channel_id, message):
-            await desk.ticket_from(str(body.get("team_id") or ""), channel_id, message)
+            await desk.ticket_from(team_id, channel_id, message)
 
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], client: AsyncWebClient) -> None:
         event = body.get("event") or {}
-        if event.get("tab") not in (None, "home"):
-            return
-        user_id = str(event.get("user") or "")
-        person_key = external_id(str(body.get("team_id") or ""), user_id)
+        if event.get("tab") in (None, "home"):
+            user_id = str(event.get("user") or "")
+            team_id = str(body.get("team_id") or "")
+            desk.later("App Home", publish_home(client, team_id, user_id))
+
+    async def publish_home(client: AsyncWebClient, team_id: str, user_id: str) -> None:
+        person_key = external_id(team_id, user_id)
         async with desk.uow_factory() as uow:
             person = await uow.people.by_identity(CHANNEL, person_key)
             language = person.language if person else desk.default_language
@@ -229,6 +249,10 @@ def register(app: AsyncApp, desk: Desk) -> None:
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        form = not str(command.get("text") or "").strip()  # `/desk` alone opens a modal
+        desk.later(f"a {SLASH_COMMAND} command", run_command(command, client), urgent=form)
+
+    async def run_command(command: dict[str, Any], client: AsyncWebClient) -> None:
         user_id, channel_id = str(command.get("user_id")), str(command.get("channel_id"))
         team = str(command.get("team_id") or "")
         if not str(command.get("text") or "").strip() and await modals.open_request(
@@ -254,6 +278,9 @@ def register(app: AsyncApp, desk: Desk) -> None:
     @app.action(re.compile(f"^{ACTION_PREFIX}:"))
     async def on_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        desk.later("a button press", press(body, client), urgent=modals.may_open(body))
+
+    async def press(body: dict[str, Any], client: AsyncWebClient) -> None:
         modal = await modals.for_press(body, client)
         if modal is PressModal.INSTEAD:
             return

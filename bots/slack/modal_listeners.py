@@ -22,7 +22,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack.events import form_event, press_place, pressed_value
+from bots.slack.events import PressPlace, form_event, press_place, pressed_value
 from bots.slack.modals import (
     NEW_REQUEST_ACTION,
     RATING_MODAL,
@@ -39,7 +39,7 @@ from bots.slack.modals import (
 from bots.slack.mrkdwn import escape
 from bots.slack.people import external_id
 from bots.slack.sender import CHANNEL
-from core.button_data import Act, unpack
+from core.button_data import Act, Pressed, unpack
 from core.i18n import gettext
 from core.intake import followup, from_message, request_form
 from core.intake.forms import Form
@@ -49,10 +49,11 @@ if TYPE_CHECKING:
     from bots.slack.listeners import Desk
 
 log = logging.getLogger(__name__)
-CREATE_TICKET_SHORTCUT = "create_ticket"
+CREATE_TICKET_SHORTCUT = "create_ticket"  # the message shortcut's callback id (manifest.yml)
 # How long reading a form's data may take before views.open: past it a placeholder opens
 # first, well inside the trigger_id's 3 s, and the form follows with views.update.
-PREPARE_BUDGET_S = 1.0  # the message shortcut's callback id (manifest.yml)
+PREPARE_BUDGET_S = 1.0
+MODAL_ACTS = frozenset({Act.NONE_HELPED, Act.RATE})  # presses that open a modal
 
 
 class PressModal(Enum):
@@ -161,15 +162,27 @@ class Modals:
                 uow, channel=CHANNEL, external_id=external_id(team_id, user_id), number=ticket
             )
 
+    def _modal_press(self, body: dict[str, Any]) -> tuple[Pressed, PressPlace] | None:
+        """The press and where it was, when it is one that opens a modal."""
+        pressed = unpack(pressed_value(body))
+        place = press_place(body, self.desk.room_ids)
+        if pressed is None or place is None or not place.is_private:
+            return None
+        return (pressed, place) if pressed.act in MODAL_ACTS else None
+
+    def may_open(self, body: dict[str, Any]) -> bool:
+        """True when the press may open a modal (its trigger_id lives 3 s)."""
+        return self._modal_press(body) is not None
+
     async def for_press(self, body: dict[str, Any], client: AsyncWebClient) -> PressModal:
         """Open the modal a press leads to, if any. "None of these — create a ticket" opens the
         new-request form instead of the turn-by-turn intake (which stays for when the modal
         cannot open). A rating opens the comment form alongside: the rating itself is handled
         as usual, and the chat does not ask for the comment as well."""
-        pressed = unpack(pressed_value(body))
-        place = press_place(body, self.desk.room_ids)
-        if pressed is None or place is None or not place.is_private:
+        found = self._modal_press(body)
+        if found is None:
             return PressModal.NONE
+        pressed, place = found
         trigger = str(body.get("trigger_id") or "")
         team, user_id = team_of(body), str((body.get("user") or {}).get("id") or "")
         if pressed.act is Act.NONE_HELPED:
@@ -238,14 +251,16 @@ def register_modals(app: AsyncApp, desk: Desk, modals: Modals) -> None:
             await ack(response_action="errors", errors=errors(wrong))
             return
         await ack()
-        await modals.submitted(body, view, form)
+        desk.later("a new-request form", modals.submitted(body, view, form))
 
     @app.view_closed(RATING_MODAL)
     async def on_rating_skipped(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
         skipped = read_rating(view)
         if skipped is not None:
-            await modals.submitted(body, view, replace(skipped, comment=""))
+            desk.later(
+                "a closed rating form", modals.submitted(body, view, replace(skipped, comment=""))
+            )
 
     @app.view(RATING_MODAL)
     async def on_rating_submitted(
@@ -254,25 +269,29 @@ def register_modals(app: AsyncApp, desk: Desk, modals: Modals) -> None:
         await ack()
         comment = read_rating(view)
         if comment is not None:
-            await modals.submitted(body, view, comment)
+            desk.later("a rating comment", modals.submitted(body, view, comment))
 
     @app.action(NEW_REQUEST_ACTION)
     async def on_new_request(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         user_id = str((body.get("user") or {}).get("id") or "")
-        await modals.open_request(
+        opening = modals.open_request(
             client,
             str(body.get("trigger_id")),
             team_id=team_of(body),
             user_id=user_id,
             chat_ref=None,
         )
+        desk.later("the new-request form", opening, urgent=True)
 
     @app.shortcut(CREATE_TICKET_SHORTCUT)
     async def on_create_ticket(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """The message shortcut "Create ticket": the same as a 🎫 on the message, and the
         person who used it is told (only they see it) what became of it."""
         await ack()
+        desk.later("the Create ticket shortcut", create_ticket(body, respond))
+
+    async def create_ticket(body: dict[str, Any], respond: AsyncRespond) -> None:
         channel_id = str((body.get("channel") or {}).get("id") or "")
         message = body.get("message") or {}
         team = team_of(body)

@@ -7,9 +7,11 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from admin.app import MAX_BODY
 from core.domain.entities import OutboxMessage
 from core.domain.enums import OutboxState, Role
 from storage import tables
@@ -150,3 +152,20 @@ async def test_mentions_typed_by_people_arrive_escaped_and_ping_nobody(
     relayed = await desk.next_dm(rita, seen_before=set(), contains="Fixed")
     assert "Fixed <!here> & <@U0RITA>" in relayed["seen"]
     assert slack.pings == []
+
+
+async def test_the_request_url_refuses_other_methods_and_oversized_bodies(
+    desk: SlackDesk, db: Database, slack: FakeSlackServer
+) -> None:
+    """``/slack/events`` is served ahead of the admin panel (none of its middleware: no page
+    headers), yet keeps the panel's body limit; neither request reaches Bolt's listeners."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(slack.request_url) as wrong_method:
+            assert wrong_method.status == 405
+            assert wrong_method.headers["Allow"] == "POST"
+            assert "Content-Security-Policy" not in wrong_method.headers
+        too_big = b"x" * (MAX_BODY + 1)
+        async with session.post(slack.request_url, data=too_big) as oversized:
+            assert oversized.status == 413
+    assert await _count(db, tables.processed_events) == 0
+    assert await _count(db, tables.outbox) == 0
