@@ -9,7 +9,10 @@ baselines have no notion of "out of scope" of their own, so they reject a
 question when its top score is below the score that keeps 95 % of in-scope
 top-1 scores of that set.
 
-    .venv/bin/python bench/kb_quality.py [--sets dev extra check frozen] [--by-language]
+The starter set is asked of the starter knowledge base shipped with chatdesk (its articles
+have phrasings), every other set of the dataset's.
+
+    .venv/bin/python bench/kb_quality.py [--sets dev extra check frozen starter] [--by-language]
     .venv/bin/python bench/kb_quality.py --questions FILE.jsonl   # one file instead
 """
 
@@ -26,7 +29,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.kb_sets import load_articles, load_questions, load_sets  # noqa: E402
+from bench.kb_sets import (  # noqa: E402
+    load_articles,
+    load_questions,
+    load_sets,
+    load_starter_articles,
+    load_starter_set,
+)
 from kb.documents import ArticleText  # noqa: E402
 from kb.encoder import Encoder, load_default_encoder  # noqa: E402
 from kb.engine import SuggestionEngine  # noqa: E402
@@ -116,9 +125,23 @@ def report(name: str, result: Evaluation) -> None:
     )
 
 
+def systems_for(
+    articles: Sequence[ArticleText], encoder: Encoder, questions: Sequence[dict[str, Any]]
+) -> list[tuple[str, Callable[[str], Sequence[Any]]]]:
+    fused = SuggestionEngine(articles, encoder=encoder)
+    lexical = SuggestionEngine(articles)
+    return [
+        ("chatdesk fused", fused.suggest),
+        ("chatdesk lexical", lexical.suggest),
+        ("semantic signal alone", with_threshold(semantic_ranker(articles, encoder), questions)),
+        ("BM25 (bm25s+Snowball)", with_threshold(bm25_ranker(articles), questions)),
+        ("rapidfuzz WRatio/title", with_threshold(wratio_ranker(articles), questions)),
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen"])
+    parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen", "starter"])
     parser.add_argument("--questions", type=Path, help="evaluate this JSONL file instead")
     parser.add_argument("--by-language", action="store_true", help="per-language breakdown")
     args = parser.parse_args(argv)
@@ -127,24 +150,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets = {args.questions.stem: load_questions(args.questions)}
     else:
         sets = {name: qs for name, qs in load_sets().items() if name in args.sets}
+        if "starter" in args.sets:
+            sets["starter"] = load_starter_set()
     encoder = load_default_encoder()
-    fused = SuggestionEngine(articles, encoder=encoder)
-    lexical = SuggestionEngine(articles)
-    semantic = semantic_ranker(articles, encoder)
-    bm25, wratio = bm25_ranker(articles), wratio_ranker(articles)
     print(f"{len(articles)} articles ({sum(a.translation_of is not None for a in articles)} "
           f"linked as translations)")  # fmt: skip
     for set_name, questions in sets.items():
         n_oos = sum(q["expected"] is None for q in questions)
-        print(f"\n## {set_name}: {len(questions)} questions ({n_oos} out of scope)")
-        systems: list[tuple[str, Callable[[str], Sequence[Any]]]] = [
-            ("chatdesk fused", fused.suggest),
-            ("chatdesk lexical", lexical.suggest),
-            ("semantic signal alone", with_threshold(semantic, questions)),
-            ("BM25 (bm25s+Snowball)", with_threshold(bm25, questions)),
-            ("rapidfuzz WRatio/title", with_threshold(wratio, questions)),
-        ]
-        for name, suggest in systems:
+        base = load_starter_articles() if set_name == "starter" else articles
+        where = " of the starter knowledge base" if set_name == "starter" else ""
+        print(f"\n## {set_name}: {len(questions)} questions{where} ({n_oos} out of scope)")
+        for name, suggest in systems_for(base, encoder, questions):
             result = evaluate(questions, suggest)
             report(name, result)
             if args.by_language:
