@@ -14,6 +14,9 @@ questions:
   set): each fold's rank mix, logistic weights and threshold are fitted on the
   other folds, and the held-out fold's answers make the out-of-fold figures -
   the honest estimate of how the fitted engine does on unseen questions;
+* ``--seeds N`` repeats the cross-validation over N fold draws and prints the
+  mean and spread of the out-of-fold figures (a variant that differs by less
+  than the spread is not better);
 * the parameters fitted on all fitting questions are printed last, as the
   ``FusionParams`` to paste into ``kb.fusion.DEFAULT_FUSION`` (``--lexical``:
   ``LEXICAL_ONLY``), with their figures on every set;
@@ -34,7 +37,7 @@ decision to some features (``--lexical --features scope`` is the old
 single-threshold rule, for comparison).
 
     .venv/bin/python bench/kb_fit.py [--folds 5] [--lexical] [--rejection-weight R]
-                                     [--fit-sets SET...]
+                                     [--fit-sets SET...] [--seeds N]
 """
 
 from __future__ import annotations
@@ -206,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lexical", action="store_true", help="fit the lexical engine alone")
     parser.add_argument("--rejection-weight", type=float, default=REJECTION_WEIGHT)
     parser.add_argument(
+        "--seeds", type=int, default=1, help="repeat the cross-validation over this many fold draws"
+    )
+    parser.add_argument(
         "--fit-sets",
         nargs="+",
         default=list(FIT_SETS),
@@ -240,25 +246,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(grid)} rank mixes x {len(THRESHOLDS)} thresholds"
     )
 
-    rng = np.random.default_rng(8)
-    fold = np.full(len(rows), -1)
-    for name in fit_sets:
-        idx = np.flatnonzero(sets == name)
-        fold[rng.permutation(idx)] = np.arange(len(idx)) % args.folds
-    oof = np.zeros(len(rows), dtype=bool)
-    oof_table = Table(*(np.zeros_like(v) for v in vars(tables[grid[0]]).values()))
-    for k in range(args.folds):
-        combo, coef, threshold, _ = fit(
-            tables, in_scope, sets, fitting & (fold != k), used, args.rejection_weight
-        )
-        held = fold == k
-        t = tables[combo]
-        oof[held] = probabilities(t, coef)[held] >= threshold
-        for name, values in vars(t).items():
-            getattr(oof_table, name)[held] = values[held]
-        print(f"fold {k}: {describe(combo, coef, threshold)}")
+    def cross_validate(seed: int, verbose: bool) -> tuple[Table, Bools]:
+        """Out-of-fold answers and table, folds drawn with *seed* (stratified by set)."""
+        rng = np.random.default_rng(seed)
+        fold = np.full(len(rows), -1)
+        for name in fit_sets:
+            idx = np.flatnonzero(sets == name)
+            fold[rng.permutation(idx)] = np.arange(len(idx)) % args.folds
+        oof = np.zeros(len(rows), dtype=bool)
+        oof_table = Table(*(np.zeros_like(v) for v in vars(tables[grid[0]]).values()))
+        for k in range(args.folds):
+            combo, coef, threshold, _ = fit(
+                tables, in_scope, sets, fitting & (fold != k), used, args.rejection_weight
+            )
+            held = fold == k
+            t = tables[combo]
+            oof[held] = probabilities(t, coef)[held] >= threshold
+            for name, values in vars(t).items():
+                getattr(oof_table, name)[held] = values[held]
+            if verbose:
+                print(f"fold {k}: {describe(combo, coef, threshold)}")
+        return oof_table, oof
+
+    oof_table, oof = cross_validate(8, verbose=True)
     print("\nout-of-fold (each question answered with parameters fitted without it):")
     report(oof_table, oof, in_scope, sets, [*fit_sets, "all"], fitting)
+    if args.seeds > 1:
+        # the spread of the out-of-fold figures over fold draws: how much of a difference
+        # between two variants is only the luck of the folds
+        runs = []
+        for seed in range(8, 8 + args.seeds):
+            table, answered = cross_validate(seed, verbose=False)
+            runs.append(
+                [
+                    [float(v[0]) for v in figures(table, answered, in_scope, mask)]
+                    for mask in [sets == name for name in fit_sets] + [fitting]
+                ]
+            )
+        mean, sd = np.mean(runs, axis=0), np.std(runs, axis=0)
+        print(f"\nout-of-fold over {args.seeds} fold draws, mean (sd):")
+        print(f"  {'set':<8} {'hit@1':>13} {'hit@3':>13} {'MRR':>13} {'OOS rej':>13}")
+        for i, name in enumerate([*fit_sets, "all"]):
+            cells = " ".join(f"{m:.3f} ({d:.3f})" for m, d in zip(mean[i], sd[i], strict=True))
+            print(f"  {name:<8} {cells}")
 
     combo, coef, threshold, score = fit(
         tables, in_scope, sets, fitting, used, args.rejection_weight
