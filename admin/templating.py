@@ -15,8 +15,10 @@ from admin.deps import Panel
 from admin.i18n import negotiate, translator
 from core.domain.enums import Role
 from core.services.accounts import Visitor
+from core.settings import LANGUAGE_NAMES
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["language_names"] = LANGUAGE_NAMES
 FLASH_COOKIE = "chatdesk_flash"
 # A notice is a key into this table, never text from the request, so a forged cookie shows
 # nothing it should not.

@@ -15,6 +15,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./chatdesk.db"
 PUBLIC_TELEGRAM_API = "https://api.telegram.org"
 PUBLIC_SLACK_API = "https://slack.com/api/"
 SUPPORTED_LANGUAGES = ("en", "ru")
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}  # each in its own language
 DEFAULT_SECRET_KEY = "change-me"  # chatdesk run refuses a non-loopback address while it is set
 
 

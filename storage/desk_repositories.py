@@ -191,6 +191,7 @@ class SqlRoutingRepository(_Repo):
             "priority": rule.priority,
             "ticket_type": rule.ticket_type,
             "stop_reply": rule.stop_reply,
+            "stop_replies": dict(rule.stop_replies),
             "is_active": rule.is_active,
         }
         statement = _insert(self.is_postgres, t.routing_rules, values).on_conflict_do_update(
@@ -270,6 +271,7 @@ def _rule(row: Any) -> RoutingRule:
         priority=row["priority"],
         ticket_type=row["ticket_type"],
         stop_reply=row["stop_reply"],
+        stop_replies=dict(row["stop_replies"] or {}),
         position=row["position"],
         is_active=row["is_active"],
         id=row["id"],

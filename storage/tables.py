@@ -702,6 +702,7 @@ routing_rules = Table(
     Column("priority", StrEnumType(Priority, 2)),
     Column("ticket_type", StrEnumType(TicketType)),
     Column("stop_reply", Text),
+    Column("stop_replies", JSON, nullable=False, server_default="{}"),  # language → text
     Column("is_active", Boolean, nullable=False),
 )
 

@@ -27,6 +27,7 @@ from core.services import routing_rules
 from core.services.accounts import Visitor
 from core.services.routing_rules import Draft, RuleFields
 from core.services.ticket_routing import routed_category, routed_group
+from core.settings import SUPPORTED_LANGUAGES
 from storage.unit_of_work import SqlUnitOfWork
 
 router = APIRouter(
@@ -57,6 +58,7 @@ def rule_form(rule: RoutingRule) -> dict[str, str]:
         "priority": rule.priority.value if rule.priority else "",
         "ticket_type": rule.ticket_type.value if rule.ticket_type else "",
         "stop_reply": rule.stop_reply or "",
+        **{f"stop_reply_{lang}": rule.stop_replies.get(lang, "") for lang in SUPPORTED_LANGUAGES},
         "active": "1" if rule.is_active else "",
     }
 
@@ -74,6 +76,8 @@ class RuleForm(BaseModel):
     priority: str = Limit("", max_length=1000)
     ticket_type: str = Limit("", max_length=1000)
     stop_reply: str = Limit("", max_length=1000)
+    stop_reply_en: str = Limit("", max_length=1000)  # one per SUPPORTED_LANGUAGES
+    stop_reply_ru: str = Limit("", max_length=1000)
     active: str = Limit("", max_length=1000)
     position: str = Limit("", max_length=1000)
 
@@ -88,6 +92,9 @@ class RuleForm(BaseModel):
             priority=self.priority.strip() or None,
             ticket_type=self.ticket_type.strip() or None,
             stop_reply=self.stop_reply.strip() or None,
+            stop_replies={
+                lang: getattr(self, f"stop_reply_{lang}") for lang in SUPPORTED_LANGUAGES
+            },
             active=bool(self.active),
         )
 
@@ -147,6 +154,7 @@ async def _page(
             "kinds": list(MatchKind),
             "modes": list(AssignmentMode),
             "away_actions": list(AwayAction),
+            "languages": SUPPORTED_LANGUAGES,
             "kind_labels": KIND_LABELS,
             "mode_labels": MODE_LABELS,
             "away_labels": AWAY_LABELS,

@@ -61,13 +61,22 @@ def _rule_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--stop", "stop_reply", help="A stop-list rule: no ticket; tell the requester this."
         ),
+        click.option(
+            "--stop-in",
+            "stop_in",
+            nargs=2,
+            multiple=True,
+            metavar="LANG TEXT",
+            help='The stop reply for people of language LANG: --stop-in ru "Не к нам." '
+            '(repeat for more; "" in edit: none in LANG).',
+        ),
     )
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _fields(given: dict[str, str | None]) -> RuleFields:
+def _fields(given: dict[str, Any]) -> RuleFields:
     return RuleFields(
         keywords=given["keywords"],
         regex=given["regex"],
@@ -76,6 +85,7 @@ def _fields(given: dict[str, str | None]) -> RuleFields:
         priority=given["priority"],
         ticket_type=given["ticket_type"],
         stop_reply=given["stop_reply"],
+        stop_replies=dict(given["stop_in"]),
     )
 
 
@@ -86,7 +96,7 @@ def _fields(given: dict[str, str | None]) -> RuleFields:
 @click.option("--inactive", is_flag=True, help="Store it switched off.")
 @command_runner
 async def routing_add(
-    settings: Settings, name: str, position: int | None, inactive: bool, **given: str | None
+    settings: Settings, name: str, position: int | None, inactive: bool, **given: Any
 ) -> None:
     """Add rule NAME."""
     async with open_database(settings) as database, database.uow() as uow:
@@ -104,7 +114,7 @@ async def routing_add(
 @click.option("--on/--off", "active", default=None, help="Switch the rule on or off.")
 @command_runner
 async def routing_edit(
-    settings: Settings, name: str, new_name: str | None, active: bool | None, **given: str | None
+    settings: Settings, name: str, new_name: str | None, active: bool | None, **given: Any
 ) -> None:
     """Change rule NAME: the options given replace what it had ("" clears an effect), the rest
     stays, and so does its place in the order."""
@@ -120,6 +130,13 @@ async def routing_edit(
             value = given[effect]
             if value is not None:
                 fields[effect] = value.strip() or None  # type: ignore[literal-required]
+        if given["stop_reply"] == "":  # no longer a stop-list rule: no reply in any language
+            fields["stop_replies"] = {}
+        if given["stop_in"]:
+            fields["stop_replies"] = {
+                **(fields.get("stop_replies") or {}),
+                **dict(given["stop_in"]),
+            }
         if active is not None:
             fields["active"] = active
         rule = await routing_rules.update_rule(uow, name=name, new_name=new_name, **fields)
@@ -194,6 +211,7 @@ async def routing_assignment(
 def rule_line(rule: RoutingRule) -> str:
     """ "1. vpn [keywords: vpn, remote access] → category network, priority P2" """
     effect = f"stop: {rule.stop_reply}" if rule.stop_reply is not None else _effects(rule)
+    effect += "".join(f" ({lang}: {text})" for lang, text in sorted(rule.stop_replies.items()))
     off = "" if rule.is_active else " (off)"
     return f"{rule.position}. {rule.name}{off} [{rule.kind.value}: {rule.pattern}] → {effect}"
 

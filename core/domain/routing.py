@@ -3,7 +3,8 @@
 Rules are evaluated in order. A rule matches on keywords (whole words or phrases, any case) or
 on a regular expression (also any case), and sets any of category, group, priority and ticket type; a value set by
 an earlier rule is not overridden by a later one. A stop-list rule (``stop_reply`` set) marks
-spam or out-of-scope requests: evaluation ends there and the requester is told ``stop_reply``.
+spam or out-of-scope requests: evaluation ends there and the requester is told ``stop_reply``, or
+its text in their language from ``stop_replies`` when the rule has one.
 
 Regular expressions run with a time limit (the ``regex`` module's timeout), and a pattern that
 does not compile or could hang is refused when the rule is saved (:func:`check_rule`).
@@ -14,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -45,6 +46,7 @@ class RoutingRule:
     priority: Priority | None = None
     ticket_type: TicketType | None = None
     stop_reply: str | None = None
+    stop_replies: Mapping[str, str] = field(default_factory=dict)  # language → stop_reply
     position: int = 0
     is_active: bool = True
     id: int | None = field(default=None, compare=False)
@@ -71,8 +73,13 @@ class Routing:
     priority: Priority | None = None
     ticket_type: TicketType | None = None
     stop_reply: str | None = None
+    stop_replies: Mapping[str, str] = field(default_factory=dict)
     matched: tuple[str, ...] = ()
     timed_out: tuple[str, ...] = ()
+
+    def stop_reply_in(self, language: str | None) -> str | None:
+        """The stop-list reply for a person speaking ``language``."""
+        return self.stop_replies.get(language or "") or self.stop_reply
 
 
 def route(rules: Sequence[RoutingRule], text: str, *, budget: float = ROUTING_BUDGET_S) -> Routing:
@@ -94,6 +101,7 @@ def route(rules: Sequence[RoutingRule], text: str, *, budget: float = ROUTING_BU
         matched.append(rule.name)
         if rule.is_stop:
             decided.setdefault("stop_reply", rule.stop_reply)
+            decided.setdefault("stop_replies", dict(rule.stop_replies))
             break
         for name in ("category", "group", "priority", "ticket_type"):
             value = getattr(rule, name)
@@ -122,6 +130,18 @@ def check_rule(rule: RoutingRule) -> None:
         )
     if rule.stop_reply is not None and not rule.stop_reply.strip():
         raise ConfigurationError("Routing rule '{name}' has an empty stop reply.", name=rule.name)
+    if rule.stop_replies and rule.stop_reply is None:
+        raise ConfigurationError(
+            "Routing rule '{name}' has stop replies per language but no stop reply.",
+            name=rule.name,
+        )
+    for language, text in rule.stop_replies.items():
+        if not text.strip():
+            raise ConfigurationError(
+                "Routing rule '{name}' has an empty stop reply in '{language}'.",
+                name=rule.name,
+                language=language,
+            )
     if rule.kind == MatchKind.KEYWORDS:
         if not _words(rule.pattern):
             raise ConfigurationError("Routing rule '{name}' lists no keywords.", name=rule.name)

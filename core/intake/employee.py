@@ -6,10 +6,9 @@ from __future__ import annotations
 from core.button_data import Act, Pressed
 from core.domain.conversation import Conversation, Draft, Step
 from core.intake import followup, long_text, request_form, selfhelp, ticket_form
-from core.intake.employee_commands import LANGUAGE_NAMES
 from core.intake.forms import RatingComment, RequestForm
 from core.intake.turn import Turn
-from core.settings import SUPPORTED_LANGUAGES
+from core.settings import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 
 QUOTE_MAX = 60
 

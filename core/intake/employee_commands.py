@@ -11,9 +11,8 @@ from core.intake.turn import Turn
 from core.intake.views import ticket_for_requester, ticket_line
 from core.messages import Reply, bold, command_hint
 from core.services import link_codes
-from core.settings import SUPPORTED_LANGUAGES
+from core.settings import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 MY_TICKETS_LIMIT = 20
 
 

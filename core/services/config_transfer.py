@@ -101,6 +101,7 @@ async def export_config(uow: UnitOfWork) -> dict[str, Any]:
                 "priority": r.priority.value if r.priority else None,
                 "type": r.ticket_type.value if r.ticket_type else None,
                 "stop": r.stop_reply,
+                "stop_in": dict(r.stop_replies),
                 "active": r.is_active,
             }
             for r in await uow.routing.rules()
@@ -282,6 +283,7 @@ async def _routing(uow: UnitOfWork, value: object) -> int:
     entries = _entries(value, "routing")
     rules = []
     fields = {"name", "keywords", "regex", "category", "group", "priority", "type", "stop"}
+    fields |= {"stop_in"}
     for where, entry in entries:
         _known(entry, fields | {"active"}, where)
         kinds = [kind for kind in MatchKind if kind.value in entry]
@@ -299,6 +301,12 @@ async def _routing(uow: UnitOfWork, value: object) -> int:
                     priority=parse_priority(str(priority)) if priority else None,
                     ticket_type=_choice(kind, TicketType, where, "type") if kind else None,
                     stop_reply=entry.get("stop"),
+                    stop_replies={
+                        str(language): str(text)
+                        for language, text in _mapping(
+                            entry.get("stop_in") or {}, f"{where}: stop_in"
+                        ).items()
+                    },
                     is_active=bool(entry.get("active", True)),
                 )
             )

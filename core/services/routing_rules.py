@@ -17,12 +17,14 @@ from core.domain.priority import parse_priority
 from core.domain.routing import MatchKind, Routing, RoutingRule, check_rule, route
 from core.errors import ConfigurationError, InvalidInput
 from core.ports import UnitOfWork
+from core.settings import SUPPORTED_LANGUAGES
 
 
 class RuleFields(TypedDict, total=False):
     """What a rule matches and sets, as an operator gives it: exactly one of ``keywords``
     (comma-separated) and ``regex``; any of the rest (``stop_reply`` alone makes it a stop-list
-    rule); ``active`` defaults to True."""
+    rule, and ``stop_replies`` gives its text for people of a language); ``active`` defaults to
+    True."""
 
     keywords: str | None
     regex: str | None
@@ -31,6 +33,7 @@ class RuleFields(TypedDict, total=False):
     priority: str | None
     ticket_type: str | None
     stop_reply: str | None
+    stop_replies: dict[str, str] | None  # the stop reply per language (empty texts dropped)
     active: bool
 
 
@@ -109,6 +112,7 @@ def fields_of(rule: RoutingRule) -> RuleFields:
         priority=rule.priority.value if rule.priority is not None else None,
         ticket_type=rule.ticket_type.value if rule.ticket_type is not None else None,
         stop_reply=rule.stop_reply,
+        stop_replies=dict(rule.stop_replies),
         active=rule.is_active,
     )
 
@@ -211,6 +215,11 @@ async def _built(uow: UnitOfWork, name: str, fields: RuleFields) -> RoutingRule:
             priority=_priority(fields.get("priority")),
             ticket_type=_type(fields.get("ticket_type")),
             stop_reply=stop_reply,
+            stop_replies={
+                language: text.strip()
+                for language, text in (fields.get("stop_replies") or {}).items()
+                if text and text.strip()
+            },
             is_active=fields.get("active", True),
         ),
     )
@@ -218,6 +227,15 @@ async def _built(uow: UnitOfWork, name: str, fields: RuleFields) -> RoutingRule:
 
 async def _checked(uow: UnitOfWork, rule: RoutingRule) -> RoutingRule:
     check_rule(rule)
+    unknown = sorted(set(rule.stop_replies) - set(SUPPORTED_LANGUAGES))
+    if unknown:
+        raise ConfigurationError(
+            "Routing rule '{name}': a stop reply in an unknown language '{language}'; use one "
+            "of {languages}.",
+            name=rule.name,
+            language=unknown[0],
+            languages=", ".join(SUPPORTED_LANGUAGES),
+        )
     if rule.category is not None and await uow.catalog.category(rule.category) is None:
         raise ConfigurationError(
             "Routing rule '{name}': unknown category '{category}'.",

@@ -13,6 +13,7 @@ import logging
 from core.domain.entities import Category, Group, Ticket
 from core.domain.routing import Routing, route
 from core.errors import InvalidInput
+from core.messages import Span
 from core.ports import UnitOfWork
 from core.services.context import audit, system_actor
 
@@ -20,13 +21,18 @@ log = logging.getLogger(__name__)
 
 
 class StopListed(InvalidInput):
-    """A stop-list rule matched: no ticket is created, and ``reply`` (the admin's text) is what
-    the requester is told."""
+    """A stop-list rule matched: no ticket is created, and the rule's reply (the admin's text,
+    in the requester's language when the rule has it) is what the requester is told."""
 
-    def __init__(self, reply: str, rule: str) -> None:
-        super().__init__("{reply}", reply=reply)
-        self.reply = reply
-        self.rule = rule
+    def __init__(self, decision: Routing) -> None:
+        assert decision.stop_reply is not None
+        super().__init__("{reply}", reply=decision.stop_reply)
+        self.decision = decision
+        self.reply = decision.stop_reply
+        self.rule = decision.matched[-1]
+
+    def spans(self, language: str | None) -> tuple[Span, ...]:
+        return (Span(self.decision.stop_reply_in(language) or self.reply),)
 
 
 async def decide(uow: UnitOfWork, text: str) -> Routing:
@@ -35,7 +41,7 @@ async def decide(uow: UnitOfWork, text: str) -> Routing:
     if decision.timed_out:
         log.warning("routing rules ran out of time: %s", ", ".join(decision.timed_out))
     if decision.stop_reply is not None:
-        raise StopListed(decision.stop_reply, decision.matched[-1])
+        raise StopListed(decision)
     return decision
 
 

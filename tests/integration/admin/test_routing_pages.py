@@ -70,6 +70,14 @@ async def test_a_supervisor_manages_rules_and_tests_a_text(
     stopped = await client.get("/routing/test", params={"text": "Free CRYPTO giveaway!"})
     assert "Stop-listed by rule spam" in stopped.text
     assert "We only handle IT requests." in stopped.text
+    in_russian = {**spam, "stop_reply_ru": "Только ИТ-обращения.", "position": ""}
+    assert (await post("/routing/rules", original="spam", **in_russian)).status_code == 303
+    (stored,) = [r for r in await _rules(db) if r.name == "spam"]
+    assert dict(stored.stop_replies) == {"ru": "Только ИТ-обращения."}
+    stopped = await client.get("/routing/test", params={"text": "Free CRYPTO giveaway!"})
+    assert "Русский: <q>Только ИТ-обращения.</q>" in stopped.text
+    edit_form = (await client.get("/routing")).text
+    assert 'name="stop_reply_ru" maxlength="1000" value="Только ИТ-обращения."' in edit_form
     nothing = await client.get("/routing/test", params={"text": "my chair squeaks"})
     assert "No rule matches" in nothing.text
 

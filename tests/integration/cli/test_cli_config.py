@@ -50,7 +50,8 @@ def cli(empty_db_url: str) -> CliRunner:
             "--group",
             "infrastructure",
         ],
-        ["routing", "add", "spam", "--keywords", "lottery", "--stop", "Not for us."],
+        ["routing", "add", "spam", "--keywords", "lottery", "--stop", "Not for us."]
+        + ["--stop-in", "ru", "Не к нам."],
         ["routing", "assignment", "service-desk", "least-loaded", "--when-away", "reassign"],
     ]
     for step in steps:
@@ -65,6 +66,7 @@ def test_export_import_round_trip(cli: CliRunner, tmp_path: Path) -> None:
     document = yaml.safe_load(exported.output)
     assert [r["name"] for r in document["routing"]] == ["vpn", "core", "spam"]
     assert document["routing"][1]["regex"] == r"\bcore (switch|router)\b"
+    assert document["routing"][2]["stop_in"] == {"ru": "Не к нам."}
     assert {
         g["name"]: (g["assignment"], g["when_away"], g["calendar"]) for g in document["groups"]
     } == {

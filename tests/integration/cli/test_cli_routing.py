@@ -38,7 +38,17 @@ def test_rules_round_the_cli(cli: CliRunner) -> None:
     assert added.exit_code == 0, added.output
     assert added.output.strip() == "1. vpn [keywords: vpn, remote access] → priority P2"
     assert run(cli, "routing", "add", "net", "--regex", r"wi-?fi|\blan\b", "--category", "network")
-    run(cli, "routing", "add", "spam", "--keywords", "lottery", "--stop", "Not for us.")
+    spam = run(
+        cli, "routing", "add", "spam", "--keywords", "lottery", "--stop", "Not for us.",
+        "--stop-in", "ru", "Не к нам.", "--stop-in", "en", "Not for us, sorry.",
+    )  # fmt: skip
+    assert spam.output.strip() == (
+        "3. spam [keywords: lottery] → stop: Not for us. (en: Not for us, sorry.) (ru: Не к нам.)"
+    )
+    unknown = run(cli, "routing", "edit", "spam", "--stop-in", "de", "Nein.")
+    assert unknown.exit_code != 0 and "unknown language 'de'" in unknown.output
+    dropped = run(cli, "routing", "edit", "spam", "--stop-in", "en", "")
+    assert dropped.output.strip().endswith("→ stop: Not for us. (ru: Не к нам.)")
     run(cli, "routing", "add", "core", "--keywords", "router", "--group", "infrastructure")
     assert run(cli, "routing", "move", "core", "1").exit_code == 0
 

@@ -199,3 +199,33 @@ async def test_round_robin_reads_the_group_afresh_under_a_lock(
         await late.commit()
     assert seen is not None
     assert list((await _assignees(db)).values()) == ["Ann", "Ben"]
+
+
+async def test_the_stop_list_reply_follows_the_requesters_language(
+    db: Database, channel: str
+) -> None:
+    """The rule's reply in the requester's language when it has one, else its one text."""
+    await make_groups(db)
+    async with db.uow() as uow:
+        await routing_rules.add_rule(
+            uow,
+            name="spam",
+            keywords="lottery, лотерея",
+            stop_reply="We only handle work requests.",
+            stop_replies={"ru": "Мы принимаем только рабочие обращения."},
+        )
+        await uow.commit()
+    desk = await Desk(db, channel=channel).start()
+
+    async def refused(user: ChatUser, question: str) -> list[str]:
+        said = await user.command(f"/new {question}")
+        for _ in range(3):  # category, impact, urgency: the first choice each time
+            said = await user.press(next(iter(buttons(said).values())))
+        summary = buttons(await user.press("done"))
+        create = next(action for action in summary.values() if "create" in action)
+        return (await user.press(create)).texts()
+
+    rita = desk.user("Rita", "501")
+    assert await refused(rita, "You won the lottery") == ["We only handle work requests."]
+    ivan = desk.user("Иван", "502", language="ru")
+    assert await refused(ivan, "Лотерея: вы выиграли") == ["Мы принимаем только рабочие обращения."]
