@@ -21,15 +21,16 @@ Codes = npt.NDArray[np.int64]
 SHARES = (0.5, 0.9)
 
 
-def spread(values: Floats) -> Spread:
-    """How many of ``values`` are numbers (NaN stands for none), their median and p90."""
-    known = values[~np.isnan(values)]
-    count = len(known)
+def spread(values: Floats, *, scratch: bool = False) -> Spread:
+    """How many of ``values`` are numbers (NaN stands for none), their median and p90.
+    ``scratch``: ``values`` may be reordered in place (else a copy is)."""
+    count = len(values) - int(np.count_nonzero(np.isnan(values)))
     if not count:
         return Spread()
     ranks = [rank_index(share, count) for share in SHARES]
-    known.partition(ranks)  # in place: ``known`` is a copy already
-    median, p90 = (float(known[rank]) for rank in ranks)
+    chosen = values if scratch else values.copy()
+    chosen.partition(ranks)  # NaN goes after every number, so ranks below count are numbers
+    median, p90 = (float(chosen[rank]) for rank in ranks)
     return Spread(count, median, p90)
 
 
@@ -52,9 +53,9 @@ class Grouping:
 
     def spreads(self, values: Floats) -> dict[int, Spread]:
         """Each code's :func:`spread` of ``values`` (one per row, in the rows' order)."""
-        ordered, bounds = values[self._order], self._bounds
+        ordered, bounds = values[self._order], self._bounds  # a copy: each label's part is scratch
         return {
-            int(code): spread(ordered[bounds[i] : bounds[i + 1]])
+            int(code): spread(ordered[bounds[i] : bounds[i + 1]], scratch=True)
             for i, code in enumerate(self.codes)
         }
 
