@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     ColumnElement,
     Table,
+    and_,
     func,
     literal_column,
     or_,
@@ -141,13 +142,22 @@ async def load_data(
 async def _backlog(
     uow: SqlUnitOfWork, query: ReportQuery, conditions: list[ColumnElement[bool]], data: ReportData
 ) -> None:
+    """Created before the range and not done (resolved, else closed) before it. Spelled out so
+    PostgreSQL can pick per range: for a year the few tickets created before it (index on
+    created_at); for a month the never-done ones (partial index ix_report_tickets_not_done)
+    and those resolved or closed since (their indexes) — rather than every earlier ticket."""
     start = query.start
-    done = func.coalesce(R.c.resolved_at, R.c.closed_at)
+    unresolved = R.c.resolved_at.is_(None)
+    not_done_before = or_(
+        and_(unresolved, R.c.closed_at.is_(None)),
+        R.c.resolved_at >= start,
+        and_(unresolved, R.c.closed_at >= start),
+    )
     data.backlog_at_start = (
         await uow.session.execute(
             select(func.count())
             .select_from(R)
-            .where(R.c.created_at < start, or_(done.is_(None), done >= start), *conditions)
+            .where(R.c.created_at < start, not_done_before, *conditions)
         )
     ).scalar_one()
 
@@ -274,8 +284,9 @@ async def _ratings(
         .outerjoin(t.people, t.people.c.id == R.c.assignee_id)
         .where(
             *resolved,
-            T.c.rating_comment.is_not(None),
-            T.c.rating_comment != "",
+            # A literal, not a parameter, so PostgreSQL can match the partial index
+            # ix_tickets_commented_rated_at (newest first: it stops after the few shown).
+            T.c.rating_comment != literal_column("''"),
             T.c.rated_at.is_not(None),
         )
         .order_by(T.c.rated_at.desc(), T.c.number.desc())
