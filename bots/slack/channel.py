@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
@@ -105,6 +106,13 @@ class SlackChannel:
         return self.settings.slack_app_token is not None
 
     async def start(self) -> None:
+        if self.client.session is None:
+            # One session for every Web API call, kept open: without it slack_sdk opens a
+            # session and a connection (a TLS handshake, against Slack) for each call. Bolt
+            # hands the same session to the clients it gives the listeners.
+            self.client.session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=API_TIMEOUT_S)
+            )
         await self.identity.load()
         if self.socket_mode:
             await self._connect_socket()
