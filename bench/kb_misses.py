@@ -16,7 +16,7 @@ Each kind is broken down by the question's ``note`` (paraphrase, translit, short
 
 The starter set is asked of the starter knowledge base, the others of the dataset's.
 
-    .venv/bin/python bench/kb_misses.py [--lexical] [--sets dev extra check frozen starter]
+    .venv/bin/python bench/kb_misses.py [--lexical] [--sets dev extra check frozen fit2 starter]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.kb_sets import (  # noqa: E402
+    REPORTED,
     load_articles,
     load_sets,
     load_starter_articles,
@@ -73,7 +74,7 @@ def kind_of(engine: SuggestionEngine, text: str, expected: str | None) -> str | 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen", "starter"])
+    parser.add_argument("--sets", nargs="+", default=REPORTED)
     parser.add_argument("--lexical", action="store_true", help="the lexical engine alone")
     args = parser.parse_args(argv)
     encoder = None if args.lexical else load_default_encoder()

@@ -12,7 +12,7 @@ top-1 scores of that set.
 The starter set is asked of the starter knowledge base shipped with chatdesk (its articles
 have phrasings), every other set of the dataset's.
 
-    .venv/bin/python bench/kb_quality.py [--sets dev extra check frozen starter] [--by-language]
+    .venv/bin/python bench/kb_quality.py [--sets dev extra check frozen fit2 starter] [--by-language]
     .venv/bin/python bench/kb_quality.py --questions FILE.jsonl   # one file instead
 """
 
@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.kb_sets import (  # noqa: E402
+    REPORTED,
     load_articles,
     load_questions,
     load_sets,
@@ -141,7 +142,7 @@ def systems_for(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen", "starter"])
+    parser.add_argument("--sets", nargs="+", default=REPORTED)
     parser.add_argument("--questions", type=Path, help="evaluate this JSONL file instead")
     parser.add_argument("--by-language", action="store_true", help="per-language breakdown")
     args = parser.parse_args(argv)

@@ -3,7 +3,9 @@
 Sets: the dataset's dev set; ``kb_questions_extra.jsonl`` (150, written from the
 articles in session 1); ``kb_questions_oos_check.jsonl`` (40, near-topic
 out-of-scope requests); ``kb_questions_frozen.jsonl`` (256, committed in
-12d9e8c before any issue-8 tuning).  The rank mix and the answer/out-of-scope
+12d9e8c before any issue-8 tuning); ``kb_questions_fit2.jsonl`` (330, 156 out of scope,
+written from the articles and the dataset README to give the out-of-scope fit more labelled
+questions; not fitted on by the shipped parameters, so its figures are held-out ones too).  The rank mix and the answer/out-of-scope
 decision were fitted by ``bench/kb_fit.py`` by cross-validation over dev, extra
 and check; the frozen set is never used to fit, so its figures are held-out ones.
 
@@ -13,7 +15,7 @@ are NOT the issue-8 targets (hit@1 >= 0.92, hit@3 >= 0.97, out-of-scope
 rejection >= 0.85 on every set, dev-frozen gap <= 0.03).  With the semantic
 signal these targets are unmet: hit@3 on dev (0.953) and frozen (0.945), hit@1
 on frozen (0.914), rejection on frozen (0.778), and the dev-frozen rejection
-gap (0.190).  ``ISSUE_TARGETS_MET`` lists what is met and
+gap (0.190); rejection on fit2 (0.705).  ``ISSUE_TARGETS_MET`` lists what is met and
 is asserted too, so a regression below a met target fails by name.
 """
 
@@ -31,14 +33,22 @@ SET_FILES = {
     "extra": DATA / "kb_questions_extra.jsonl",
     "check": DATA / "kb_questions_oos_check.jsonl",
     "frozen": DATA / "kb_questions_frozen.jsonl",
+    "fit2": DATA / "kb_questions_fit2.jsonl",
 }
-SIZES = {"dev": (169, 31), "extra": (127, 23), "check": (20, 20), "frozen": (220, 36)}
+SIZES = {
+    "dev": (169, 31),
+    "extra": (127, 23),
+    "check": (20, 20),
+    "frozen": (220, 36),
+    "fit2": (174, 156),
+}
 # set -> (hit@1, hit@3, out-of-scope rejection) reached, as shipped (semantic signal on)
 FUSED = {
     "dev": (0.929, 0.953, 0.968),
     "extra": (0.937, 0.984, 0.870),
     "check": (1.000, 1.000, 0.900),
     "frozen": (0.914, 0.945, 0.778),
+    "fit2": (0.943, 0.983, 0.705),
 }
 # the same with CHATDESK_KB_SEMANTIC=off (the lexical engine, translation groups on)
 LEXICAL = {
@@ -46,6 +56,7 @@ LEXICAL = {
     "extra": (0.882, 0.953, 0.870),
     "check": (0.900, 0.950, 0.850),
     "frozen": (0.850, 0.909, 0.806),
+    "fit2": (0.914, 0.971, 0.724),
 }
 TARGETS = (0.92, 0.97, 0.85)  # issue 8: hit@1, hit@3, out-of-scope rejection, on every set
 # (set, figure index) pairs of the fused engine that meet the issue-8 target
@@ -97,7 +108,7 @@ def test_semantic_signal_improves_every_set(
     question_sets: dict[str, list[dict[str, Any]]],
 ) -> None:
     """hit@1 is higher with the semantic signal on every set (check: 1.0); rejection is not
-    (frozen: 0.778 against the lexical engine's 0.806), which the notes record."""
+    (frozen: 0.778 against the lexical engine's 0.806; fit2: 0.705 against 0.724), which the notes record."""
     for name, reached in FUSED.items():
         assert reached[0] > LEXICAL[name][0]
         assert reached[1] >= LEXICAL[name][1]
@@ -118,10 +129,10 @@ def test_question_set_is_well_formed(
             assert question["expected"] in kb_engine
 
 
-def test_every_article_is_expected_by_the_frozen_and_extra_sets(
+def test_every_article_is_expected_by_the_frozen_extra_and_fit2_sets(
     kb_engine: SuggestionEngine, question_sets: dict[str, list[dict[str, Any]]]
 ) -> None:
-    for name in ("extra", "frozen"):
+    for name in ("extra", "frozen", "fit2"):
         expected = {q["expected"] for q in question_sets[name] if q["expected"] is not None}
         assert len(expected) == len(kb_engine)
 
@@ -130,7 +141,7 @@ def test_the_met_issue_targets_are_the_expected_ones() -> None:
     """What the shipped engine meets of the issue-8 targets (the rest is recorded unmet)."""
     assert ISSUE_TARGETS_MET == [
         ("dev", 0), ("dev", 2), ("extra", 0), ("extra", 1), ("extra", 2), ("check", 0),
-        ("check", 1), ("check", 2),
+        ("check", 1), ("check", 2), ("fit2", 0), ("fit2", 1),
     ]  # fmt: skip
 
 
