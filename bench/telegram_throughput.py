@@ -4,7 +4,8 @@ Every simulated employee asks a question, gets suggestions, presses "None of the
 chooses the category, who is affected and how urgent, presses Done and Create: 7 updates, each
 sent only when the bot has answered the previous one (as a person would). chatdesk runs as in
 production: the real aiogram bot long-polling the fake server over HTTP, the engine, the outbox
-and a SQLite database in a temporary file. Then, in the same run, a bare aiogram echo bot
+and a SQLite database in a temporary file; once started, the heap is settled (chatdesk/heap.py)
+as `chatdesk run` does, and so is the echo bot's. Then, in the same run, a bare aiogram echo bot
 (bench/telegram_echo_baseline.py) gets the same number of updates from the same kind of fake.
 
 Latency is from the update entering the fake to the bot's answer being recorded by the fake.
@@ -41,6 +42,7 @@ from bench.pg_waits import LockWaits  # noqa: E402
 from bench.scratch_db import scratch_database  # noqa: E402
 from bench.telegram_echo_baseline import inbox, run_echo_baseline  # noqa: E402
 from bench.throughput_history import explain, fill_history, full_scans  # noqa: E402
+from chatdesk import heap  # noqa: E402
 from core.domain.entities import Category, Group  # noqa: E402
 from core.domain.enums import SupportLine, TicketType  # noqa: E402
 from storage import tables as t  # noqa: E402
@@ -172,6 +174,7 @@ async def run_chatdesk(run: Run) -> dict[str, Any]:
         async with FakeTelegramServer() as fake:
             desk = await TelegramDesk(database, fake).start()
             await fake.wait_for(lambda: fake.requests_for("getUpdates"))
+            heap.settle()  # as `chatdesk run` does once started (chatdesk/heap.py)
             users = [TgUser(id=20_000 + n, first_name=f"Employee{n}") for n in range(n_users)]
             gap = STEPS / run.steady_rate if run.steady_rate else 0.0
             db_meter = DbMeter(database) if run.meter or run.explain else None
