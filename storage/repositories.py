@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -126,17 +127,28 @@ def earliest_running_due() -> ColumnElement[Any]:
     )
 
 
+@functools.cache
+def _person_by_identity() -> Any:
+    """Built at first use: the entities are mapped at run time (:func:`t.map_entities`)."""
+    return (
+        select(Person)
+        .join(t.identities, t.identities.c.person_id == t.people.c.id)
+        .where(
+            t.identities.c.channel == bindparam("channel"),
+            t.identities.c.external_id == bindparam("external_id"),
+        )
+    )
+
+
 class SqlPeopleRepository(_Repo):
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
 
     async def by_identity(self, channel: str, external_id: str) -> Person | None:
-        query = (
-            select(Person)
-            .join(t.identities, t.identities.c.person_id == t.people.c.id)
-            .where(t.identities.c.channel == channel, t.identities.c.external_id == external_id)
+        found = await self.session.execute(
+            _person_by_identity(), {"channel": channel, "external_id": external_id}
         )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        return found.scalar_one_or_none()
 
     async def identities(self, person_id: int) -> list[Identity]:
         query = (
@@ -459,13 +471,18 @@ class SqlOutboxRepository(_Repo):
 
 class SqlInboundEventRepository(_Repo):
     async def first_time(self, channel: str, key: str, *, now: datetime) -> bool:
-        statement = _upsert_ignore(
-            self.is_postgres,
-            t.processed_events,
+        result = await self.session.execute(
+            _first_time(self.is_postgres),
             {"channel": channel, "event_key": key[:200], "processed_at": now},
         )
-        result = await self.session.execute(statement.returning(t.processed_events.c.event_key))
         return result.first() is not None
+
+
+@functools.cache
+def _first_time(postgres: bool) -> Any:
+    return _upsert_ignore(postgres, t.processed_events, _bound(t.processed_events)).returning(
+        t.processed_events.c.event_key
+    )
 
 
 def _insert(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
@@ -476,6 +493,14 @@ def _insert(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
 def _upsert_ignore(postgres: bool, table: Any, values: dict[str, Any]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING."""
     return _insert(postgres, table, values).on_conflict_do_nothing()
+
+
+def _bound(table: Any) -> dict[str, Any]:
+    """Every column of ``table`` as a parameter of its own name and type: the values of a
+    statement built once and run with a dict of values. Building a statement costs more than
+    running it (about 90 against 75 us of CPU for a one-row SELECT through the session), so
+    the statements run on every update are built once, here in this module."""
+    return {column.name: bindparam(column.name, type_=column.type) for column in table.c}
 
 
 class SqlArticleRepository(_Repo):
@@ -643,10 +668,10 @@ class SqlConversationRepository(_Repo):
     """Plain rows rather than a mapped entity: ``data`` is JSON and is always written whole."""
 
     async def get(self, channel: str, chat_ref: str) -> Conversation | None:
-        query = select(t.conversations).where(
-            t.conversations.c.channel == channel, t.conversations.c.chat_ref == chat_ref
+        found = await self.session.execute(
+            _CONVERSATION, {"channel": channel, "chat_ref": chat_ref}
         )
-        row = (await self.session.execute(query)).mappings().first()
+        row = found.mappings().first()
         if row is None:
             return None
         try:
@@ -669,12 +694,24 @@ class SqlConversationRepository(_Repo):
             "data": conversation.draft.to_json(),
             "updated_at": conversation.updated_at,
         }
-        await self.session.execute(
-            _insert(self.is_postgres, t.conversations, values).on_conflict_do_update(
-                index_elements=["channel", "chat_ref"],
-                set_={k: v for k, v in values.items() if k not in ("channel", "chat_ref")},
-            )
-        )
+        await self.session.execute(_save_conversation(self.is_postgres), values)
+
+
+_CONVERSATION = select(t.conversations).where(
+    t.conversations.c.channel == bindparam("channel"),
+    t.conversations.c.chat_ref == bindparam("chat_ref"),
+)
+
+
+@functools.cache
+def _save_conversation(postgres: bool) -> Any:
+    statement = _insert(postgres, t.conversations, _bound(t.conversations))
+    return statement.on_conflict_do_update(
+        index_elements=["channel", "chat_ref"],
+        set_={
+            name: statement.excluded[name] for name in ("person_id", "state", "data", "updated_at")
+        },
+    )
 
 
 class SqlInviteRepository(_Repo):
