@@ -16,6 +16,11 @@ cheaper:
   zero rows between them, so the second convolution is a sum of plain GEMMs on
   shifted row ranges (``h[t + k] @ W2[k]``) rather than one GEMM on a gathered
   ``(tokens, n * 256)`` window matrix.
+* **No per-token feature matrix.**  The final layer norm is summed over each
+  sentence's tokens straight away: ``sum_t LN(f_t) = (sum_t r_t f_t -
+  sum_t r_t mu_t) * gamma + L * beta`` (``mu_t``, ``r_t``: the row's mean and
+  inverse deviation), with the embedding part summed per distinct token, so
+  the ``(tokens, 1280)`` features are never written nor normalised in place.
 * **Tokens per word, once.**  No piece of the vocabulary holds a word boundary
   (U+2581) past its first character, so the unigram segmentation of a text is
   the concatenation of its words' segmentations; each normalised word is
@@ -161,11 +166,10 @@ class UseForward:
         x[:sentinel] += self._proj_b
         _layernorm(x[:sentinel], self._ln_g_proj, self._ln_b_proj, self._eps)
 
-        feats = np.empty((rows, _EMB + 3 * _CNN), dtype=np.float32)
-        feats[:_PAD] = feats[rows - _PAD :] = 0.0
-        np.take(emb, slot, axis=0, out=feats[:, :_EMB])
+        # the three branches' outputs, token rows and the pad rows between them
         inner = slice(_PAD, rows - _PAD)  # every token row lies inside
         span = rows - 2 * _PAD
+        cnn = np.empty((len(_ORDERS), span, _CNN), dtype=np.float32)
         h = np.empty((rows, _CNN), dtype=np.float32)
         part = np.empty((span, _CNN), dtype=np.float32)
         for branch, (n, left) in enumerate(_ORDERS):
@@ -182,22 +186,45 @@ class UseForward:
             h[inner] += own[slot[inner]]
             h[pads] = 0.0  # outside a sentence the window sees zeros
             # second convolution: one GEMM per window position on shifted rows
-            c2 = feats[inner, _EMB + branch * _CNN : _EMB + (branch + 1) * _CNN]
+            c2 = cnn[branch]
             for k, block in enumerate(self._w2[branch]):
                 shift = _PAD - left + k
-                np.matmul(h[shift : shift + span], block, out=part)
-                if k == 0:
-                    c2[...] = part
-                else:
+                np.matmul(h[shift : shift + span], block, out=part if k else c2)
+                if k:
                     c2 += part
             c2 += self._b2[branch]
             np.maximum(c2, 0, out=c2)
             c2 += h[inner]
 
-        _layernorm(feats, self._ln_g, self._ln_b, self._eps)
-        # per-sentence sums of the token rows (every other reduceat slice is a sentence)
-        bounds = np.stack([starts, starts + lens], axis=1).ravel()
-        sums = np.add.reduceat(feats, bounds, axis=0)[::2]
+        # layer norm over each token's features [embedding | cnn], summed per sentence, without
+        # materialising them: sum_t LN(f_t) = (sum_t r_t f_t - sum_t r_t mu_t) * gamma + L * beta
+        # with mu_t, r_t the row's mean and 1/std; the embedding part is summed per distinct token
+        at = slot[inner]
+        width = _EMB + 3 * _CNN
+        e = emb[:sentinel]
+        e_sum = np.append(e.sum(axis=1, dtype=np.float64), 0.0)  # pad rows: sentinel, 0
+        e_sq = np.append(np.einsum("ij,ij->i", e, e, dtype=np.float64), 0.0)
+        total = cnn.sum(axis=(0, 2), dtype=np.float64) + e_sum[at]
+        squares = np.einsum("bij,bij->i", cnn, cnn, dtype=np.float64) + e_sq[at]
+        mu = total / width
+        r = 1.0 / np.sqrt(np.maximum(squares / width - mu * mu, 0.0) + self._eps)
+        tokens = token_rows - _PAD  # token positions within the inner rows
+        sentence = np.repeat(np.arange(len(group)), lens)  # of each token
+        r_tokens = r[tokens].astype(np.float32)
+        weights = np.zeros((len(group), span), dtype=np.float32)
+        weights[sentence, tokens] = r_tokens
+        per_distinct = np.bincount(
+            sentence * sentinel + which, weights=r_tokens, minlength=len(group) * sentinel
+        ).reshape(len(group), sentinel)
+        sums = np.empty((len(group), width), dtype=np.float32)
+        np.matmul(per_distinct.astype(np.float32), e, out=sums[:, :_EMB])
+        for branch in range(len(_ORDERS)):
+            np.matmul(
+                weights, cnn[branch], out=sums[:, _EMB + branch * _CNN : _EMB + (branch + 1) * _CNN]
+            )
+        sums -= (weights @ mu.astype(np.float32))[:, None]  # sum_t r_t mu_t
+        sums *= self._ln_g
+        sums += lens.astype(np.float32)[:, None] * self._ln_b
         mean = sums @ self._cnn_w
         flens = lens.astype(np.float32)
         mean += flens[:, None] * self._cnn_b
