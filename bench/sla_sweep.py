@@ -12,8 +12,9 @@ already past marked fired (as after the sweeps that ran before). Then, with the 
   writing its audit entry, its notice and its card update to the outbox (aim: <= 5 s),
 
 and prints the query plan of the sweep's claim query (which index it uses). The PostgreSQL
-database is created on the server at CHATDESK_BENCH_POSTGRES_URL (default: the local one, as
-the tests use) and dropped afterwards; the SQLite file lives in a temporary directory.
+database is a scratch one (bench/scratch_db.py: on the server at CHATDESK_BENCH_POSTGRES_URL,
+default the local one the tests use, dropped afterwards); the SQLite file lives in a temporary
+directory.
 
     .venv/bin/python bench/sla_sweep.py [--tickets 100000] [--warnings 1000] [--backend both]
 """
@@ -27,7 +28,6 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,12 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scratch_db import scratch_database  # noqa: E402
 from core.domain.calendars import BusinessCalendar, office_hours  # noqa: E402
 from core.domain.enums import Priority, Role, SupportLine, TicketStatus, TicketType  # noqa: E402
 from core.domain.follow_ups import Automation  # noqa: E402
@@ -383,24 +383,8 @@ async def main() -> None:
             url = f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
             await measure("SQLite", url, planned, args.warnings)
     if args.backend in ("postgresql", "both"):
-        await _on_postgres(planned, args.warnings)
-
-
-async def _on_postgres(planned: list[Planned], warnings: int) -> None:
-    from tests.conftest import pg_admin
-
-    base = make_url(
-        os.environ.get(
-            "CHATDESK_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-        )
-    )
-    name = f"chatdesk_bench_{uuid.uuid4().hex[:8]}"
-    await pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        url = base.set(database=name).render_as_string(hide_password=False)
-        await measure("PostgreSQL", url, planned, warnings)
-    finally:
-        await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        async with scratch_database() as url:
+            await measure("PostgreSQL", url, planned, args.warnings)
 
 
 if __name__ == "__main__":

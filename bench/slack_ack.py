@@ -52,6 +52,12 @@ from tests.fakes.slack_objects import SlackUser  # noqa: E402
 from tests.fakes.slack_server import FakeSlackServer  # noqa: E402
 from tests.fakes.slack_transport import Delivery  # noqa: E402
 from tests.integration.slack.desk import SlackDesk, buttons  # noqa: E402
+from tests.support.chatdesk_process import (  # noqa: E402
+    chatdesk_command,
+    chatdesk_env,
+    running,
+    start,
+)
 
 QUESTION = "My VPN keeps dropping every few minutes"
 MODAL = {
@@ -208,11 +214,7 @@ async def _in_process_of_its_own(
 ) -> tuple[Timings, float, list[str]]:
     """Start ``command`` (an app serving ``slack.request_url``), wait until it acks, measure."""
     log_path = workdir / "app.log"
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            *command, env=env, cwd=workdir, stdout=log, stderr=asyncio.subprocess.STDOUT
-        )
-    try:
+    async with running(env, workdir, log_path, command) as process:
         knocker = slack.add_user("knocker", real_name="Knock Knock")
         deadline = time.monotonic() + START_TIMEOUT_S
         while not (await slack.user_runs_command(knocker, "help")).acked:
@@ -223,9 +225,6 @@ async def _in_process_of_its_own(
         measured = await _everyone(slack, n_users)
         CPU_SECONDS[name] = _cpu_seconds(process.pid) - cpu_before
         return measured
-    finally:
-        process.terminate()
-        await process.wait()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -238,11 +237,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _env(**settings: str) -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
-    return kept | {"PYTHONPATH": str(ROOT)} | settings
-
-
 async def run_chatdesk_process(n_users: int) -> tuple[Timings, float, list[str]]:
     """``chatdesk run`` on SQLite with the demo data, its Slack app on the admin port."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,7 +244,7 @@ async def run_chatdesk_process(n_users: int) -> tuple[Timings, float, list[str]]
         async with FakeSlackServer() as slack:
             triage = slack.add_channel("it-triage")
             port = free_port()
-            env = _env(
+            env = chatdesk_env(
                 CHATDESK_DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
                 CHATDESK_ADMIN_PORT=str(port),
                 CHATDESK_SLACK_BOT_TOKEN=slack.bot_token,
@@ -258,16 +252,13 @@ async def run_chatdesk_process(n_users: int) -> tuple[Timings, float, list[str]]
                 CHATDESK_SLACK_API_URL=slack.api_url,
                 CHATDESK_SLACK_TRIAGE_CHANNEL=triage.id,
             )
-            chatdesk = [sys.executable, "-m", "chatdesk"]
             for step in ("migrate", "demo"):
-                prepared = await asyncio.create_subprocess_exec(
-                    *chatdesk, step, env=env, cwd=workdir, stdout=asyncio.subprocess.DEVNULL
-                )
+                prepared = await start(env, workdir, workdir / "app.log", chatdesk_command(step))
                 if await prepared.wait():
                     raise SystemExit(f"chatdesk {step} failed")
             slack.request_url = f"http://127.0.0.1:{port}/slack/events"
             return await _in_process_of_its_own(
-                "chatdesk", slack, [*chatdesk, "run"], env, workdir, n_users
+                "chatdesk", slack, chatdesk_command("run"), env, workdir, n_users
             )
 
 
@@ -275,7 +266,7 @@ async def run_bare_process(n_users: int) -> tuple[Timings, float, list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeSlackServer() as slack:
             port = free_port()
-            env = _env(
+            env = chatdesk_env(
                 BARE_SLACK_TOKEN=slack.bot_token,
                 BARE_SLACK_SIGNING_SECRET=slack.signing_secret,
                 BARE_SLACK_API_URL=slack.api_url,

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -26,8 +24,8 @@ from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.integration.telegram.desk import button, buttons
+from tests.support.chatdesk_process import chatdesk_command, chatdesk_env
 
-REPO = Path(__file__).resolve().parents[2]
 AGENTS_CHAT = -1001000000077
 PASSWORD = "e2e correct horse"
 T = TypeVar("T")
@@ -91,19 +89,20 @@ class RunningDesk:
         asyncio.run(prepare(self.db_url))
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
-            "CHATDESK_DATABASE_URL": self.db_url,
-            "CHATDESK_ADMIN_PORT": str(port),
-            "CHATDESK_SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-            "CHATDESK_TELEGRAM_TOKEN": self.fake.token,
-            "CHATDESK_TELEGRAM_API_URL": self.fake.url,
-            "CHATDESK_TELEGRAM_AGENTS_CHAT": str(AGENTS_CHAT),
-            "PYTHONPATH": str(REPO),
-        }
+        env = chatdesk_env(
+            CHATDESK_DATABASE_URL=self.db_url,
+            CHATDESK_ADMIN_PORT=str(port),
+            CHATDESK_SECRET_KEY="e2e-secret-key-that-is-long-enough",
+            CHATDESK_TELEGRAM_TOKEN=self.fake.token,
+            CHATDESK_TELEGRAM_API_URL=self.fake.url,
+            CHATDESK_TELEGRAM_AGENTS_CHAT=str(AGENTS_CHAT),
+        )
         self.log_path = workdir / "run.log"
-        with self.log_path.open("wb") as log:
+        with self.log_path.open(
+            "wb"
+        ) as log:  # a sync process: Playwright's sync API owns this thread
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "chatdesk", "run"],
+                chatdesk_command("run"),
                 env=env,
                 cwd=workdir,
                 stdout=log,

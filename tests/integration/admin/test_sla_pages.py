@@ -6,13 +6,50 @@ are refused."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import httpx
+import pytest
 
 from core.domain.enums import Priority
 from storage.unit_of_work import Database
 from tests.integration.admin.panel import PanelUser, make_user, signed_in
 from tests.support.desk import make_groups, make_person, open_ticket
+
+
+@dataclass
+class SlaScreen:
+    """A supervisor signed in, who has opened /sla once (the shipped policies are stored)."""
+
+    client: httpx.AsyncClient
+    csrf: str
+
+    async def post(self, path: str, **data: str) -> httpx.Response:
+        return await self.client.post(path, data={"csrf_token": self.csrf, **data})
+
+    async def refusal(self, path: str, **data: str) -> str:
+        """The page answering a refused change (400), its text unescaped."""
+        answer = await self.post(path, **data)
+        assert answer.status_code == 400, data
+        return html.unescape(answer.text)
+
+
+async def _screen(client: httpx.AsyncClient, db: Database, language: str) -> SlaScreen:
+    await make_groups(db)
+    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam", language=language)
+    screen = SlaScreen(client, await signed_in(client, chief))
+    assert (await client.get("/sla")).status_code == 200
+    return screen
+
+
+@pytest.fixture
+async def sla(client: httpx.AsyncClient, db: Database) -> SlaScreen:
+    return await _screen(client, db, "en")
+
+
+@pytest.fixture
+async def sla_in_russian(client: httpx.AsyncClient, db: Database) -> SlaScreen:
+    return await _screen(client, db, "ru")
 
 
 async def _policies(db: Database) -> dict[str, tuple[str, str]]:
@@ -21,12 +58,9 @@ async def _policies(db: Database) -> dict[str, tuple[str, str]]:
 
 
 async def test_a_supervisor_changes_a_policy_and_open_tickets_follow(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, sla: SlaScreen
 ) -> None:
-    await make_groups(db)
     rita = await make_person(db, "Rita", external_id="501")
-    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam")
-    csrf = await signed_in(client, chief)
     page = await client.get("/sla")
     assert page.status_code == 200 and "Policies" in page.text
     shipped = await _policies(db)
@@ -39,10 +73,7 @@ async def test_a_supervisor_changes_a_policy_and_open_tickets_follow(
         due_before = ticket.sla.response_due_at
     assert due_before is not None
 
-    saved = await client.post(
-        "/sla/policies",
-        data={"csrf_token": csrf, "priority": "P3", "response": "3d", "resolve": "5d"},
-    )
+    saved = await sla.post("/sla/policies", priority="P3", response="3d", resolve="5d")
     assert saved.status_code == 303
     assert (await _policies(db))["P3"] == ("3d", "5d")
     async with db.uow() as uow:
@@ -52,41 +83,25 @@ async def test_a_supervisor_changes_a_policy_and_open_tickets_follow(
     shown = await client.get("/sla")
     assert "Saved. The open tickets' clocks are recomputed." in html.unescape(shown.text)
 
-    narrowed = await client.post(
+    scope = {"priority": "P2", "ticket_type": "incident", "category": "network"}
+    narrowed = await sla.post(
         "/sla/policies",
-        data={
-            "csrf_token": csrf,
-            "priority": "P2",
-            "ticket_type": "incident",
-            "category": "network",
-            "response": "20m",
-            "resolve": "2h",
-            "warn": "50%",
-            "escalation": "raise_priority",
-        },
+        **scope,
+        response="20m",
+        resolve="2h",
+        warn="50%",
+        escalation="raise_priority",
     )
     assert narrowed.status_code == 303
     assert (await _policies(db))["P2 incident category=network"] == ("20m", "2h")
-    removed = await client.post(
-        "/sla/policies/remove",
-        data={
-            "csrf_token": csrf,
-            "priority": "P2",
-            "ticket_type": "incident",
-            "category": "network",
-        },
-    )
+    removed = await sla.post("/sla/policies/remove", **scope)
     assert removed.status_code == 303
     assert "P2 incident category=network" not in await _policies(db)
 
 
 async def test_bad_values_are_refused_with_the_reason_and_change_nothing(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, sla: SlaScreen
 ) -> None:
-    await make_groups(db)
-    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam")
-    csrf = await signed_in(client, chief)
-    await client.get("/sla")
     before = await _policies(db)
     cases = [
         ({"priority": "P3", "response": "soon"}, "soon"),
@@ -97,13 +112,11 @@ async def test_bad_values_are_refused_with_the_reason_and_change_nothing(
         ({"priority": "P1", "ticket_type": "<b>x</b>"}, "&lt;b&gt;x&lt;/b&gt;"),
     ]
     for data, reason in cases:
-        answer = await client.post("/sla/policies", data={"csrf_token": csrf, **data})
+        answer = await sla.post("/sla/policies", **data)
         assert answer.status_code == 400, data
         assert 'role="alert"' in answer.text and "<b>x</b>" not in answer.text
         assert reason in answer.text or reason in html.unescape(answer.text), data
-    kept = await client.post(
-        "/sla/policies", data={"csrf_token": csrf, "priority": "P4", "response": "whenever"}
-    )
+    kept = await sla.post("/sla/policies", priority="P4", response="whenever")
     assert 'value="whenever"' in kept.text, "the typed value is kept"
     assert await _policies(db) == before
     forged = await client.post("/sla/policies", data={"priority": "P3", "response": "9d"})
@@ -111,16 +124,9 @@ async def test_bad_values_are_refused_with_the_reason_and_change_nothing(
 
 
 async def test_calendars_holidays_groups_and_follow_ups(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, sla: SlaScreen
 ) -> None:
-    await make_groups(db)
-    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam")
-    csrf = await signed_in(client, chief)
-    await client.get("/sla")
-
-    async def post(path: str, **data: str) -> httpx.Response:
-        return await client.post(path, data={"csrf_token": csrf, **data})
-
+    post = sla.post
     bad_zone = await post(
         "/sla/calendars", name="berlin", hours="mon-fri 09:00-17:00", timezone="Mars/Base"
     )
@@ -182,18 +188,9 @@ async def test_agents_cannot_see_or_change_the_sla(
 
 
 async def test_a_russian_speaking_supervisor_reads_the_refusals_in_russian(
-    client: httpx.AsyncClient, db: Database
+    sla_in_russian: SlaScreen,
 ) -> None:
-    await make_groups(db)
-    chief = await make_user(db, "sam@example.com", role="supervisor", name="Sam", language="ru")
-    csrf = await signed_in(client, chief)
-    await client.get("/sla")
-
-    async def refusal(path: str, **data: str) -> str:
-        answer = await client.post(path, data={"csrf_token": csrf, **data})
-        assert answer.status_code == 400, data
-        return html.unescape(answer.text)
-
+    refusal = sla_in_russian.refusal
     assert "«soon» — не длительность" in await refusal(
         "/sla/policies", priority="P3", response="soon"
     )

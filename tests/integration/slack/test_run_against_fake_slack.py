@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 from pathlib import Path
 
 from tests.fakes.local_http import free_port
 from tests.fakes.slack_server import FakeSlackServer
+from tests.support.chatdesk_process import chatdesk_env, running
 
-REPO = Path(__file__).resolve().parents[3]
 START_TIMEOUT_S = 90
 
 
@@ -22,30 +19,18 @@ async def test_chatdesk_run_serves_slack_against_the_configured_web_api(
     dana = slack.add_user("dana", real_name="Dana Doe")
     triage = slack.add_channel("it-triage")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
-        "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
-        "CHATDESK_ADMIN_PORT": str(port),
-        "CHATDESK_KB_SEMANTIC": "false",
-        "CHATDESK_SLACK_BOT_TOKEN": slack.bot_token,
-        "CHATDESK_SLACK_SIGNING_SECRET": slack.signing_secret,
-        "CHATDESK_SLACK_API_URL": slack.api_url,
-        "CHATDESK_SLACK_TRIAGE_CHANNEL": triage.id,
-        "PYTHONPATH": str(REPO),
-    }
+    env = chatdesk_env(
+        CHATDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        CHATDESK_ADMIN_PORT=str(port),
+        CHATDESK_KB_SEMANTIC="false",
+        CHATDESK_SLACK_BOT_TOKEN=slack.bot_token,
+        CHATDESK_SLACK_SIGNING_SECRET=slack.signing_secret,
+        CHATDESK_SLACK_API_URL=slack.api_url,
+        CHATDESK_SLACK_TRIAGE_CHANNEL=triage.id,
+    )
     slack.request_url = f"http://127.0.0.1:{port}/slack/events"
     log_path = tmp_path / "run.log"
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "chatdesk",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    try:
+    async with running(env, tmp_path, log_path) as process:
         async with asyncio.timeout(START_TIMEOUT_S):
             while not (await slack.user_runs_command(dana, "help")).acked:
                 assert process.returncode is None, log_path.read_text()
@@ -59,14 +44,5 @@ async def test_chatdesk_run_serves_slack_against_the_configured_web_api(
         assert "/desk" in answered[0]["seen"]
         assert slack.requests_for("auth.test") and slack.requests_for("users.info")
         assert process.returncode is None, "still running"
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            code = await asyncio.wait_for(process.wait(), timeout=20)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-            raise
-    assert code == 0, log_path.read_text()
+    assert process.returncode == 0, log_path.read_text()
     assert "Traceback" not in log_path.read_text()

@@ -5,40 +5,30 @@ person receives it once. Two real processes, one SQLite file, the fake Bot API i
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from pathlib import Path
 
 from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.integration.telegram.test_run_against_fake_server import REPO
+from tests.support.chatdesk_process import chatdesk_env, start, stop
 
 DANA = TgUser(id=4243, first_name="Dana", language_code="en")
-
-
-async def _start(env: dict[str, str], cwd: Path, log: Path) -> asyncio.subprocess.Process:
-    with log.open("ab") as out:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "chatdesk", "run", env=env, cwd=cwd, stdout=out, stderr=out
-        )
 
 
 async def test_a_killed_process_restarted_resends_what_was_in_flight(
     fake: FakeTelegramServer, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
-        "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
-        "CHATDESK_ADMIN_PORT": str(free_port()),
-        "CHATDESK_TELEGRAM_TOKEN": fake.token,
-        "CHATDESK_TELEGRAM_API_URL": fake.url,
-        "PYTHONPATH": str(REPO),
-    }
+    env = chatdesk_env(
+        CHATDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        CHATDESK_ADMIN_PORT=str(free_port()),
+        CHATDESK_TELEGRAM_TOKEN=fake.token,
+        CHATDESK_TELEGRAM_API_URL=fake.url,
+    )
     log = tmp_path / "run.log"
     fake.hang_next("sendMessage", 120)  # the greeting leaves and never gets an answer
-    first = await _start(env, tmp_path, log)
+    first = await start(env, tmp_path, log)
     second = None
     try:
         await fake.user_sends_text(DANA, "/start")
@@ -49,7 +39,7 @@ async def test_a_killed_process_restarted_resends_what_was_in_flight(
         await first.wait()
 
         asked_before = len(fake.requests_for("getMe"))
-        second = await _start(env, tmp_path, log)
+        second = await start(env, tmp_path, log)
         await fake.wait_for(lambda: len(fake.requests_for("getMe")) > asked_before, timeout=240)
         up_at = time.monotonic()
 
@@ -67,11 +57,6 @@ async def test_a_killed_process_restarted_resends_what_was_in_flight(
         assert [r["text"] for r in fake.requests_for("sendMessage")].count("Hello, Dana!") == 2
     finally:
         for process in (first, second):
-            if process is not None and process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), timeout=20)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+            if process is not None:
+                await stop(process)
     assert second is not None and second.returncode == 0, log.read_text()

@@ -14,10 +14,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import sys
 import time
 import uuid
 from collections import Counter
@@ -48,7 +46,7 @@ from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.waiting import ChangeSignal
-from tests.integration.telegram.test_run_against_fake_server import REPO
+from tests.support import chatdesk_process
 from tests.support.desk import make_groups
 
 TICKETS = 1000
@@ -77,11 +75,7 @@ class Instance:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, cwd: Path) -> None:
-        with self.log.open("ab") as out:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "chatdesk", "run", env=self.env, cwd=cwd, stdout=out,
-                stderr=out,
-            )  # fmt: skip
+        self.process = await chatdesk_process.start(self.env, cwd, self.log)
 
     async def telegram(self) -> dict[str, Any] | None:
         """The Telegram channel as this instance's /healthz shows it (None: not answering)."""
@@ -93,16 +87,9 @@ class Instance:
             return None
 
     async def stop(self) -> int | None:
-        process = self.process
-        if process is None or process.returncode is not None:
-            return process.returncode if process else None
-        process.send_signal(signal.SIGTERM)
-        try:
-            return await asyncio.wait_for(process.wait(), timeout=60)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        if self.process is None:
             return None
+        return await chatdesk_process.stop(self.process, grace=60)
 
 
 CALENDAR = always_open("default", "UTC")
@@ -272,15 +259,14 @@ async def test_two_instances_share_the_clocks_and_hand_over_polling(
 ) -> None:
     await _seed(pg_url)
     fake.register_chat(group_chat(ROOM, "Agents"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
-        "CHATDESK_DATABASE_URL": pg_url,
-        "CHATDESK_TELEGRAM_TOKEN": fake.token,
-        "CHATDESK_TELEGRAM_API_URL": fake.url,
-        "CHATDESK_TELEGRAM_AGENTS_CHAT": str(ROOM),
-        "CHATDESK_SLA_SWEEP_SECONDS": "1",
-        "CHATDESK_KB_SEMANTIC": "false",
-        "PYTHONPATH": str(REPO),
-    }
+    env = chatdesk_process.chatdesk_env(
+        CHATDESK_DATABASE_URL=pg_url,
+        CHATDESK_TELEGRAM_TOKEN=fake.token,
+        CHATDESK_TELEGRAM_API_URL=fake.url,
+        CHATDESK_TELEGRAM_AGENTS_CHAT=str(ROOM),
+        CHATDESK_SLA_SWEEP_SECONDS="1",
+        CHATDESK_KB_SEMANTIC="false",
+    )
     instances = [Instance(n, env, tmp_path / f"{n}.log") for n in ("first", "second")]
     logs = [instance.log for instance in instances]
     try:

@@ -1,0 +1,70 @@
+"""`chatdesk` as a process of its own (``chatdesk run``, ``migrate``, ``demo``…), the way the tests
+that need the real entry point and the benchmarks start it: the environment without this
+machine's ``CHATDESK_`` settings plus the ones given, output appended to a log file, and a stop
+that sends SIGTERM and kills only what does not end in time."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+STOP_TIMEOUT_S = 20.0
+
+
+def chatdesk_command(*args: str) -> list[str]:
+    """``python -m chatdesk ARGS`` with this interpreter."""
+    return [sys.executable, "-m", "chatdesk", *args]
+
+
+def chatdesk_env(**settings: str) -> dict[str, str]:
+    """This process's environment without any ``CHATDESK_`` setting, with this checkout
+    importable, and ``settings`` (``CHATDESK_DATABASE_URL="…"``) on top."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
+    return kept | {"PYTHONPATH": str(REPO)} | settings
+
+
+async def start(
+    env: dict[str, str], cwd: Path, log: Path, command: Sequence[str] = ()
+) -> asyncio.subprocess.Process:
+    """Start ``command`` (default ``chatdesk run``) in ``cwd``, its output appended to ``log``."""
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            *(command or chatdesk_command("run")),
+            env=env,
+            cwd=cwd,
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+
+
+async def stop(process: asyncio.subprocess.Process, grace: float = STOP_TIMEOUT_S) -> int | None:
+    """SIGTERM, then wait up to ``grace`` seconds: its exit code, or None when it had to be
+    killed (it did not stop in time). A process already ended gives its code."""
+    if process.returncode is not None:
+        return process.returncode
+    process.send_signal(signal.SIGTERM)
+    try:
+        return await asyncio.wait_for(process.wait(), timeout=grace)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return None
+
+
+@asynccontextmanager
+async def running(
+    env: dict[str, str], cwd: Path, log: Path, command: Sequence[str] = ()
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The process for the block, stopped after it (see :func:`stop`); afterwards its
+    ``returncode`` is its exit code, or -9 when it had to be killed."""
+    process = await start(env, cwd, log, command)
+    try:
+        yield process
+    finally:
+        await stop(process)
