@@ -292,10 +292,12 @@ class ArticleRepository(Protocol):
 class KnowledgeLogRepository(Protocol):
     async def event(self, event_id: int, *, for_update: bool = False) -> SuggestionEvent | None: ...
 
-    async def open_unanswered(
-        self, *, language: str | None, limit: int = 500
-    ) -> list[UnansweredQuestion]:
-        """Unresolved unanswered-question groups in a language, most recently seen first."""
+    async def open_unanswered_keys(
+        self, *, language: str | None, lengths: tuple[int, int], limit: int = 500
+    ) -> list[tuple[int, str]]:
+        """(id, normalized question) of the unresolved unanswered-question groups in a language
+        whose normalized question is ``lengths[0]`` to ``lengths[1]`` characters long, most
+        recently seen first: plain pairs, as a self-help miss compares against them all."""
         ...
 
     async def unanswered(

@@ -567,17 +567,21 @@ class SqlKnowledgeLogRepository(_Repo):
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def open_unanswered(
-        self, *, language: str | None, limit: int = 500
-    ) -> list[UnansweredQuestion]:
-        query = select(UnansweredQuestion).where(t.kb_unanswered.c.resolved.is_(False))
-        query = query.where(
-            t.kb_unanswered.c.language.is_(None)
-            if language is None
-            else t.kb_unanswered.c.language == language
+    async def open_unanswered_keys(
+        self, *, language: str | None, lengths: tuple[int, int], limit: int = 500
+    ) -> list[tuple[int, str]]:
+        log = t.kb_unanswered.c
+        query = (
+            select(log.id, log.normalized)
+            .where(
+                log.resolved.is_(False),
+                log.language.is_(None) if language is None else log.language == language,
+                func.length(log.normalized).between(*lengths),
+            )
+            .order_by(log.last_seen.desc())
+            .limit(limit)
         )
-        query = query.order_by(t.kb_unanswered.c.last_seen.desc()).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return [(id_, normalized) for id_, normalized in await self.session.execute(query)]
 
     async def unanswered(
         self, *, include_resolved: bool = False, limit: int = 100

@@ -525,6 +525,8 @@ kb_unanswered = Table(
     Column("first_seen", UTCDateTime(), nullable=False),
     Column("last_seen", UTCDateTime(), nullable=False),
     Column("resolved", Boolean, nullable=False),
+    # A self-help miss compares against the open groups of its language, newest first.
+    Index("ix_kb_unanswered_open", "resolved", "language", "last_seen"),
 )
 
 # PostgreSQL: one row per repeat of an unanswered question, folded into its count and last_seen

@@ -161,12 +161,14 @@ async def _log_unanswered(
     if not key:
         return
     now = uow.clock.now()
-    for group in await uow.knowledge_log.open_unanswered(language=language):
-        if (
-            group.normalized == key
-            or fuzz.token_sort_ratio(group.normalized, key) >= NEAR_IDENTICAL
-        ):
-            await uow.knowledge_log.seen_again(group, now)
+    log = uow.knowledge_log
+    for group_id, normalized in await log.open_unanswered_keys(
+        language=language, lengths=_near_lengths(key)
+    ):
+        if normalized == key or fuzz.token_sort_ratio(normalized, key) >= NEAR_IDENTICAL:
+            group = await log.unanswered_group(group_id)
+            assert group is not None  # read in this transaction
+            await log.seen_again(group, now)
             return
     uow.add(
         UnansweredQuestion(
@@ -177,4 +179,16 @@ async def _log_unanswered(
             first_seen=now,
             last_seen=now,
         )
+    )
+
+
+def _near_lengths(key: str) -> tuple[int, int]:
+    """The lengths a question can have and still be NEAR_IDENTICAL to ``key``: the similarity
+    is 100 * (1 - edits / (len(a) + len(b))) and takes at least |len(a) - len(b)| edits, so
+    len(b) lies within len(a) * s / (200 - s) and len(a) * (200 - s) / s (s = NEAR_IDENTICAL);
+    one character more each way for a key cut at 500 in the middle of a word."""
+    size = len(key)
+    return (
+        size * NEAR_IDENTICAL // (200 - NEAR_IDENTICAL) - 1,
+        -(-size * (200 - NEAR_IDENTICAL) // NEAR_IDENTICAL) + 1,
     )
