@@ -27,9 +27,11 @@ async def apply_change(
     change: Callable[[], Awaitable[Response]],
     *,
     refused_page: RefusedPage,
+    after_commit: Callable[[], None] | None = None,
 ) -> Response:
     """``change`` does the work and returns the answer for success (it is sent after the
-    commit); ``refused_page`` renders the form again for a :class:`ChatdeskError`."""
+    commit, and ``after_commit`` is called: say, to wake the outbox for what the change
+    queued); ``refused_page`` renders the form again for a :class:`ChatdeskError`."""
     try:
         answer = await change()
     except ChatdeskError as refused:
@@ -38,6 +40,8 @@ async def apply_change(
             error_text(refused, visitor.person.language), http_status(refused)
         )
     await uow.commit()
+    if after_commit is not None:
+        after_commit()
     return answer
 
 

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from admin.deps import (
-    PanelDep,
-    UowDep,
-    VisitorDep,
-    actor_of,
-    csrf_protected,
-    http_status,
-    role_at_least,
-)
-from admin.i18n import error_text
+from admin.changes import apply_change
+from admin.deps import PanelDep, UowDep, VisitorDep, actor_of, csrf_protected, role_at_least
 from admin.templating import redirect, render
 from core.domain.accounts import Scope
 from core.domain.enums import Role
-from core.errors import ChatdeskError
 from core.services import accounts, api_tokens
 from core.services.accounts import Visitor
 from core.settings import SUPPORTED_LANGUAGES
@@ -60,32 +52,35 @@ async def _page(
     )
 
 
-async def _refused(
-    request: Request, uow: SqlUnitOfWork, visitor: Visitor, refused: ChatdeskError
-) -> Response:
-    await uow.rollback()
-    return await _page(
-        request,
-        uow,
-        visitor,
-        error=error_text(refused, visitor.person.language),
-        status_code=http_status(refused),
-    )
-
-
 @router.get("", response_class=HTMLResponse)
 async def settings_page(request: Request, uow: UowDep, visitor: VisitorDep) -> Response:
     return await _page(request, uow, visitor)
 
 
+async def _change(
+    request: Request,
+    uow: SqlUnitOfWork,
+    visitor: Visitor,
+    change: Callable[[], Awaitable[Response]],
+) -> Response:
+    async def refused(error: str, status_code: int) -> Response:
+        return await _page(request, uow, visitor, error=error, status_code=status_code)
+
+    return await apply_change(uow, visitor, change, refused_page=refused)
+
+
 @router.post("/language")
 async def set_language(
-    uow: UowDep, visitor: VisitorDep, language: Annotated[str, Form(max_length=10)] = ""
+    request: Request,
+    uow: UowDep,
+    visitor: VisitorDep,
+    language: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    if language in SUPPORTED_LANGUAGES:
+    async def change() -> Response:
         await accounts.set_language(uow, actor=actor_of(visitor), language=language)
-        await uow.commit()
-    return redirect("/settings", notice="saved")
+        return redirect("/settings", notice="saved")
+
+    return await _change(request, uow, visitor, change)
 
 
 @router.post("/tokens", response_class=HTMLResponse)
@@ -96,26 +91,24 @@ async def create_token(
     name: Annotated[str, Form(max_length=200)] = "",
     scope: Annotated[list[str] | None, Form(max_length=40)] = None,
 ) -> Response:
-    try:
+    async def change() -> Response:
         issued = await api_tokens.create_api_token(
             uow, actor=actor_of(visitor), name=name, scopes=scope or []
         )
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return await _page(request, uow, visitor, issued=issued, status_code=201)
+        return await _page(request, uow, visitor, issued=issued, status_code=201)
+
+    return await _change(request, uow, visitor, change)
 
 
 @router.post("/tokens/{token_id}/revoke")
 async def revoke_token(
     request: Request, uow: UowDep, visitor: VisitorDep, token_id: int
 ) -> Response:
-    try:
+    async def change() -> Response:
         await api_tokens.revoke_api_token(uow, actor=actor_of(visitor), token_id=token_id)
-    except ChatdeskError as refused:
-        return await _refused(request, uow, visitor, refused)
-    await uow.commit()
-    return redirect("/settings", notice="revoked")
+        return redirect("/settings", notice="revoked")
+
+    return await _change(request, uow, visitor, change)
 
 
 @router.get("/accounts", response_class=HTMLResponse, dependencies=[role_at_least(Role.ADMIN)])

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from admin.deps import PanelDep, UowDep, VisitorDep, actor_of, csrf_protected, http_status
-from admin.i18n import error_text
+from admin.changes import apply_change
+from admin.deps import PanelDep, UowDep, VisitorDep, actor_of, csrf_protected
 from admin.templating import redirect, render
 from admin.ticket_list import (
     ACTIVE,
@@ -31,7 +31,7 @@ from core.domain.entities import STORED_FILES
 from core.domain.enums import Priority, Role, TicketStatus
 from core.domain.numbers import parse_ticket_number
 from core.domain.status import TRANSITIONS
-from core.errors import ChatdeskError, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.services import canned_replies, tickets, workflow
 from storage import read_models as queries
 from storage.unit_of_work import SqlUnitOfWork
@@ -199,24 +199,30 @@ class TicketAction:
     async def run(
         self, action: Coroutine[Any, Any, Any], *, notice: str, drafts: dict[str, str] | None = None
     ) -> Response:
-        try:
+        async def change() -> Response:
             if self.parsed is None:
                 action.close()  # never started; closing it avoids a 'never awaited' warning
                 raise NotFound("There is no ticket #{number}.", number=self.number)
             await action
-        except ChatdeskError as refused:
-            await self.uow.rollback()
+            return redirect(f"/tickets/{self.number}", notice=notice)
+
+        async def refused(error: str, status_code: int) -> Response:
             return await _ticket_view(
                 self.request,
                 self.uow,
                 self.parsed,
-                error=error_text(refused, self.visitor.person.language),
-                status_code=http_status(refused),
+                error=error,
+                status_code=status_code,
                 drafts=drafts,
             )
-        await self.uow.commit()
-        self.panel.after_commit()
-        return redirect(f"/tickets/{self.number}", notice=notice)
+
+        return await apply_change(
+            self.uow,
+            self.visitor,
+            change,
+            refused_page=refused,
+            after_commit=self.panel.after_commit,
+        )
 
 
 Act = Annotated[TicketAction, Depends()]

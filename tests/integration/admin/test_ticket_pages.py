@@ -131,7 +131,10 @@ async def test_reply_note_assign_priority_status_from_the_ticket_page(
     shown = await client.get(page)
     assert "Internal note added." not in shown.text, "a notice shows once, after its redirect"
     assert "Restart the router, please" in shown.text and "internal note" in shown.text
-    assert kicks, "the outbox worker is woken after each change"
+    assert len(kicks) == 5, "the outbox worker is woken after each change"
+    refused = await client.post(f"{page}/priority", data={"csrf_token": csrf, "priority": "P9"})
+    assert refused.status_code == 400 and "Unknown priority &#39;P9&#39;" in refused.text
+    assert len(kicks) == 5, "a refusal commits nothing, so wakes nothing"
 
     async with db.uow() as uow:
         ticket = await uow.tickets.get(first)
@@ -224,6 +227,8 @@ async def test_the_panel_speaks_the_agents_language(
 ) -> None:
     _, _, third = await _desk(db, clock)
     csrf = await signed_in(client, agent_user)
+    unknown = await client.post("/settings/language", data={"csrf_token": csrf, "language": "xx"})
+    assert unknown.status_code == 400 and "Unsupported language &#39;xx&#39;." in unknown.text
     switched = await client.post("/settings/language", data={"csrf_token": csrf, "language": "ru"})
     assert switched.status_code == 303
     listing = await client.get("/tickets")
