@@ -18,6 +18,7 @@ TELEGRAM_TEXT_LIMIT = 4096
 _TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);|[^<&]|&", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}
+_MARKUP = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ def split_html(source: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     UTF-16 code units; chunks that would be blank are dropped."""
     if limit < 2:
         raise ValueError("limit too small")
+    if _fits_whole(source, limit):
+        return [source]
     atoms = _atoms(source)
     chunks: list[str] = []
     stack: list[_Atom] = []
@@ -102,3 +105,16 @@ def split_html(source: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
             chunks.append(text)
         start = cut
     return chunks
+
+
+def _fits_whole(source: str, limit: int) -> bool:
+    """True when ``source`` is one chunk as it stands, known without parsing it (most replies):
+    its own length in UTF-16 units is within ``limit`` (tags and entities only add to it), it
+    shows a character outside any tag or entity (so it is not blank), it has no stray ``<``
+    and does not end in an opening tag (both of which the parse would drop)."""
+    if len(source) * 2 > limit and len(source.encode("utf-16-le")) // 2 > limit:
+        return False
+    if source.endswith(">") and not source[source.rfind("<") :].startswith("</"):
+        return False
+    shown = _MARKUP.sub("", source)
+    return "<" not in shown and bool(shown.strip())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bots.telegram import html_split
 from bots.telegram.rendering import (
     markdown_to_telegram_html,
     render_buttons,
@@ -187,3 +188,30 @@ def test_split_never_cuts_inside_grapheme_joiners() -> None:
     chunks = split_html("a" * 4094 + family)
     assert not plain(chunks[1]).startswith("\u200d")
     assert "".join(plain(c) for c in chunks) == "a" * 4094 + family
+
+
+ONE_CHUNK_SAMPLES = [
+    "<b>hi</b> &amp; bye",
+    "plain",
+    "   ",
+    "&nbsp;",
+    "<b> </b>",
+    "a < b",
+    "tail <b>",
+    "<>",
+    "x &amp",
+    "😀" * 2048,
+    "😀" * 2049,
+    "&lt;" * 1500,
+    "<i>" + "é" * 4095 + "</i>",
+]
+
+
+@pytest.mark.parametrize("source", ONE_CHUNK_SAMPLES)
+def test_split_shortcut_gives_what_the_full_parse_gives(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text that fits whole skips the parse; the result is the same as parsing it."""
+    shortcut = split_html(source)
+    monkeypatch.setattr(html_split, "_fits_whole", lambda _source, _limit: False)
+    assert shortcut == split_html(source)
