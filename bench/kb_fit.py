@@ -40,6 +40,7 @@ single-threshold rule, for comparison).
 
     .venv/bin/python bench/kb_fit.py [--folds 5] [--lexical] [--rejection-weight R]
                                      [--fit-sets SET...] [--seeds N]
+                                     [--rank-mix WEIGHT FLOOR CEILING]
 """
 
 from __future__ import annotations
@@ -222,6 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--features", nargs="+", choices=DECISION_FEATURES, help="decide on these features only"
     )
+    parser.add_argument(
+        "--rank-mix",
+        nargs=3,
+        type=float,
+        metavar=("WEIGHT", "FLOOR", "CEILING"),
+        help="keep this rank mix (e.g. the shipped one) and fit only the decision",
+    )
     args = parser.parse_args(argv)
     all_sets = load_sets()
     encoder = None if args.lexical else load_default_encoder()
@@ -239,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     grid: list[Combo] = (
         [(0.0, 0.0, 1.0)] if args.lexical else list(product(WEIGHTS, FLOORS, CEILINGS))
     )
+    if args.rank_mix:
+        grid = [(args.rank_mix[0], args.rank_mix[1], args.rank_mix[2])]
     allowed = args.features or (LEXICAL_FEATURES if args.lexical else DECISION_FEATURES)
     used = np.array([name in allowed for name in DECISION_FEATURES])
     tables = {combo: tabulate(rows, combo) for combo in grid}
@@ -248,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(grid)} rank mixes x {len(THRESHOLDS)} thresholds"
     )
 
-    def cross_validate(seed: int, verbose: bool) -> tuple[Table, Bools]:
+    def cross_validate(seed: int, verbose: bool) -> tuple[Table, Bools, Floats]:
         """Out-of-fold answers and table, folds drawn with *seed* (stratified by set)."""
         rng = np.random.default_rng(seed)
         fold = np.full(len(rows), -1)
@@ -256,6 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             idx = np.flatnonzero(sets == name)
             fold[rng.permutation(idx)] = np.arange(len(idx)) % args.folds
         oof = np.zeros(len(rows), dtype=bool)
+        oof_p = np.zeros(len(rows))
         oof_table = Table(*(np.zeros_like(v) for v in vars(tables[grid[0]]).values()))
         for k in range(args.folds):
             combo, coef, threshold, _ = fit(
@@ -263,22 +274,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             held = fold == k
             t = tables[combo]
-            oof[held] = probabilities(t, coef)[held] >= threshold
+            oof_p[held] = probabilities(t, coef)[held]
+            oof[held] = oof_p[held] >= threshold
             for name, values in vars(t).items():
                 getattr(oof_table, name)[held] = values[held]
             if verbose:
                 print(f"fold {k}: {describe(combo, coef, threshold)}")
-        return oof_table, oof
+        return oof_table, oof, oof_p
 
-    oof_table, oof = cross_validate(8, verbose=True)
+    oof_table, oof, oof_p = cross_validate(8, verbose=True)
     print("\nout-of-fold (each question answered with parameters fitted without it):")
-    report(oof_table, oof, in_scope, sets, [*fit_sets, "all"], fitting)
+    report(oof_table, oof, oof_p, in_scope, sets, [*fit_sets, "all"], fitting)
     if args.seeds > 1:
         # the spread of the out-of-fold figures over fold draws: how much of a difference
         # between two variants is only the luck of the folds
         runs = []
         for seed in range(8, 8 + args.seeds):
-            table, answered = cross_validate(seed, verbose=False)
+            table, answered, _ = cross_validate(seed, verbose=False)
             runs.append(
                 [
                     [float(v[0]) for v in figures(table, answered, in_scope, mask)]
@@ -298,11 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nfitted on all of {', '.join(fit_sets)} (objective {score:.3f}):")
     print(f"    {describe(combo, coef, threshold)}")
     t = tables[combo]
-    answered = probabilities(t, coef) >= threshold
-    report(t, answered, in_scope, sets, [*fit_sets, "all"], fitting)
+    p = probabilities(t, coef)
+    answered = p >= threshold
+    report(t, answered, p, in_scope, sets, [*fit_sets, "all"], fitting)
     if held_out:
         print("\nheld out, never used to fit, answered with the parameters above:")
-        report(t, answered, in_scope, sets, held_out, fitting)
+        report(t, answered, p, in_scope, sets, held_out, fitting)
     return 0
 
 
@@ -316,13 +329,32 @@ def describe(combo: Combo, coef: Floats, threshold: float) -> str:
 
 
 def report(
-    t: Table, answered: Bools, in_scope: Bools, sets: Any, names: list[str], fitting: Bools
+    t: Table,
+    answered: Bools,
+    p: Floats,
+    in_scope: Bools,
+    sets: Any,
+    names: list[str],
+    fitting: Bools,
 ) -> None:
-    print(f"  {'set':<8} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'OOS rej':>8}")
+    """The figures per set, and the decision's AUC: how often an in-scope question whose first
+    suggestion is right gets a higher in-scope probability than an out-of-scope question (the
+    ceiling of every threshold; a refit that only moves along the same curve leaves it alone)."""
+    print(f"  {'set':<8} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'OOS rej':>8} {'AUC':>6}")
     for name in names:
         mask = fitting if name == "all" else sets == name
         h1, h3, mrr, rej = (float(v[0]) for v in figures(t, answered, in_scope, mask))
-        print(f"  {name:<8} {h1:>6.3f} {h3:>6.3f} {mrr:>6.3f} {rej:>8.3f}")
+        auc = decision_auc(p[mask & in_scope & t.hit1], p[mask & ~in_scope])
+        print(f"  {name:<8} {h1:>6.3f} {h3:>6.3f} {mrr:>6.3f} {rej:>8.3f} {auc:>6.3f}")
+
+
+def decision_auc(right: Floats, out_of_scope: Floats) -> float:
+    """P(a right answer's probability > an out-of-scope question's), ties counting half."""
+    if len(right) == 0 or len(out_of_scope) == 0:
+        return float("nan")
+    above = (right[:, None] > out_of_scope[None, :]).sum()
+    ties = (right[:, None] == out_of_scope[None, :]).sum()
+    return float((above + 0.5 * ties) / (len(right) * len(out_of_scope)))
 
 
 if __name__ == "__main__":
