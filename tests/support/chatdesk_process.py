@@ -1,5 +1,5 @@
 """`chatdesk` as a process of its own (``chatdesk run``, ``migrate``, ``demo``…), the way the tests
-that need the real entry point and the benchmarks start it: the environment without this
+that need the real entry point (the command line's, the run tests) and the benchmarks start it: the environment without this
 machine's ``CHATDESK_`` settings plus the ones given, output appended to a log file, and a stop
 that sends SIGTERM and kills only what does not end in time."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -27,6 +28,21 @@ def chatdesk_env(**settings: str) -> dict[str, str]:
     importable, and ``settings`` (``CHATDESK_DATABASE_URL="…"``) on top."""
     kept = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
     return kept | {"PYTHONPATH": str(REPO)} | settings
+
+
+def chatdesk_cli(
+    args: Sequence[str], env: dict[str, str], cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """``chatdesk ARGS`` run to its end (at most 2 minutes), its output captured as text."""
+    return subprocess.run(
+        chatdesk_command(*args),
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 async def start(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -12,45 +10,34 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.local_http import free_port
-
-CHATDESK = [sys.executable, "-m", "chatdesk"]
-
-
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CHATDESK, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
-    )
-
-
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
+from tests.support.chatdesk_process import chatdesk_cli, chatdesk_command, chatdesk_env
 
 
 @pytest.fixture
 def cli_env(empty_db_url: str) -> dict[str, str]:
-    return _clean_env() | {"CHATDESK_DATABASE_URL": empty_db_url}
+    return chatdesk_env() | {"CHATDESK_DATABASE_URL": empty_db_url}
 
 
 def test_demo_is_idempotent_and_tickets_can_be_listed(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    first = _run(["demo"], cli_env, tmp_path)
+    first = chatdesk_cli(["demo"], cli_env, tmp_path)
     assert first.returncode == 0, first.stderr
     assert "4 tickets new" in first.stdout
     assert "starter knowledge base: 50 added, 0 updated, 0 unchanged, 0 kept" in first.stdout
     assert "sign in as admin@example.com with password " in first.stdout
-    second = _run(["demo"], cli_env, tmp_path)
+    second = chatdesk_cli(["demo"], cli_env, tmp_path)
     assert "with password" not in second.stdout, "the demo account is made (and shown) once"
     assert (
         second.returncode == 0
         and "0 groups, 0 categories, 0 agents, 0 tickets new" in second.stdout
         and "starter knowledge base: 0 added, 0 updated, 50 unchanged, 0 kept" in second.stdout
     )
-    suggested = _run(["kb", "suggest", "vpn keeps disconnecting"], cli_env, tmp_path)
+    suggested = chatdesk_cli(["kb", "suggest", "vpn keeps disconnecting"], cli_env, tmp_path)
     assert suggested.stdout.split()[1] == "vpn-drops", suggested.stdout
-    starter = _run(["kb", "starter"], cli_env, tmp_path)
+    starter = chatdesk_cli(["kb", "starter"], cli_env, tmp_path)
     assert "0 added, 0 updated, 50 unchanged, 0 kept" in starter.stdout, starter.stderr
-    listing = _run(["tickets", "list"], cli_env, tmp_path)
+    listing = chatdesk_cli(["tickets", "list"], cli_env, tmp_path)
     assert listing.returncode == 0
     assert [line.split()[0] for line in listing.stdout.splitlines()] == [
         "#1001",
@@ -58,19 +45,19 @@ def test_demo_is_idempotent_and_tickets_can_be_listed(
         "#1003",
         "#1004",
     ]
-    shown = _run(["tickets", "show", "1003"], cli_env, tmp_path)
+    shown = chatdesk_cli(["tickets", "show", "1003"], cli_env, tmp_path)
     assert "rating: 5/5 Fixed in five minutes" in shown.stdout
     assert "claimed  assignee: — → Alice Agent" in shown.stdout
 
 
 def test_agents_add_and_list(cli_env: dict[str, str], tmp_path: Path) -> None:
-    added = _run(
+    added = chatdesk_cli(
         ["agents", "add", "Dana Doe", "--telegram", "4242", "--username", "dana", "--line", "2"],
         cli_env,
         tmp_path,
     )
     assert added.returncode == 0, added.stderr
-    listed = _run(["agents", "list"], cli_env, tmp_path)
+    listed = chatdesk_cli(["agents", "list"], cli_env, tmp_path)
     assert (
         "Dana Doe" in listed.stdout
         and "telegram:4242 @dana" in listed.stdout
@@ -97,7 +84,7 @@ def _one_clear_line(result: subprocess.CompletedProcess[str], message: str) -> N
 def test_refusals_are_one_clear_line(
     cli_env: dict[str, str], tmp_path: Path, args: list[str], message: str
 ) -> None:
-    _one_clear_line(_run(args, cli_env, tmp_path), message)
+    _one_clear_line(chatdesk_cli(args, cli_env, tmp_path), message)
 
 
 @pytest.mark.parametrize(
@@ -125,21 +112,21 @@ def test_configuration_errors_are_one_clear_line(
     tmp_path: Path, args: list[str], env_extra: dict[str, str], message: str
 ) -> None:
     env = (
-        _clean_env()
+        chatdesk_env()
         | {"CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
         | env_extra
     )
-    _one_clear_line(_run(args, env, tmp_path), message)
+    _one_clear_line(chatdesk_cli(args, env, tmp_path), message)
 
 
 def test_run_serves_the_admin_page_and_health(tmp_path: Path) -> None:
     port = free_port()
-    env = _clean_env() | {
+    env = chatdesk_env() | {
         "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "CHATDESK_ADMIN_PORT": str(port),
     }
     process = subprocess.Popen(
-        [*CHATDESK, "run"],
+        chatdesk_command("run"),
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -172,8 +159,8 @@ def test_run_serves_the_admin_page_and_health(tmp_path: Path) -> None:
 def test_agents_invite_prints_a_one_time_start_command(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    first = _run(["agents", "invite"], cli_env, tmp_path)
-    second = _run(["agents", "invite", "--role", "supervisor"], cli_env, tmp_path)
+    first = chatdesk_cli(["agents", "invite"], cli_env, tmp_path)
+    second = chatdesk_cli(["agents", "invite", "--role", "supervisor"], cli_env, tmp_path)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     invites = [dict(_invite_lines(r.stdout)) for r in (first, second)]
     assert all(set(i) == {"Telegram", "Slack"} for i in invites), "one line per messenger"

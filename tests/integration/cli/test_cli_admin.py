@@ -3,47 +3,26 @@ network with the default secret key."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-CHATDESK = [sys.executable, "-m", "chatdesk"]
-
-
-def _run(
-    args: list[str], env: dict[str, str], cwd: Path, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CHATDESK, *args],
-        env=env,
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")}
+from tests.support.chatdesk_process import chatdesk_cli, chatdesk_env
 
 
 @pytest.fixture
 def cli_env(empty_db_url: str) -> dict[str, str]:
-    return _clean_env() | {"CHATDESK_DATABASE_URL": empty_db_url}
+    return chatdesk_env() | {"CHATDESK_DATABASE_URL": empty_db_url}
 
 
 def test_accounts_and_tokens_from_the_command_line(cli_env: dict[str, str], tmp_path: Path) -> None:
-    agent = _run(
+    agent = chatdesk_cli(
         ["agents", "add", "Dana Doe", "--telegram", "4242", "--email", "dana@example.com"],
         cli_env,
         tmp_path,
     )
     assert agent.returncode == 0, agent.stderr
-    made = _run(
+    made = chatdesk_cli(
         ["admin", "create-user", "Dana@Example.com", "--role", "supervisor", "--password-stdin"],
         cli_env,
         tmp_path,
@@ -53,17 +32,17 @@ def test_accounts_and_tokens_from_the_command_line(cli_env: dict[str, str], tmp_
     assert "dana@example.com can now sign in as supervisor (the existing person" in made.stdout
     assert "a long enough secret" not in made.stdout + made.stderr
 
-    generated = _run(
+    generated = chatdesk_cli(
         ["admin", "create-user", "root@example.com", "--role", "admin", "--generate"],
         cli_env,
         tmp_path,
     )
     assert generated.returncode == 0 and "password (shown once): " in generated.stdout
-    users = _run(["admin", "users"], cli_env, tmp_path)
+    users = chatdesk_cli(["admin", "users"], cli_env, tmp_path)
     assert "dana@example.com" in users.stdout and "supervisor" in users.stdout
     assert "Dana Doe" in users.stdout and "root@example.com" in users.stdout
 
-    reset = _run(
+    reset = chatdesk_cli(
         ["admin", "set-password", "dana@example.com", "--password-stdin"],
         cli_env,
         tmp_path,
@@ -71,7 +50,7 @@ def test_accounts_and_tokens_from_the_command_line(cli_env: dict[str, str], tmp_
     )
     assert reset.returncode == 0 and "sessions are signed out" in reset.stdout
 
-    token = _run(
+    token = chatdesk_cli(
         ["admin", "token", "create", "nightly", "--user", "dana@example.com", "--scope",
          "tickets:read"],
         cli_env,
@@ -80,11 +59,11 @@ def test_accounts_and_tokens_from_the_command_line(cli_env: dict[str, str], tmp_
     assert token.returncode == 0, token.stderr
     secret = token.stdout.split("secret (shown once): ")[1].strip()
     assert secret.startswith("cdk_")
-    listed = _run(["admin", "token", "list"], cli_env, tmp_path)
+    listed = chatdesk_cli(["admin", "token", "list"], cli_env, tmp_path)
     assert "nightly" in listed.stdout and secret not in listed.stdout and "active" in listed.stdout
-    revoked = _run(["admin", "token", "revoke", "1"], cli_env, tmp_path)
+    revoked = chatdesk_cli(["admin", "token", "revoke", "1"], cli_env, tmp_path)
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
-    assert "revoked" in _run(["admin", "token", "list"], cli_env, tmp_path).stdout
+    assert "revoked" in chatdesk_cli(["admin", "token", "list"], cli_env, tmp_path).stdout
 
 
 @pytest.mark.parametrize(
@@ -104,7 +83,7 @@ def test_accounts_and_tokens_from_the_command_line(cli_env: dict[str, str], tmp_
 def test_refusals_are_one_clear_line(
     cli_env: dict[str, str], tmp_path: Path, args: list[str], stdin: str, message: str
 ) -> None:
-    result = _run(["admin", *args], cli_env, tmp_path, stdin=stdin)
+    result = chatdesk_cli(["admin", *args], cli_env, tmp_path, stdin=stdin)
     assert result.returncode == 1, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -114,11 +93,11 @@ def test_refusals_are_one_clear_line(
 def test_run_refuses_to_serve_the_network_with_the_default_secret(
     tmp_path: Path, host: str
 ) -> None:
-    env = _clean_env() | {
+    env = chatdesk_env() | {
         "CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
         "CHATDESK_ADMIN_HOST": host,
     }
-    result = _run(["run"], env, tmp_path)
+    result = chatdesk_cli(["run"], env, tmp_path)
     assert result.returncode == 1
     assert (
         f"refusing to listen on {host}: CHATDESK_SECRET_KEY is still the default" in result.stderr

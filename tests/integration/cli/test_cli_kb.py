@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.integration.cli.test_cli import _clean_env, _run
 from tests.integration.knowledge.test_knowledge_service import PRINTER, PRINTER_RU, VPN
+from tests.support.chatdesk_process import chatdesk_cli, chatdesk_env
 
 
 def test_kb_commands(tmp_path: Path) -> None:
-    env = _clean_env() | {"CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'kb.db'}"}
+    env = chatdesk_env() | {"CHATDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'kb.db'}"}
     articles = tmp_path / "articles"
     articles.mkdir()
     for name, text in (
@@ -21,12 +21,12 @@ def test_kb_commands(tmp_path: Path) -> None:
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "broken.md").write_text("no front matter here", encoding="utf-8")
 
-    imported = _run(["kb", "import", str(articles)], env, tmp_path)
+    imported = chatdesk_cli(["kb", "import", str(articles)], env, tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "3 created, 0 updated, 0 unchanged, 1 skipped" in imported.stdout
     assert "skipped broken.md:" in imported.stderr
 
-    suggested = _run(["kb", "suggest", "принтер не в сети", "--json"], env, tmp_path)
+    suggested = chatdesk_cli(["kb", "suggest", "принтер не в сети", "--json"], env, tmp_path)
     assert json.loads(suggested.stdout)[0]["id"] == "printer-offline-ru"
 
     questions = tmp_path / "q.jsonl"
@@ -41,25 +41,25 @@ def test_kb_commands(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    evaluated = _run(["kb", "eval", str(questions), "--json"], env, tmp_path)
+    evaluated = chatdesk_cli(["kb", "eval", str(questions), "--json"], env, tmp_path)
     assert evaluated.returncode == 0, evaluated.stderr
     figures = json.loads(evaluated.stdout)
     assert {"hit_at_1", "hit_at_3", "mrr", "oos_rejection", "n"} <= figures.keys()
     assert figures["n"] == 3 and figures["hit_at_1"] == 1.0 and figures["oos_rejection"] == 1.0
 
-    exported = _run(["kb", "export", str(tmp_path / "out")], env, tmp_path)
+    exported = chatdesk_cli(["kb", "export", str(tmp_path / "out")], env, tmp_path)
     assert exported.returncode == 0
     assert (tmp_path / "out" / "vpn-connect.md").read_text(encoding="utf-8") == VPN
 
-    added = _run(
+    added = chatdesk_cli(
         ["kb", "phrasings", "add", "vpn-connect", "tunnel to the office is down"], env, tmp_path
     )
     assert "now has 1 phrasing" in added.stdout
-    missing = _run(["kb", "show", "nope"], env, tmp_path)
+    missing = chatdesk_cli(["kb", "show", "nope"], env, tmp_path)
     assert missing.returncode == 1 and "error: There is no article 'nope'." in missing.stderr
     bad_eval = tmp_path / "bad.jsonl"
     bad_eval.write_text('{"q": "x"}\n', encoding="utf-8")
-    refused = _run(["kb", "eval", str(bad_eval)], env, tmp_path)
+    refused = chatdesk_cli(["kb", "eval", str(bad_eval)], env, tmp_path)
     assert (
         refused.returncode == 1
         and "bad.jsonl line 1: needs the keys q and expected" in refused.stderr

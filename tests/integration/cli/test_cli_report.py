@@ -11,13 +11,15 @@ from core.reports.tables import to_csv
 from storage import migrate
 from storage.report_facts import run_report
 from storage.unit_of_work import Database
-from tests.integration.cli.test_cli import _clean_env
+from tests.support.chatdesk_process import chatdesk_env
 from tests.support.report_history import NOW, ZONE, generate, store
 
 RANGE = ["--from", "2026-09-14", "--to", "2026-10-31", "--tz", ZONE]
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def chatdesk_cli(
+    args: list[str], env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "chatdesk", "report", *args],
         env=env,
@@ -41,14 +43,14 @@ async def test_report_csv_text_and_errors(tmp_path: Path) -> None:
     async with database.uow() as uow:
         expected = to_csv(await run_report(uow, "sla", query))
     await database.dispose()
-    env = _clean_env() | {"CHATDESK_DATABASE_URL": url}
+    env = chatdesk_env() | {"CHATDESK_DATABASE_URL": url}
 
-    exported = _run(["sla", *RANGE, "--priority", "P1", "--csv"], env, tmp_path)
+    exported = chatdesk_cli(["sla", *RANGE, "--priority", "P1", "--csv"], env, tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout == expected
     assert exported.stdout.startswith("table,row,column,value\nsummary,response,met,")
 
-    shown = _run(["load", *RANGE, "--period", "month"], env, tmp_path)
+    shown = chatdesk_cli(["load", *RANGE, "--period", "month"], env, tmp_path)
     assert shown.returncode == 0 and "Created, resolved and closed" in shown.stdout
     assert "2026-10" in shown.stdout
 
@@ -57,6 +59,6 @@ async def test_report_csv_text_and_errors(tmp_path: Path) -> None:
         (["load", "--tz", "Moon/Base"], "Unknown time zone 'Moon/Base'"),
         (["load", "--group", "nobody"], "Unknown group 'nobody'"),
     ]:
-        refused = _run(args, env, tmp_path)
+        refused = chatdesk_cli(args, env, tmp_path)
         assert refused.returncode == 1 and refused.stderr.startswith("error: "), refused.stderr
         assert message in refused.stderr and "Traceback" not in refused.stderr
