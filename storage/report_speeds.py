@@ -79,8 +79,9 @@ async def _labelled(
     of what they point at (groups and categories by name, people by display name)."""
     if table is None:
         return name_codes(ids, {n: p.value for n, p in enumerate(PRIORITIES)}, NONE_LABEL)
-    names = await names_of(session, table, [int(i) for i in distinct_ids(ids)[0] if i != -1])
-    return name_codes(ids, names, NONE_LABEL)
+    distinct = distinct_ids(ids)
+    names = await names_of(session, table, [int(i) for i in distinct[0] if i != -1])
+    return name_codes(ids, names, NONE_LABEL, distinct)
 
 
 async def agent_figures(

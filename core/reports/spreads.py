@@ -8,8 +8,6 @@ sorting in the database took 5-9 s, selecting here takes a few hundred milliseco
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import numpy.typing as npt
 
@@ -85,17 +83,19 @@ def distinct_ids(ids: Codes) -> tuple[Codes, Codes]:
     return present, index.reshape(-1)
 
 
-def name_codes(ids: Codes, names: dict[int, str], missing: str) -> tuple[Codes, list[str]]:
+def name_codes(
+    ids: Codes,
+    names: dict[int, str],
+    missing: str,
+    distinct: tuple[Codes, Codes] | None = None,
+) -> tuple[Codes, list[str]]:
     """Each row's label as a code (its index in the returned sorted labels): ``ids`` named by
     ``names``; an id it lacks (and -1, no id) is called ``missing``. Ids that share a name
-    share a code, as a ``GROUP BY`` on the name would count them."""
-    present, index = distinct_ids(ids)
+    share a code, as a ``GROUP BY`` on the name would count them. ``distinct``: what
+    :func:`distinct_ids` gave for ``ids``, if the caller has it already."""
+    present, index = distinct or distinct_ids(ids)
     called = [names.get(int(i), missing) for i in present]
     labels = sorted(set(called))
     number = {label: n for n, label in enumerate(labels)}
     remap = np.array([number[label] for label in called], dtype=np.int64)
     return remap[index], labels
-
-
-def as_floats(values: Sequence[float | None]) -> Floats:
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
