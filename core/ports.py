@@ -308,8 +308,8 @@ class KnowledgeLogRepository(Protocol):
 
     async def unanswered_group(self, group_id: int) -> UnansweredQuestion | None: ...
 
-    async def seen_again(self, group: UnansweredQuestion, at: datetime) -> None:
-        """``group`` was asked once more at ``at``; its count shows it once folded (as
+    async def seen_again(self, group_id: int, at: datetime) -> None:
+        """``group_id`` was asked once more at ``at``; its count shows it once folded (as
         :meth:`unanswered` and :meth:`unanswered_group` do; at once on SQLite)."""
         ...
 

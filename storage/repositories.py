@@ -599,8 +599,8 @@ class SqlKnowledgeLogRepository(_Repo):
         await tallies.fold_seen(self.session)  # the count as of now
         return await self.session.get(UnansweredQuestion, group_id)
 
-    async def seen_again(self, group: UnansweredQuestion, at: datetime) -> None:
-        await tallies.seen_again(self.session, group, at)
+    async def seen_again(self, group_id: int, at: datetime) -> None:
+        await tallies.seen_again(self.session, group_id, at)
 
     async def fold_seen(self) -> None:
         await tallies.fold_seen(self.session)

@@ -20,7 +20,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.domain.knowledge import UnansweredQuestion
 from storage import tables as t
 
 COUNTERS = ("suggested", "opened", "helped", "not_helped")
@@ -72,13 +71,15 @@ async def fold_uses(session: AsyncSession) -> None:
     )
 
 
-async def seen_again(session: AsyncSession, group: UnansweredQuestion, at: datetime) -> None:
-    """The unanswered question ``group`` was asked once more, at ``at``."""
+async def seen_again(session: AsyncSession, group_id: int, at: datetime) -> None:
+    """The unanswered question ``group_id`` was asked once more, at ``at``."""
     if _records_rows(session):
-        await session.execute(insert(t.kb_unanswered_seen).values(group_id=group.id, seen_at=at))
+        await session.execute(insert(t.kb_unanswered_seen).values(group_id=group_id, seen_at=at))
         return
-    group.count += 1
-    group.last_seen = at
+    groups = t.kb_unanswered
+    await session.execute(
+        update(groups).where(groups.c.id == group_id).values(count=groups.c.count + 1, last_seen=at)
+    )
 
 
 async def fold_seen(session: AsyncSession) -> None:

@@ -166,9 +166,7 @@ async def _log_unanswered(
         language=language, lengths=_near_lengths(key)
     ):
         if normalized == key or fuzz.token_sort_ratio(normalized, key) >= NEAR_IDENTICAL:
-            group = await log.unanswered_group(group_id)
-            assert group is not None  # read in this transaction
-            await log.seen_again(group, now)
+            await log.seen_again(group_id, now)
             return
     uow.add(
         UnansweredQuestion(
