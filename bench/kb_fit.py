@@ -150,7 +150,7 @@ def fit_logistic(x: Floats, y: Bools, used: Bools) -> Floats:
         w -= step
         if np.abs(step).max() < 1e-10:
             break
-    out = np.zeros(len(DECISION_FEATURES) + 1)
+    out = np.zeros(x.shape[1] + 1)
     out[1 + cols] = w[1:] / sd
     out[0] = w[0] - float((w[1:] * mu / sd).sum())
     return out
