@@ -175,7 +175,7 @@ async def routing_test(settings: Settings, text: str) -> None:
     async with open_database(settings) as database, database.uow() as uow:
         decision = await routing_rules.try_text(uow, text)
     if decision.stop_reply is not None:
-        click.echo(f"stop-listed by {decision.matched[-1]}: {decision.stop_reply}")
+        click.echo(f"stop-listed by {decision.matched[-1]}: {_stop(decision)}")
         return
     if not decision.matched:
         click.echo("no rule matches")
@@ -210,10 +210,15 @@ async def routing_assignment(
 
 def rule_line(rule: RoutingRule) -> str:
     """ "1. vpn [keywords: vpn, remote access] → category network, priority P2" """
-    effect = f"stop: {rule.stop_reply}" if rule.stop_reply is not None else _effects(rule)
-    effect += "".join(f" ({lang}: {text})" for lang, text in sorted(rule.stop_replies.items()))
+    effect = f"stop: {_stop(rule)}" if rule.stop_reply is not None else _effects(rule)
     off = "" if rule.is_active else " (off)"
     return f"{rule.position}. {rule.name}{off} [{rule.kind.value}: {rule.pattern}] → {effect}"
+
+
+def _stop(what: RoutingRule | Routing) -> str:
+    """ "Not for us. (ru: Не к нам.)": the stop reply, then the one per language."""
+    languages = "".join(f" ({lang}: {text})" for lang, text in sorted(what.stop_replies.items()))
+    return f"{what.stop_reply}{languages}"
 
 
 def _effects(what: RoutingRule | Routing) -> str:

@@ -61,7 +61,7 @@ def test_rules_round_the_cli(cli: CliRunner) -> None:
         "matched core, vpn, net: category network, group infrastructure, priority P2"
     )
     assert run(cli, "routing", "test", "You won the lottery").output.strip() == (
-        "stop-listed by spam: Not for us."
+        "stop-listed by spam: Not for us. (ru: Не к нам.)"
     )
     assert run(cli, "routing", "test", "Mailbox full").output.strip() == "no rule matches"
 
