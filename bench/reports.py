@@ -5,12 +5,15 @@ Creates a scratch database at CHATDESK_BENCH_POSTGRES_URL (default: the local se
 tests use), migrates it, fills it in bulk with COPY — tickets over thirteen months with their
 messages, audit entries (status changes, reopenings), ratings and SLA states, plus self-help
 questions and the unanswered log — then runs every report the way the panel does
-(``storage.report_facts.run_report``) and prints the times, the load average, and the plan
+(``storage.report_facts.run_report``) and prints the times, the CPU each cost (this process
+plus the database backend; parallel workers not counted), the load average, and the plan
 (EXPLAIN ANALYZE) of each report's slowest statement. Before the reports it fills the summary
 table report_tickets the way the migration does for an existing desk (``backfill``) and prints
-how long that took. The database is dropped afterwards.
+how long that took. The database is dropped afterwards, unless ``--keep`` (then time it again
+with ``--reuse URL``; ``--name`` names it, ``--only`` picks reports).
 
     nice -n 10 .venv/bin/python bench/reports.py [--tickets 1000000] [--repeat 3] [--no-explain]
+        [--keep] [--name chatdesk_bench_<branch>] [--reuse URL] [--only speed ...]
 """
 
 from __future__ import annotations
