@@ -3,7 +3,7 @@
 An experiment, not the shipped engine.  Every question of the sets is encoded with the
 sentence encoder; for a question, the *exemplar signal* is its best cosine with the labelled
 out-of-scope example questions less its best cosine with the labelled in-scope ones (itself
-excluded).  The decision's logistic model (``bench/kb_fit.py``'s, at the shipped rank mix) is
+excluded); a third variant keeps only the out-of-scope part.  The decision's logistic model (``bench/kb_fit.py``'s, at the shipped rank mix) is
 fitted with and without that extra feature, and for each the script prints the decision's AUC
 (a right first answer scored above an out-of-scope question) and the hit@1 still reachable when
 the threshold rejects at least 80 / 85 / 90 % of the out-of-scope questions - the whole
@@ -39,11 +39,20 @@ from kb.fusion import DEFAULT_FUSION  # noqa: E402
 FOLDS = 5
 NEAR_DUPLICATE = 0.9
 REJECTION_LEVELS = (0.80, 0.85, 0.90)
+# today's features; + the exemplar signal; + the best cosine with an out-of-scope example alone
+# (the form a product could ship for any knowledge base: a generic out-of-scope list, no in-scope
+# questions about one particular base)
+VARIANTS = ("today's features", "+ exemplar signal", "+ out-of-scope only")
 
 
-def exemplar_signal(similarity: Floats, in_scope: Bools, examples: Bools) -> Floats:
-    """Best cosine with an out-of-scope example less best cosine with an in-scope one."""
+def exemplar_signal(
+    similarity: Floats, in_scope: Bools, examples: Bools, *, out_only: bool = False
+) -> Floats:
+    """Best cosine with an out-of-scope example less best cosine with an in-scope one
+    (*out_only*: the first alone, beside the best article cosine the decision already has)."""
     best_out = similarity[:, examples & ~in_scope].max(axis=1)
+    if out_only:
+        return np.asarray(best_out, dtype=np.float64)
     best_in = similarity[:, examples & in_scope].max(axis=1)
     return np.asarray(best_out - best_in, dtype=np.float64)
 
@@ -84,10 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitting = np.isin(sets, args.fit_sets)
     every = np.ones(t.features.shape[1] + 1, dtype=bool)
 
-    def probabilities(train: Bools, with_examples: bool) -> Floats:
+    def probabilities(train: Bools, variant: str) -> Floats:
         x = t.features
-        if with_examples:
-            x = np.c_[x, exemplar_signal(similarity, in_scope, train)]
+        if variant != VARIANTS[0]:
+            signal = exemplar_signal(similarity, in_scope, train, out_only=variant == VARIANTS[2])
+            x = np.c_[x, signal]
         coef = fit_logistic(x[train], in_scope[train], every[: x.shape[1]])
         return decide(x, coef, t.found)
 
@@ -98,23 +108,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"frozen: {int(frozen.sum())} questions, {int((frozen & ~fresh).sum())} nearly repeat a "
         f"fitting question (cosine >= {NEAR_DUPLICATE})"
     )
-    for label, with_examples in (("today's features", False), ("+ exemplar signal", True)):
-        p = probabilities(fitting, with_examples)
-        print(f"  frozen,             {label:<18} {curve(p, t, in_scope, frozen)}")
-        print(f"  frozen w/o repeats, {label:<18} {curve(p, t, in_scope, fresh)}")
+    for label in VARIANTS:
+        p = probabilities(fitting, label)
+        print(f"  frozen,             {label:<19} {curve(p, t, in_scope, frozen)}")
+        print(f"  frozen w/o repeats, {label:<19} {curve(p, t, in_scope, fresh)}")
     rng = np.random.default_rng(8)
     fold = np.full(len(rows), -1)
     for name in args.fit_sets:
         idx = np.flatnonzero(sets == name)
         fold[rng.permutation(idx)] = np.arange(len(idx)) % FOLDS
-    for label, with_examples in (("today's features", False), ("+ exemplar signal", True)):
+    for label in VARIANTS:
         oof = np.zeros(len(rows))
         for k in range(FOLDS):
             held = fold == k
-            oof[held] = probabilities(fitting & ~held, with_examples)[held]
+            oof[held] = probabilities(fitting & ~held, label)[held]
         for name in args.fit_sets:
             print(
-                f"  {name + ' out of fold,':<19} {label:<18} {curve(oof, t, in_scope, sets == name)}"
+                f"  {name + ' out of fold,':<19} {label:<19} {curve(oof, t, in_scope, sets == name)}"
             )
     return 0
 
