@@ -129,6 +129,16 @@ async def _trial(
     }
 
 
+async def _tried(uow: SqlUnitOfWork, visitor: Visitor, typed: TrialForm) -> dict[str, Any]:
+    """The test box's context for a text and the rule typed in a form: the result, or why the
+    rule cannot be tested (what saving it would answer)."""
+    try:
+        trial = await _trial(uow, typed.text, typed.draft()) if typed.text.strip() else None
+    except ChatdeskError as refused:
+        return {"trial": None, "draft_error": error_text(refused, visitor.person.language)}
+    return {"trial": trial, "draft_error": None}
+
+
 async def _page(
     request: Request,
     uow: SqlUnitOfWork,
@@ -136,10 +146,11 @@ async def _page(
     text: str = "",
     error: str | None = None,
     form: dict[str, str] | None = None,
+    tried: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     rules = await uow.routing.rules()
-    trial = await _trial(uow, text)
+    tried = tried or {"trial": await _trial(uow, text), "draft_error": None}
     return render(
         request,
         "routing.html",
@@ -159,7 +170,7 @@ async def _page(
             "mode_labels": MODE_LABELS,
             "away_labels": AWAY_LABELS,
             "text": text,
-            "trial": trial,
+            **tried,
             "error": error,
             "form": form or {},
         },
@@ -184,15 +195,18 @@ async def test_with_draft(
 ) -> Response:
     """The "test a text" result with the rule in a form counted as if saved (nothing is
     written); a rule that saving would refuse is shown with the reason instead."""
-    try:
-        trial = await _trial(uow, typed.text, typed.draft()) if typed.text.strip() else None
-    except ChatdeskError as refused:
-        return render(
-            request,
-            "routing_trial.html",
-            {"trial": None, "draft_error": error_text(refused, visitor.person.language)},
-        )
-    return render(request, "routing_trial.html", {"trial": trial})
+    return render(request, "routing_trial.html", await _tried(uow, visitor, typed))
+
+
+@router.post("/try", response_class=HTMLResponse)
+async def try_draft(
+    request: Request, uow: UowDep, visitor: VisitorDep, typed: Annotated[TrialForm, Form()]
+) -> Response:
+    """The same without the page's script: a rule form's "Test it" button (or the test box,
+    which then carries the rule along) shows the page with the rule kept in its form, unsaved,
+    and the test box's result counting it."""
+    tried = await _tried(uow, visitor, typed)
+    return await _page(request, uow, text=typed.text, form=typed.model_dump(), tried=tried)
 
 
 def _position(value: str) -> int | None:

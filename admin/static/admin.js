@@ -92,10 +92,15 @@ for (const form of document.querySelectorAll("form[data-canned-preview]")) {
 async function liveFragment(form, draft) {
   const url = form.dataset.liveFragment;
   let response;
+  if (form.method === "post" && !draft) draft = form; // the box carries a rule along already
   if (draft) {
     const data = new FormData(draft);
     data.delete("csrf_token");
-    for (const [name, value] of new FormData(form)) data.append(name, value);
+    if (draft !== form) {
+      for (const [name, value] of new FormData(form)) {
+        if (name !== "csrf_token") data.append(name, value);
+      }
+    }
     response = await fetch(url, {
       method: "POST",
       body: data,

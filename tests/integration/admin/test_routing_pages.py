@@ -228,6 +228,32 @@ async def test_the_test_box_counts_the_rule_being_typed_as_if_saved(
     assert forged.status_code == 403
 
 
+async def test_without_script_a_rule_form_tests_its_rule_through_the_box(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    """A rule form's "Test it" button shows the page with the rule kept, unsaved, and the test
+    box carrying it along: the text then tested counts it."""
+    csrf = await _supervisor(client, db)
+    saved = _rule("vpn", "vpn", priority="P3")
+    assert (await client.post("/routing/rules", data={"csrf_token": csrf, **saved})).status_code == 303  # fmt: skip
+    before = await _rules(db)
+    typed = {**_rule("toner", "toner, vpn", priority="P1"), "original": "", "position": "1"}
+
+    shown = await client.post("/routing/try", data={"csrf_token": csrf, **typed})
+    assert shown.status_code == 200 and await _rules(db) == before, "nothing is saved"
+    page = html.unescape(shown.text)
+    assert '<form method="post" action="/routing/try#test"' in page
+    assert '<input type="hidden" name="pattern" value="toner, vpn">' in page
+    assert 'id="new-rule-name" name="name" required maxlength="100" value="toner"' in page
+
+    tested = await client.post(
+        "/routing/try", data={"csrf_token": csrf, **typed, "text": "the VPN toner"}
+    )
+    result = html.unescape(tested.text)
+    assert "With the rule in the form, not saved yet: toner." in result
+    assert "<dt>Priority</dt><dd>P1</dd>" in result and await _rules(db) == before
+
+
 async def test_a_russian_speaking_supervisor_reads_the_refusal_in_russian(
     client: httpx.AsyncClient, db: Database
 ) -> None:
