@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.button_data import Act, Pressed, button
 from core.domain.conversation import Conversation, Draft, Step
+from core.domain.entities import Category
 from core.domain.enums import Level
 from core.domain.knowledge import SuggestionOutcome
 from core.domain.priority import PRIORITY_WORDS
@@ -26,11 +27,20 @@ async def begin(turn: Turn, draft: Draft) -> None:
     await _ask_category(turn, talk)
 
 
-async def _ask_category(turn: Turn, talk: Conversation, *, under: int | None = None) -> None:
+async def _ask_category(
+    turn: Turn,
+    talk: Conversation,
+    *,
+    under: int | None = None,
+    active: list[Category] | None = None,
+) -> None:
     """Offer the categories under ``under`` (the top ones for None) as buttons, with "Not sure";
-    go on to the next question when there are none (a leaf was chosen, or none exist)."""
+    go on to the next question when there are none (a leaf was chosen, or none exist).
+    ``active``: the active categories, when this turn has read them already."""
     talk.draft.category_id = under
-    options = categories.choices(await turn.uow.catalog.categories(), under)
+    if active is None:
+        active = await turn.uow.catalog.categories()
+    options = categories.choices(active, under)
     if not options:
         _ask_impact(turn, talk)
         return
@@ -98,10 +108,11 @@ async def press(turn: Turn, pressed: Pressed) -> bool:
         if not pressed.args:  # "not sure": the level above (or none) stands; the desk sorts it out
             _ask_impact(turn, talk)
             return True
-        category = await turn.uow.catalog.category_by_id(pressed.number())
-        if category is None or not category.is_active or category.parent_id != draft.category_id:
+        active = await turn.uow.catalog.categories()
+        category = next((c for c in active if c.id == pressed.number()), None)
+        if category is None or category.parent_id != draft.category_id:
             return False  # archived meanwhile, or a button from another level
-        await _ask_category(turn, talk, under=category.id)
+        await _ask_category(turn, talk, under=category.id, active=active)
     elif act is Act.IMPACT and step is Step.IMPACT and pressed.number() in IMPACTS:
         draft.impact = pressed.number()
         _ask_urgency(turn, talk)
