@@ -12,7 +12,7 @@ of a set repeat each other, so the automatic rule alone would add almost nothing
 with those phrasings is evaluated on the second half, next to the engine without them; then the
 halves swap, and the two results are averaged.
 
-    .venv/bin/python bench/kb_learning.py [--sets dev extra check frozen] [--lexical] [--as-typed]
+    .venv/bin/python bench/kb_learning.py [--sets dev extra check frozen fit2] [--lexical] [--as-typed]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.kb_sets import load_articles, load_sets  # noqa: E402
+from bench.kb_sets import SETS, load_articles, load_sets  # noqa: E402
 from kb.encoder import Encoder, load_default_encoder  # noqa: E402
 from kb.engine import SuggestionEngine  # noqa: E402
 from kb.evaluation import Metrics, evaluate  # noqa: E402
@@ -51,7 +51,7 @@ def mean(a: Metrics, b: Metrics) -> tuple[float, float, float, float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "extra", "check", "frozen"])
+    parser.add_argument("--sets", nargs="+", default=list(SETS))
     parser.add_argument("--lexical", action="store_true", help="without the semantic signal")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument(
