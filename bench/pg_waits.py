@@ -34,6 +34,7 @@ class LockWaits:
         self.samples = 0
         self.active = 0
         self.waiting: Counter[str] = Counter()
+        self.running: Counter[str] = Counter()  # active, not waiting: on a CPU or about to be
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> LockWaits:
@@ -60,8 +61,11 @@ class LockWaits:
             self.samples += 1
             self.active += len(rows)
             for kind, event, query in rows:
+                what = statement_kind(query or "")
                 if kind is not None and kind != "Client":
-                    self.waiting[f"{kind}/{event} on {statement_kind(query or '')}"] += 1
+                    self.waiting[f"{kind}/{event} on {what}"] += 1
+                else:
+                    self.running[what] += 1
             await asyncio.sleep(EVERY_S)
 
     def figures(self) -> dict[str, Any]:
@@ -76,4 +80,7 @@ class LockWaits:
                 f"{k} {v / n:.2f}" for k, v in self.waiting.most_common(6)
             )
             or "none",
+            "pg running (sessions/sample)": ", ".join(
+                f"{k} {v / n:.2f}" for k, v in self.running.most_common(4)
+            ),
         }

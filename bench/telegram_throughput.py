@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -41,16 +41,20 @@ from bench.db_meter import DbMeter  # noqa: E402
 from bench.pg_waits import LockWaits  # noqa: E402
 from bench.scratch_db import scratch_database  # noqa: E402
 from bench.telegram_echo_baseline import inbox, run_echo_baseline  # noqa: E402
+from bench.telegram_webhook import backend_pids, cpu_seconds, webhook_instances  # noqa: E402
 from bench.throughput_history import explain, fill_history, full_scans  # noqa: E402
 from chatdesk import heap  # noqa: E402
 from core.domain.entities import Category, Group  # noqa: E402
 from core.domain.enums import SupportLine, TicketType  # noqa: E402
+from core.services import article_curation, knowledge_index  # noqa: E402
+from core.services.context import operator  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage.tables import metadata  # noqa: E402
 from storage.unit_of_work import Database  # noqa: E402
-from tests.fakes.telegram_objects import TgUser  # noqa: E402
+from tests.fakes.telegram_objects import TgUser, group_chat  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegramServer  # noqa: E402
-from tests.integration.telegram.desk import TelegramDesk, button  # noqa: E402
+from tests.integration.intake.harness import articles  # noqa: E402
+from tests.integration.telegram.desk import AGENTS_CHAT, TelegramDesk, button  # noqa: E402
 
 QUESTION = "My VPN keeps dropping every few minutes"
 # After the question: the button to press on the bot's last message, in order.
@@ -87,16 +91,24 @@ async def _prepare(url: str, **engine_options: Any) -> Database:
 
 
 async def _employee(
-    fake: FakeTelegramServer, user: TgUser, *, delay: float = 0.0
+    fake: FakeTelegramServer,
+    user: TgUser,
+    *,
+    delay: float = 0.0,
+    deliver: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[tuple[int, float]]:
-    """Run the intake; return (update_id, seconds from push to the bot's answer) per step."""
+    """Run the intake; return (update_id, seconds from push to the bot's answer) per step.
+    ``deliver``: webhook mode, hands each pushed update to the instances (polling otherwise)."""
     answers = inbox(fake, user.id)
     if delay:
         await asyncio.sleep(delay)
     timings: list[tuple[int, float]] = []
 
     async def answered(before: int) -> dict[str, Any]:
-        update_id = fake.update_log[-1]["update_id"]  # pushing does not yield: this one is ours
+        update = fake.update_log[-1]  # pushing does not yield: this one is ours
+        update_id = update["update_id"]
+        if deliver is not None:
+            deliver(update)
         answer = await answers.wait_beyond(before, WAIT_S)
         timings.append((update_id, answer["at"] - fake.push_times[update_id]))
         return answer
@@ -202,22 +214,9 @@ async def run_chatdesk(run: Run) -> dict[str, Any]:
                 )
         plans = await explain(database, db_meter.samples) if db_meter and run.explain else []
         await database.dispose()
-    latencies = [seconds * 1000 for timings in results for _, seconds in timings]
+    figures = _figures(n_users, tickets, elapsed, results, calls)
+    figures["cpu ms/update"] = round(cpu * 1000 / (n_users * STEPS), 2)
     total = n_users * STEPS
-    figures: dict[str, Any] = {
-        "users": n_users,
-        "updates": total,
-        "tickets": tickets,
-        "seconds": round(elapsed, 3),
-        "updates_per_second": round(total / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(_percentile(latencies, 0.95), 2),
-        "wall ms/update": round(elapsed * 1000 / total, 2),
-        "cpu ms/update": round(cpu * 1000 / total, 2),
-        "Bot API calls/update": ", ".join(
-            f"{name} {count / total:.2f}" for name, count in calls.most_common()
-        ),
-    }
     if run.history:
         figures["history rows per table"] = f"{run.history:,} (filled in {filled_s:.1f} s)"
     if db_meter is not None and run.meter:
@@ -227,6 +226,97 @@ async def run_chatdesk(run: Run) -> dict[str, Any]:
     if plans:
         _show_plans(run.backend, plans)
     return figures
+
+
+def _figures(
+    n_users: int,
+    tickets: int | None,
+    elapsed: float,
+    results: list[list[tuple[int, float]]],
+    calls: Counter[str],
+) -> dict[str, Any]:
+    latencies = [seconds * 1000 for timings in results for _, seconds in timings]
+    total = n_users * STEPS
+    return {
+        "users": n_users,
+        "updates": total,
+        "tickets": tickets,
+        "seconds": round(elapsed, 3),
+        "updates_per_second": round(total / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p95_ms": round(_percentile(latencies, 0.95), 2),
+        "wall ms/update": round(elapsed * 1000 / total, 2),
+        "Bot API calls/update": ", ".join(
+            f"{name} {count / total:.2f}" for name, count in calls.most_common()
+        ),
+    }
+
+
+async def run_webhook(run: Run, instances: int) -> dict[str, Any]:
+    """The same intake against ``instances`` ``chatdesk run`` processes in webhook mode on
+    one PostgreSQL database (bench/telegram_webhook.py); this process holds the fake Bot API
+    and the simulated employees, and posts each update to its chat's instance."""
+    n_users = run.users
+    async with _database("postgresql") as url:
+        database = await _prepare(url)
+        await _seed_articles(database)
+        await fill_history(database, run.history)
+        async with FakeTelegramServer() as fake:
+            fake.register_chat(group_chat(AGENTS_CHAT, "Agents"))
+            async with webhook_instances(url, fake, instances, agents_chat=AGENTS_CHAT) as driver:
+                users = [TgUser(id=20_000 + n, first_name=f"Employee{n}") for n in range(n_users)]
+                gap = STEPS / run.steady_rate if run.steady_rate else 0.0
+                calls_before = len(fake.requests)
+                cpu_before = [i.cpu_seconds() for i in driver.instances]
+                backends_before = {pid: cpu_seconds(pid) for pid in await backend_pids(url)}
+                async with _lock_waits(url if run.waits else None) as waits:
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    results = await asyncio.gather(
+                        *(
+                            _employee(fake, user, delay=i * gap, deliver=driver.deliver)
+                            for i, user in enumerate(users)
+                        )
+                    )
+                    elapsed = time.perf_counter() - started
+                    cpu = time.process_time() - cpu_started
+                # Server processes that started during the run count whole.
+                backends_cpu = sum(
+                    cpu_seconds(pid) - backends_before.get(pid, 0.0)
+                    for pid in await backend_pids(url)
+                )
+                instance_cpu = [
+                    i.cpu_seconds() - before
+                    for i, before in zip(driver.instances, cpu_before, strict=True)
+                ]
+                calls = Counter(name for name, _ in fake.requests[calls_before:])
+                await asyncio.gather(*driver.tasks)
+        async with database.uow() as uow:
+            tickets = await uow.session.scalar(
+                select(func.count()).where(t.tickets.c.number < 100_000_000)
+            )
+        await database.dispose()
+    total = n_users * STEPS
+    figures = _figures(n_users, tickets, elapsed, results, calls)
+    figures["driver+fake cpu ms/update"] = round(cpu * 1000 / total, 2)
+    figures["instance cpu ms/update"] = round(sum(instance_cpu) * 1000 / total, 2)
+    figures["postgres cpu ms/update"] = round(backends_cpu * 1000 / total, 2)
+    figures["instance cpu busy %"] = ", ".join(f"{100 * c / elapsed:.0f}" for c in instance_cpu)
+    figures["webhook posts (retried)"] = f"{driver.posts} ({driver.retried})"
+    figures["webhook POST p50/p95 ms"] = (
+        f"{statistics.median(driver.post_ms):.0f} / {_percentile(driver.post_ms, 0.95):.0f}"
+    )
+    if waits is not None:
+        figures.update(waits.figures())
+    return figures
+
+
+async def _seed_articles(database: Database) -> None:
+    """The articles the in-process desk starts with (TelegramDesk.start), for ``chatdesk run``."""
+    kb = knowledge_index.KnowledgeBase()
+    async with database.uow() as uow:
+        for article in articles():
+            await article_curation.save_article(uow, kb, actor=operator(), article=article)
+        await uow.commit()
 
 
 def _show_plans(backend: str, plans: list[tuple[str, list[str]]]) -> None:
@@ -250,7 +340,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     profile = cProfile.Profile() if args.profile else None
     runs: list[tuple[str, dict[str, Any]]] = []
-    for history in args.history:
+    for history in [] if args.webhook else args.history:
         run = Run(
             args.users,
             backend=args.db,
@@ -270,6 +360,24 @@ async def main(args: argparse.Namespace) -> None:
         figures = await run_chatdesk(run)
         _show(title, figures)
         runs.append((title, figures))
+    if args.webhook:
+        webhook_runs = []
+        for count in args.webhook:
+            run = Run(args.users, backend="postgresql", steady_rate=args.steady, waits=args.waits)
+            shape = f"steady {args.steady} updates/s" if args.steady else "all at once"
+            title = (
+                f"chatdesk webhook, {count} instance(s) (chatdesk run) on postgresql: "
+                f"{args.users} employees x {STEPS} updates, {shape}"
+            )
+            figures = await run_webhook(run, count)
+            _show(title, figures)
+            webhook_runs.append((count, figures))
+        first_count, first = webhook_runs[0]
+        for count, figures in webhook_runs[1:]:
+            ratio = figures["updates_per_second"] / first["updates_per_second"]
+            print(f"ratio {count} / {first_count} instance(s): {ratio:.2f} (aim: >= 1.6 for 2 / 1)")
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return
     if len(runs) > 1:
         empty = runs[0][1]
         print("growth: per-update cost against the first run")
@@ -306,6 +414,13 @@ if __name__ == "__main__":
         default=[0],
         metavar="N",
         help="growth mode: one run per N past rows in each history table (e.g. 0 100000)",
+    )
+    parser.add_argument(
+        "--webhook",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="PostgreSQL, webhook mode: one run per N chatdesk run processes (e.g. 1 2)",
     )
     parser.add_argument("--pool", type=int, help="PostgreSQL: pool size (no overflow)")
     parser.add_argument(
