@@ -268,6 +268,7 @@ async def run_webhook(run: Run, instances: int) -> dict[str, Any]:
                 gap = STEPS / run.steady_rate if run.steady_rate else 0.0
                 calls_before = len(fake.requests)
                 cpu_before = [i.cpu_seconds() for i in driver.instances]
+                starved_before = [i.cpu_wait_seconds() for i in driver.instances]
                 backends_before = {pid: cpu_seconds(pid) for pid in await backend_pids(url)}
                 async with _lock_waits(url if run.waits else None) as waits:
                     started, cpu_started = time.perf_counter(), time.process_time()
@@ -284,6 +285,10 @@ async def run_webhook(run: Run, instances: int) -> dict[str, Any]:
                     cpu_seconds(pid) - backends_before.get(pid, 0.0)
                     for pid in await backend_pids(url)
                 )
+                starved = [
+                    i.cpu_wait_seconds() - before
+                    for i, before in zip(driver.instances, starved_before, strict=True)
+                ]
                 instance_cpu = [
                     i.cpu_seconds() - before
                     for i, before in zip(driver.instances, cpu_before, strict=True)
@@ -301,6 +306,7 @@ async def run_webhook(run: Run, instances: int) -> dict[str, Any]:
     figures["instance cpu ms/update"] = round(sum(instance_cpu) * 1000 / total, 2)
     figures["postgres cpu ms/update"] = round(backends_cpu * 1000 / total, 2)
     figures["instance cpu busy %"] = ", ".join(f"{100 * c / elapsed:.0f}" for c in instance_cpu)
+    figures["instance waiting for a CPU %"] = ", ".join(f"{100 * s / elapsed:.0f}" for s in starved)
     figures["webhook posts (retried)"] = f"{driver.posts} ({driver.retried})"
     figures["webhook POST p50/p95 ms"] = (
         f"{statistics.median(driver.post_ms):.0f} / {_percentile(driver.post_ms, 0.95):.0f}"

@@ -7,7 +7,8 @@ Telegram POSTs each update to the one public webhook URL with the secret token i
 instances. The driver plays both: a chat always goes to the same instance (chat id modulo the
 number of instances, as a balancer hashing on the chat would), and one chat's updates are
 posted one after another, in the order they were pushed (a per-chat FIFO lock), so per-chat
-order holds. A 5xx answer is retried, as Telegram retries.
+order holds. A 5xx answer or a dropped connection is retried, as Telegram retries (the
+instances deduplicate by update_id).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -29,36 +28,23 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
-from tests.fakes.local_http import free_port
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.chatdesk_process import ChatdeskProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_URL = "https://desk.example.test" + WEBHOOK_PATH  # what setWebhook registers
 SECRET = "bench-webhook-secret"
 START_S = 120.0
-RETRIES = 5
+RETRIES = 20
+KEEP_ALIVE_S = 3  # below uvicorn's 5 s, so no request goes out on a connection it is closing
 
 
-class Instance:
+class Instance(ChatdeskProcess):
     """One ``chatdesk run`` process serving the webhook (and the admin panel) on its own port."""
-
-    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
-        self.name = name
-        self.port = free_port()
-        self.env = env | {"CHATDESK_ADMIN_PORT": str(self.port)}
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
 
     @property
     def webhook(self) -> str:
         return f"http://127.0.0.1:{self.port}{WEBHOOK_PATH}"
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "chatdesk", "run", env=self.env, cwd=ROOT, stdout=out,
-                stderr=out,
-            )  # fmt: skip
 
     async def ready(self, http: aiohttp.ClientSession) -> bool:
         try:
@@ -72,16 +58,9 @@ class Instance:
         assert self.process is not None
         return cpu_seconds(self.process.pid)
 
-    async def stop(self) -> None:
-        process = self.process
-        if process is None or process.returncode is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), timeout=30)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+    def cpu_wait_seconds(self) -> float:
+        assert self.process is not None
+        return cpu_wait_seconds(self.process.pid)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -92,6 +71,15 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
     fields = stat.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_wait_seconds(pid: int) -> float:
+    """Time the process spent runnable but waiting for a CPU so far (Linux schedstat; the
+    main thread's, where the event loop runs; 0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 async def backend_pids(url: str) -> list[int]:
@@ -137,16 +125,19 @@ class WebhookDriver:
             for attempt in range(RETRIES):
                 self.posts += 1
                 started = time.perf_counter()
-                async with self.http.post(
-                    instance.webhook, json=update, headers={SECRET_HEADER: SECRET}
-                ) as answer:
-                    if answer.status == 200:
-                        self.post_ms.append((time.perf_counter() - started) * 1000)
-                        return
-                    if answer.status < 500:
-                        raise RuntimeError(f"{instance.name} answered {answer.status}")
+                try:
+                    async with self.http.post(
+                        instance.webhook, json=update, headers={SECRET_HEADER: SECRET}
+                    ) as answer:
+                        if answer.status == 200:
+                            self.post_ms.append((time.perf_counter() - started) * 1000)
+                            return
+                        if answer.status < 500:
+                            raise RuntimeError(f"{instance.name} answered {answer.status}")
+                except aiohttp.ClientConnectionError:
+                    pass  # e.g. a kept-alive connection the server had just closed: send again
                 self.retried += 1
-                await asyncio.sleep(0.1 * (attempt + 1))
+                await asyncio.sleep(min(0.1 * (attempt + 1), 1.0))
             raise RuntimeError(f"{instance.name} failed update {update['update_id']} {RETRIES}x")
 
 
@@ -176,11 +167,11 @@ async def webhook_instances(
         instances = [
             Instance(f"instance{i + 1}", env, Path(tmp) / f"{i + 1}.log") for i in range(count)
         ]
-        connector = aiohttp.TCPConnector(limit=0)
+        connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEP_ALIVE_S)
         async with aiohttp.ClientSession(connector=connector) as http:
             try:
                 for instance in instances:
-                    await instance.start()
+                    await instance.start(ROOT)
                 deadline = time.monotonic() + START_S
                 while (
                     not all([await i.ready(http) for i in instances])
@@ -196,4 +187,4 @@ async def webhook_instances(
                 raise
             finally:
                 for instance in instances:
-                    await instance.stop()
+                    await instance.stop(grace_s=30)
