@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.support.chatdesk_process import ChatdeskProcess
+from tests.support import chatdesk_process
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_URL = "https://desk.example.test" + WEBHOOK_PATH  # what setWebhook registers
@@ -39,7 +39,7 @@ RETRIES = 20
 KEEP_ALIVE_S = 3  # below uvicorn's 5 s, so no request goes out on a connection it is closing
 
 
-class Instance(ChatdeskProcess):
+class Instance(chatdesk_process.Instance):
     """One ``chatdesk run`` process serving the webhook (and the admin panel) on its own port."""
 
     @property
@@ -153,16 +153,15 @@ async def webhook_instances(
 ) -> AsyncIterator[WebhookDriver]:
     """``count`` chatdesk instances on database ``url`` in webhook mode, up and registered,
     and the driver that feeds them; stopped afterwards (their logs are printed if one fails)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHATDESK_")} | {
-        "CHATDESK_DATABASE_URL": url,
-        "CHATDESK_TELEGRAM_TOKEN": fake.token,
-        "CHATDESK_TELEGRAM_API_URL": fake.url,
-        "CHATDESK_TELEGRAM_AGENTS_CHAT": str(agents_chat),
-        "CHATDESK_TELEGRAM_WEBHOOK_URL": PUBLIC_URL,
-        "CHATDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
-        "CHATDESK_KB_SEMANTIC": "false",  # as the in-process bench desk: lexical suggestions
-        "PYTHONPATH": str(ROOT),
-    }
+    env = chatdesk_process.chatdesk_env(
+        CHATDESK_DATABASE_URL=url,
+        CHATDESK_TELEGRAM_TOKEN=fake.token,
+        CHATDESK_TELEGRAM_API_URL=fake.url,
+        CHATDESK_TELEGRAM_AGENTS_CHAT=str(agents_chat),
+        CHATDESK_TELEGRAM_WEBHOOK_URL=PUBLIC_URL,
+        CHATDESK_TELEGRAM_WEBHOOK_SECRET=SECRET,
+        CHATDESK_KB_SEMANTIC="false",  # as the in-process bench desk: lexical suggestions
+    )
     with tempfile.TemporaryDirectory() as tmp:
         instances = [
             Instance(f"instance{i + 1}", env, Path(tmp) / f"{i + 1}.log") for i in range(count)
@@ -187,4 +186,4 @@ async def webhook_instances(
                 raise
             finally:
                 for instance in instances:
-                    await instance.stop(grace_s=30)
+                    await instance.stop()

@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from tests.fakes.local_http import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT_S = 20.0
 
@@ -84,3 +86,24 @@ async def running(
         yield process
     finally:
         await stop(process)
+
+
+class Instance:
+    """One ``chatdesk run`` among several on this machine: its own admin port (where it serves
+    ``/healthz`` and the webhooks) and log."""
+
+    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.env = env | {"CHATDESK_ADMIN_PORT": str(self.port)}
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, cwd: Path) -> None:
+        self.process = await start(self.env, cwd, self.log)
+
+    async def stop(self, grace: float = STOP_TIMEOUT_S) -> int | None:
+        """See :func:`stop`; None also when it never started."""
+        if self.process is None:
+            return None
+        return await stop(self.process, grace=grace)

@@ -42,7 +42,6 @@ from storage import migrate, ticket_numbers
 from storage import tables as t
 from storage.unit_of_work import Database
 from tests.conftest import pg_admin
-from tests.fakes.local_http import free_port
 from tests.fakes.telegram_objects import TgUser, group_chat
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.waiting import ChangeSignal
@@ -66,17 +65,7 @@ async def pg_url(postgres_url: str) -> AsyncIterator[str]:
     await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Instance:
-    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
-        self.name = name
-        self.port = free_port()
-        self.env = env | {"CHATDESK_ADMIN_PORT": str(self.port)}
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self, cwd: Path) -> None:
-        self.process = await chatdesk_process.start(self.env, cwd, self.log)
-
+class Instance(chatdesk_process.Instance):
     async def telegram(self) -> dict[str, Any] | None:
         """The Telegram channel as this instance's /healthz shows it (None: not answering)."""
         try:
@@ -86,10 +75,8 @@ class Instance:
         except (httpx.HTTPError, ValueError, KeyError):
             return None
 
-    async def stop(self) -> int | None:
-        if self.process is None:
-            return None
-        return await chatdesk_process.stop(self.process, grace=60)
+    async def stop(self, grace: float = 60) -> int | None:
+        return await super().stop(grace)
 
 
 CALENDAR = always_open("default", "UTC")
