@@ -9,9 +9,10 @@ cheaper:
 * **Token-local layers once per distinct token.**  The embedding, its
   projection and layer norm depend on the token id alone, and so does each
   n-gram window position's share of the first convolution
-  (``x[t + k] @ W1[k]``).  They are computed once for each distinct token of a
-  batch (about 40 % of the tokens of a knowledge base's article texts) and
-  then gathered per position, instead of once per token.
+  (``x[t + k] @ W1[k]``).  They are computed once for each distinct token of
+  an ``encode`` call (kept for up to :data:`TABLE_ROWS` tokens; a 2048-token
+  batch of article texts has ~40 % distinct tokens, a whole knowledge base far
+  fewer) and gathered per position, instead of once per token.
 * **No window copies.**  Sentences are laid out one after another with two
   zero rows between them, so the second convolution is a sum of plain GEMMs on
   shifted row ranges (``h[t + k] @ W2[k]``) rather than one GEMM on a gathered
@@ -52,6 +53,7 @@ _PAD = 2  # zero rows before each sentence: the widest window reaches 2 rows eit
 _BOUNDARY = "\u2581"  # sentencepiece's word boundary
 _WORDS_KEPT = 100_000  # segmented words remembered (~15 MB at most), then forgotten at once
 TOKEN_BUDGET = 2048  # tokens per forward batch: ~10 MB of features, distinct tokens ~40 %
+TABLE_ROWS = 4096  # distinct tokens whose token-local results one encode() call keeps (~54 MB)
 
 
 def _layernorm(x: Floats, gamma: Floats, beta: Floats, eps: float) -> Floats:
@@ -127,20 +129,40 @@ class UseForward:
     # ---------- forward ----------
     def encode(self, texts: Sequence[str]) -> Floats:
         out = np.empty((len(texts), _EMB), dtype=np.float32)
+        tokens = [self.token_ids(text) for text in texts]
+        tables = _TokenTables(self, min(TABLE_ROWS, sum(map(len, tokens))))
         group: list[list[int]] = []
         size = first = 0
-        for i, text in enumerate(texts):
-            ids = self.token_ids(text)
+        for i, ids in enumerate(tokens):
             if group and size + len(ids) > TOKEN_BUDGET:
-                out[first:i] = self._forward(group)
+                out[first:i] = self._forward(group, tables)
                 group, size, first = [], 0, i
             group.append(ids)
             size += len(ids)
         if group:
-            out[first:] = self._forward(group)
+            out[first:] = self._forward(group, tables)
         return out
 
-    def _forward(self, group: list[list[int]]) -> Floats:
+    def _embeddings(self, ids: Ints) -> Floats:
+        """The dequantised embedding rows of *ids*."""
+        emb = self._table[ids].astype(np.float32)
+        chunk = ids % _CHUNKS
+        emb *= self._scale[chunk, None]
+        emb += self._lo[chunk, None]
+        return emb
+
+    def _token_local(self, ids: Ints, tables: _TokenTables, rows: Ints) -> None:
+        """Fill *rows* of *tables* for token *ids*: projection and layer norm of the embedding,
+        and each window position's share of every branch's first convolution."""
+        x = self._embeddings(ids) @ self._proj
+        x += self._proj_b
+        _layernorm(x, self._ln_g_proj, self._ln_b_proj, self._eps)
+        tables.x[rows] = x
+        for branch, (n, _) in enumerate(_ORDERS):
+            own = x[:, branch * _CNN : (branch + 1) * _CNN]
+            tables.shares[branch][rows] = (own @ self._w1[branch]).reshape(-1, n, _CNN)
+
+    def _forward(self, group: list[list[int]], tables: _TokenTables) -> Floats:
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         # padded layout: _PAD zero rows, sentence, _PAD zero rows, sentence, ..., _PAD zero rows
         starts = np.zeros(len(group), dtype=np.int64)
@@ -149,22 +171,14 @@ class UseForward:
         rows = int(starts[-1] + lens[-1] + _PAD)
         ids = np.fromiter((i for s in group for i in s), dtype=np.int64, count=int(lens.sum()))
         distinct, which = np.unique(ids, return_inverse=True)
-        sentinel = len(distinct)  # a zero row appended to every per-token table
+        sentinel = len(distinct)  # pad rows' index past the distinct tokens
         slot = np.full(rows, sentinel, dtype=np.int64)  # per row: its distinct token, or sentinel
         token_rows = np.repeat(starts - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(len(ids))
         slot[token_rows] = which
         pads = slot == sentinel
-
-        # token-local: dequantised embedding, projection and layer norm, per distinct token
-        emb = np.zeros((sentinel + 1, _EMB), dtype=np.float32)
-        chunk = distinct % _CHUNKS
-        np.copyto(emb[:sentinel], self._table[distinct], casting="unsafe")
-        emb[:sentinel] *= self._scale[chunk, None]
-        emb[:sentinel] += self._lo[chunk, None]
-        x = np.zeros((sentinel + 1, 3 * _CNN), dtype=np.float32)
-        np.matmul(emb[:sentinel], self._proj, out=x[:sentinel])
-        x[:sentinel] += self._proj_b
-        _layernorm(x[:sentinel], self._ln_g_proj, self._ln_b_proj, self._eps)
+        # per row: its row in the token tables (pads: their zero sentinel row)
+        table_row = np.append(tables.rows(distinct), tables.sentinel)[slot]
+        x, emb = tables.x, self._embeddings(distinct)
 
         # the three branches' outputs, token rows and the pad rows between them
         inner = slice(_PAD, rows - _PAD)  # every token row lies inside
@@ -174,16 +188,16 @@ class UseForward:
         part = np.empty((span, _CNN), dtype=np.float32)
         for branch, (n, left) in enumerate(_ORDERS):
             own = x[:, branch * _CNN : (branch + 1) * _CNN]
-            # first convolution: each window position's share, per distinct token
-            shares = np.zeros((sentinel + 1, n, _CNN), dtype=np.float32)
-            np.matmul(own[:sentinel], self._w1[branch], out=shares[:sentinel].reshape(-1, n * _CNN))
-            np.take(shares[:, 0], slot[_PAD - left : _PAD - left + span], axis=0, out=h[inner])
+            # first convolution: the window positions' shares, from the token tables
+            shares = tables.shares[branch]
+            first_rows = table_row[_PAD - left : _PAD - left + span]
+            np.take(shares[:, 0], first_rows, axis=0, out=h[inner])
             for k in range(1, n):
                 shift = _PAD - left + k
-                h[inner] += shares[:, k][slot[shift : shift + span]]
+                h[inner] += shares[:, k][table_row[shift : shift + span]]
             h[inner] += self._b1[branch]
             np.maximum(h, 0, out=h)
-            h[inner] += own[slot[inner]]
+            h[inner] += own[table_row[inner]]
             h[pads] = 0.0  # outside a sentence the window sees zeros
             # second convolution: one GEMM per window position on shifted rows
             c2 = cnn[branch]
@@ -201,7 +215,7 @@ class UseForward:
         # with mu_t, r_t the row's mean and 1/std; the embedding part is summed per distinct token
         at = slot[inner]
         width = _EMB + 3 * _CNN
-        e = emb[:sentinel]
+        e = emb
         e_sum = np.append(e.sum(axis=1, dtype=np.float64), 0.0)  # pad rows: sentinel, 0
         e_sq = np.append(np.einsum("ij,ij->i", e, e, dtype=np.float64), 0.0)
         total = cnn.sum(axis=(0, 2), dtype=np.float64) + e_sum[at]
@@ -240,3 +254,41 @@ class UseForward:
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self._eps, None)))[:, None]
         result: Floats = z
         return result
+
+
+class _TokenTables:
+    """What depends on a token id alone, computed once per distinct token for one ``encode``
+    call: the projected, normalised embedding (``x``, 768 wide) and each window position's share
+    of every branch's first convolution (``shares[branch]``, n x 256).  Bounded: when a batch's
+    new tokens do not fit, everything is forgotten and the batch starts afresh.  The last row
+    (``sentinel``) stays zero: what a window sees outside its sentence."""
+
+    def __init__(self, forward: UseForward, capacity: int) -> None:
+        self._forward = forward
+        self._row_of: dict[int, int] = {}
+        self._allocate(max(capacity, 1))
+
+    def _allocate(self, capacity: int) -> None:
+        self.sentinel = capacity
+        self.x = np.zeros((capacity + 1, 3 * _CNN), dtype=np.float32)
+        self.shares = [np.zeros((capacity + 1, n, _CNN), dtype=np.float32) for n, _ in _ORDERS]
+        self._row_of.clear()
+
+    def rows(self, distinct: Ints) -> Ints:
+        """The table rows of these distinct token ids, filling in the missing ones."""
+        get = self._row_of.get
+        rows = np.fromiter((get(t, -1) for t in distinct.tolist()), np.int64, len(distinct))
+        missing = rows < 0
+        if not missing.any():
+            return rows
+        if len(self._row_of) + int(missing.sum()) > self.sentinel:
+            if len(distinct) > self.sentinel:
+                self._allocate(len(distinct))
+            self._row_of.clear()
+            rows[:] = -1
+            missing[:] = True
+        new = np.arange(len(self._row_of), len(self._row_of) + int(missing.sum()))
+        rows[missing] = new
+        self._forward._token_local(distinct[missing], self, new)
+        self._row_of.update(zip(distinct[missing].tolist(), new.tolist(), strict=True))
+        return rows

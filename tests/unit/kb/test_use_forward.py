@@ -51,9 +51,14 @@ def test_tokens_match_the_packaged_tokenizer(forward: UseForward, reference) -> 
         assert forward.token_ids(text) == expected  # again, from the remembered words
 
 
-def test_batches_split_by_the_token_budget_give_the_same_vectors(
+def test_batches_and_token_tables_of_any_size_give_the_same_vectors(
     forward: UseForward, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     whole = forward.encode(TEXTS)
     monkeypatch.setattr("kb.use_forward.TOKEN_BUDGET", 16)
+    assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
+    # tables smaller than one batch's distinct tokens: forgotten and regrown batch after batch
+    monkeypatch.setattr("kb.use_forward.TABLE_ROWS", 8)
+    assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
+    monkeypatch.setattr("kb.use_forward.TOKEN_BUDGET", 4096)
     assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
