@@ -10,9 +10,10 @@ cheaper:
   projection and layer norm depend on the token id alone, and so does each
   n-gram window position's share of the first convolution
   (``x[t + k] @ W1[k]``).  They are computed once for each distinct token of
-  an ``encode`` call (kept for up to :data:`TABLE_ROWS` tokens; a 2048-token
-  batch of article texts has ~40 % distinct tokens, a whole knowledge base far
-  fewer) and gathered per position, instead of once per token.
+  an ``encode`` call (the first :data:`TABLE_ROWS` distinct tokens met are kept
+  for the whole call, later ones per batch; a 2048-token batch of article texts
+  has ~40 % distinct tokens, a whole knowledge base far fewer) and gathered
+  per position, instead of once per token.
 * **No window copies.**  Sentences are laid out one after another with two
   zero rows between them, so the second convolution is a sum of plain GEMMs on
   shifted row ranges (``h[t + k] @ W2[k]``) rather than one GEMM on a gathered
@@ -54,6 +55,7 @@ _BOUNDARY = "\u2581"  # sentencepiece's word boundary
 _WORDS_KEPT = 100_000  # segmented words remembered (~15 MB at most), then forgotten at once
 TOKEN_BUDGET = 2048  # tokens per forward batch: ~10 MB of features, distinct tokens ~40 %
 TABLE_ROWS = 4096  # distinct tokens whose token-local results one encode() call keeps (~54 MB)
+_SCRATCH_ROWS = 1024  # and rows for a batch's other new tokens (grown when a batch needs more)
 
 
 def _layernorm(x: Floats, gamma: Floats, beta: Floats, eps: float) -> Floats:
@@ -259,36 +261,51 @@ class UseForward:
 class _TokenTables:
     """What depends on a token id alone, computed once per distinct token for one ``encode``
     call: the projected, normalised embedding (``x``, 768 wide) and each window position's share
-    of every branch's first convolution (``shares[branch]``, n x 256).  Bounded: when a batch's
-    new tokens do not fit, everything is forgotten and the batch starts afresh.  The last row
-    (``sentinel``) stays zero: what a window sees outside its sentence."""
+    of every branch's first convolution (``shares[branch]``, n x 256).
 
-    def __init__(self, forward: UseForward, capacity: int) -> None:
+    The first ``kept`` rows hold the first distinct tokens met (frequent tokens come early) for
+    the whole call; once they are full, a batch's other new tokens go to scratch rows after them,
+    overwritten by the next batch.  The last row (``sentinel``) stays zero: what a window sees
+    outside its sentence."""
+
+    def __init__(self, forward: UseForward, kept: int) -> None:
         self._forward = forward
         self._row_of: dict[int, int] = {}
-        self._allocate(max(capacity, 1))
+        self._kept = max(kept, 1)
+        self.x: Floats = np.zeros((0, 3 * _CNN), dtype=np.float32)
+        self.shares: list[npt.NDArray[np.float32]] = []
+        self._allocate(self._kept + _SCRATCH_ROWS)
 
-    def _allocate(self, capacity: int) -> None:
-        self.sentinel = capacity
-        self.x = np.zeros((capacity + 1, 3 * _CNN), dtype=np.float32)
-        self.shares = [np.zeros((capacity + 1, n, _CNN), dtype=np.float32) for n, _ in _ORDERS]
-        self._row_of.clear()
+    def _allocate(self, size: int) -> None:
+        """(Re)allocate *size* rows plus the sentinel, keeping the kept rows' contents."""
+        x = np.zeros((size + 1, 3 * _CNN), dtype=np.float32)
+        shares = [np.zeros((size + 1, n, _CNN), dtype=np.float32) for n, _ in _ORDERS]
+        if self.shares:
+            x[: self._kept] = self.x[: self._kept]
+            for new, old in zip(shares, self.shares, strict=True):
+                new[: self._kept] = old[: self._kept]
+        self.x, self.shares, self.sentinel = x, shares, size
 
     def rows(self, distinct: Ints) -> Ints:
         """The table rows of these distinct token ids, filling in the missing ones."""
         get = self._row_of.get
         rows = np.fromiter((get(t, -1) for t in distinct.tolist()), np.int64, len(distinct))
-        missing = rows < 0
-        if not missing.any():
+        missing = np.flatnonzero(rows < 0)
+        if not len(missing):
             return rows
-        if len(self._row_of) + int(missing.sum()) > self.sentinel:
-            if len(distinct) > self.sentinel:
-                self._allocate(len(distinct))
-            self._row_of.clear()
-            rows[:] = -1
-            missing[:] = True
-        new = np.arange(len(self._row_of), len(self._row_of) + int(missing.sum()))
+        room = min(len(missing), self._kept - len(self._row_of))
+        scratch = len(missing) - room
+        if self._kept + scratch > self.sentinel:
+            self._allocate(self._kept + scratch)
+        new = np.concatenate(
+            [
+                np.arange(len(self._row_of), len(self._row_of) + room),
+                self._kept + np.arange(scratch),
+            ]
+        )
         rows[missing] = new
         self._forward._token_local(distinct[missing], self, new)
-        self._row_of.update(zip(distinct[missing].tolist(), new.tolist(), strict=True))
+        self._row_of.update(
+            zip(distinct[missing[:room]].tolist(), new[:room].tolist(), strict=True)
+        )
         return rows

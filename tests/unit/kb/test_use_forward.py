@@ -57,7 +57,7 @@ def test_batches_and_token_tables_of_any_size_give_the_same_vectors(
     whole = forward.encode(TEXTS)
     monkeypatch.setattr("kb.use_forward.TOKEN_BUDGET", 16)
     assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
-    # tables smaller than one batch's distinct tokens: forgotten and regrown batch after batch
+    # tables smaller than one batch's distinct tokens: scratch rows used and grown
     monkeypatch.setattr("kb.use_forward.TABLE_ROWS", 8)
     assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
     monkeypatch.setattr("kb.use_forward.TOKEN_BUDGET", 4096)
