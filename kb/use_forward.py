@@ -132,7 +132,8 @@ class UseForward:
     def encode(self, texts: Sequence[str]) -> Floats:
         out = np.empty((len(texts), _EMB), dtype=np.float32)
         tokens = [self.token_ids(text) for text in texts]
-        tables = _TokenTables(self, min(TABLE_ROWS, sum(map(len, tokens))))
+        total = sum(map(len, tokens))
+        tables = _TokenTables(self, min(TABLE_ROWS, total), min(_SCRATCH_ROWS, total))
         group: list[list[int]] = []
         size = first = 0
         for i, ids in enumerate(tokens):
@@ -268,13 +269,13 @@ class _TokenTables:
     overwritten by the next batch.  The last row (``sentinel``) stays zero: what a window sees
     outside its sentence."""
 
-    def __init__(self, forward: UseForward, kept: int) -> None:
+    def __init__(self, forward: UseForward, kept: int, scratch: int) -> None:
         self._forward = forward
         self._row_of: dict[int, int] = {}
         self._kept = max(kept, 1)
         self.x: Floats = np.zeros((0, 3 * _CNN), dtype=np.float32)
         self.shares: list[npt.NDArray[np.float32]] = []
-        self._allocate(self._kept + _SCRATCH_ROWS)
+        self._allocate(self._kept + scratch)
 
     def _allocate(self, size: int) -> None:
         """(Re)allocate *size* rows plus the sentinel, keeping the kept rows' contents."""
