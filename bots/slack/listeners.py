@@ -278,10 +278,26 @@ def register(app: AsyncApp, desk: Desk) -> None:
     @app.action(re.compile(f"^{ACTION_PREFIX}:"))
     async def on_button(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        desk.later("a button press", press(body, client), urgent=modals.may_open(body))
+        modal: asyncio.Future[PressModal] = asyncio.get_running_loop().create_future()
+        if modals.may_open(body):  # the modal at once (its trigger_id lives 3 s) ...
+            desk.later("a button's modal", open_modal(body, client, modal), urgent=True)
+        else:
+            modal.set_result(PressModal.NONE)
+        desk.later("a button press", press(body, client, modal))  # ... the press in its turn
 
-    async def press(body: dict[str, Any], client: AsyncWebClient) -> None:
-        modal = await modals.for_press(body, client)
+    async def open_modal(
+        body: dict[str, Any], client: AsyncWebClient, modal: asyncio.Future[PressModal]
+    ) -> None:
+        try:
+            modal.set_result(await modals.for_press(body, client))
+        finally:
+            if not modal.done():  # it failed (logged): the press goes on as if no modal
+                modal.set_result(PressModal.NONE)
+
+    async def press(
+        body: dict[str, Any], client: AsyncWebClient, opening: asyncio.Future[PressModal]
+    ) -> None:
+        modal = await opening
         if modal is PressModal.INSTEAD:
             return
         who = body.get("user") or {}
