@@ -29,7 +29,10 @@ cheaper:
   segmented once per encoder and remembered (bounded).
 
 The rest (layer norm over the features, the sum-then-project mean, the dense
-head, tanh and L2 norm) is the model's own arithmetic.
+head, tanh and L2 norm) is the model's own arithmetic.  ``encode`` may run in
+several threads at once (a server encodes a large base off its event loop): the
+token tables belong to one call, and the remembered words are one dict
+whose single lookups, stores and clears the GIL keeps whole.
 """
 
 from __future__ import annotations

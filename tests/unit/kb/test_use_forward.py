@@ -62,3 +62,15 @@ def test_batches_and_token_tables_of_any_size_give_the_same_vectors(
     assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
     monkeypatch.setattr("kb.use_forward.TOKEN_BUDGET", 4096)
     assert np.allclose(forward.encode(TEXTS), whole, atol=1e-5)
+
+
+def test_encoding_from_two_threads_at_once_gives_the_same_vectors(forward: UseForward) -> None:
+    # a server encodes a large base off the event loop while questions are encoded on it
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"{text} {i}" for i in range(20) for text in TEXTS]
+    alone = forward.encode(texts)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(forward.encode, [texts, texts[::-1]]))
+    assert np.allclose(runs[0], alone, atol=1e-5)
+    assert np.allclose(runs[1], alone[::-1], atol=1e-5)
