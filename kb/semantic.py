@@ -28,7 +28,7 @@ from kb.vectors import VectorIndex, quantize
 __all__ = ["StoredVector", "SemanticIndex", "encode_missing", "vector_key", "vector_text"]
 
 INTRO_CHARS = 200  # by kb_fit.py out-of-fold figures (400: the same hits, 1.6x the tokens)
-ENCODE_BATCH = 64
+ENCODE_BATCH = 1024  # texts per encode call: the encoder computes token-local layers once per call
 MAX_SENTENCES = 4  # sentences of a long message scored on their own
 SENTENCE_DISCOUNT = 0.9
 
