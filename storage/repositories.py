@@ -17,6 +17,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     or_,
     select,
     tuple_,
@@ -140,6 +141,17 @@ def _person_by_identity() -> Any:
     )
 
 
+def _held(session: AsyncSession, entity: type[Any], ids: Collection[int]) -> dict[int, Any]:
+    """The entities of ``ids`` this session holds fully loaded already (none expired by a
+    rollback), so reading them again is not needed."""
+    held = {}
+    for id_ in ids:
+        found = session.identity_map.get(identity_key(entity, id_))
+        if found is not None and not inspect(found).unloaded:
+            held[id_] = found
+    return held
+
+
 class SqlPeopleRepository(_Repo):
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
@@ -159,10 +171,13 @@ class SqlPeopleRepository(_Repo):
         return list((await self.session.execute(query)).scalars())
 
     async def get_many(self, person_ids: Collection[int]) -> dict[int, Person]:
-        if not person_ids:
-            return {}
-        query = select(Person).where(t.people.c.id.in_(list(person_ids)))
-        return {p.id: p for p in (await self.session.execute(query)).scalars() if p.id}
+        held = _held(self.session, Person, person_ids)  # a ticket's requester, say
+        missing = [person_id for person_id in person_ids if person_id not in held]
+        if not missing:
+            return held
+        query = select(Person).where(t.people.c.id.in_(missing))
+        found = {p.id: p for p in (await self.session.execute(query)).scalars() if p.id}
+        return held | found
 
     async def identities_of(self, person_ids: Collection[int]) -> dict[int, list[Identity]]:
         if not person_ids:
