@@ -86,3 +86,11 @@ def test_every_make_target_and_script_the_readme_names_exists() -> None:
     assert named_targets - targets == set()
     scripts = set(re.findall(r"\.venv/bin/python (\S+\.py)", README))
     assert scripts and {s for s in scripts if not (ROOT / s).is_file()} == set()
+
+
+def test_env_example_names_every_setting() -> None:
+    """The README tells people to copy `.env.example`: it names every setting, and only those."""
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    named = set(re.findall(r"^#? ?(CHATDESK_[A-Z_]+)=", example, re.MULTILINE))
+    fields = {f"CHATDESK_{name.upper()}" for name in Settings.model_fields}
+    assert named == fields
