@@ -14,8 +14,12 @@ from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-# Read by the test suite, not by chatdesk: the README documents them in its PostgreSQL section.
-TEST_SETTINGS = {"CHATDESK_TEST_POSTGRES_URL", "CHATDESK_TEST_REQUIRE_POSTGRES"}
+# Read by the test suite (in that file), not by chatdesk; the README documents them too.
+TEST_SETTINGS = {
+    "CHATDESK_TEST_POSTGRES_URL": "tests/conftest.py",
+    "CHATDESK_TEST_REQUIRE_POSTGRES": "tests/conftest.py",
+    "CHATDESK_TEST_CHROMIUM": "tests/e2e/conftest.py",
+}
 
 
 def _entry_point() -> click.Group:
@@ -66,9 +70,7 @@ def test_every_command_the_readme_names_exists() -> None:
 def test_every_setting_the_readme_names_exists() -> None:
     named = set(re.findall(r"CHATDESK_[A-Z_]+[A-Z]", re.sub(r"CHATDESK_[A-Z_]*\*", "", README)))
     fields = {f"CHATDESK_{name.upper()}" for name in Settings.model_fields}
-    tests_read = {
-        name for name in TEST_SETTINGS if name in (ROOT / "tests" / "conftest.py").read_text()
-    }
+    tests_read = {name for name, path in TEST_SETTINGS.items() if name in (ROOT / path).read_text()}
     assert named - fields - tests_read == set()
     assert fields - named == set(), "settings the README does not document"
 
