@@ -18,7 +18,8 @@ server. Simulated people (``user_*`` methods in :mod:`tests.fakes.slack_people`)
 app over Socket Mode when it is connected, else as signed HTTP requests to ``request_url``.
 Inspect with ``requests_for``, ``messages_in``, ``thread``, ``ephemerals_for``, ``modal_of``,
 ``home_of``, ``responses``, ``pings``; wait with ``wait_for``; inject faults with
-``fail_next``. Block Kit limits are enforced (see :mod:`tests.fakes.slack_blocks`).
+``fail_next``, or an outage with ``go_down``/``come_back``. Block Kit limits are enforced
+(see :mod:`tests.fakes.slack_blocks`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class FakeSlackServer(PeopleActions):
         self.responses: list[dict[str, Any]] = []  # posts to response_url, with "user"/"channel"
         self.response_urls: dict[str, dict[str, Any]] = {}
         self.revoked = False
+        self.down: set[str] | bool = False  # see go_down
+        self.dropped: list[str] = []  # the method of each Web API call dropped while down
         self.uploads: dict[str, dict[str, Any]] = {}  # file id → name, data, channel (once shared)
         self.url = ""
         self._failures: dict[str, list[_Failure]] = {}
@@ -236,6 +239,16 @@ class FakeSlackServer(PeopleActions):
         failure = _Failure(status, error, retry_after)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    async def go_down(self, *methods: str) -> None:
+        """Slack unreachable until :meth:`come_back`: every Web API call (only those of
+        ``methods`` when some are named) has its connection dropped, recorded in ``dropped``;
+        Socket Mode's connection is closed (a new one needs ``apps.connections.open``)."""
+        self.down = set(methods) or True
+        await self.socket.close()
+
+    def come_back(self) -> None:
+        self.down = False
+
     def enforce_post_pace(self, *, at_most: int, within_s: float) -> None:
         """From now on refuse (429, ``Retry-After: 1``) a ``chat.postMessage`` into a channel
         that already took ``at_most`` posts in the last ``within_s`` seconds, as Slack does
@@ -299,6 +312,9 @@ class FakeSlackServer(PeopleActions):
             params = decode_params(raw)
             self.requests.append((method, params))
             self._notify()
+            if self.down is True or (isinstance(self.down, set) and method in self.down):
+                self.dropped.append(method)
+                return self._failure_response(request, _Failure(DISCONNECT, "", 0))
             failures = self._failures.get(method)
             if failures:
                 return self._failure_response(request, failures.pop(0))
