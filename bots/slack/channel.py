@@ -1,7 +1,9 @@
 """The Slack channel inside `chatdesk run`: a Bolt ``AsyncApp`` on the admin app's
 ``/slack/events`` (one request URL for events, commands and interactivity), or connected over
 Socket Mode when an app token is set; and the outbox sender. Requests are verified with the
-signing secret by Bolt: a bad or stale signature gets 401 and reaches nothing of ours.
+signing secret by Bolt: a bad or stale signature gets 401 and reaches nothing of ours. The
+host's supervisor runs the channel's health check (:mod:`bots.slack.health`), shown on
+``/healthz`` as ``slack``.
 
 ``/slack/events`` is a direct route of the admin app: the request goes straight to Bolt,
 past the panel's middleware and router, and Bolt answers as soon as the listener has handed
@@ -20,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
+from bots.slack.health import CHECK_EVERY_S, SlackHealth
 from bots.slack.identity import AppIdentity
 from bots.slack.kind import SLACK
 from bots.slack.listeners import Desk, register
@@ -87,11 +90,22 @@ class EventsEndpoint:
 class SlackChannel:
     name = SLACK_PROFILE.name
 
-    def __init__(self, host: ChannelHost) -> None:
+    def __init__(self, host: ChannelHost, *, check_every: float = CHECK_EVERY_S) -> None:
+        """``check_every``: seconds between two health checks (``auth.test``; see
+        :mod:`bots.slack.health`). The host's supervisor runs the check."""
         self.host = host
         self.settings = host.settings
+        self.supervisor = host.supervisor
         self.client = web_client(self.settings)
-        self.sender = SlackSender(self.client)
+        self._socket: AsyncSocketModeHandler | None = None
+        self.health = SlackHealth(
+            self.supervisor.registry.probe(self.name, kind="channel"),
+            self.client,
+            mode="Socket Mode" if self.socket_mode else f"HTTP mode on {EVENTS_PATH}",
+            socket_connected=self._socket_connected if self.socket_mode else None,
+            every=check_every,
+        )
+        self.sender = SlackSender(self.client, health=self.health)
         self.rooms: tuple[AgentRoom, ...] = SLACK.rooms(self.settings)
         self.identity = AppIdentity(self.client)
         self.app = bolt_app(self.settings, self.client, self.identity)
@@ -99,7 +113,6 @@ class SlackChannel:
             host.processor, self.client, host.uow_factory, room_ids=[r.chat_ref for r in self.rooms]
         )
         register(self.app, self.desk)
-        self._socket: AsyncSocketModeHandler | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -118,6 +131,7 @@ class SlackChannel:
             await self._connect_socket()
         else:
             self._serve_http()
+        self.supervisor.spawn(self.name, lambda _probe: self.health.watch(), kind="channel")
 
     def _serve_http(self) -> None:
         self.host.web.add_direct_route(EVENTS_PATH, EventsEndpoint(self.app))
@@ -143,7 +157,12 @@ class SlackChannel:
             self.settings.slack_triage_channel or "not set",
         )
 
+    async def _socket_connected(self) -> bool:
+        socket = self._socket
+        return socket is not None and bool(await socket.client.is_connected())
+
     async def stop(self) -> None:
+        await self.supervisor.stop(self.name)
         await self.desk.after_ack.stop()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]

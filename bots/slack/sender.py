@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import reposting
 from bots.slack.blocks import SlackMessage, render_reply
+from bots.slack.health import SlackHealth
 from bots.slack.pace import WAIT_IN_PLACE_S, ChannelPace
 from core.messages import Attachment, PermanentFailure, Reply, RetryLater, Span
 
@@ -58,6 +59,11 @@ PERMANENT_ERRORS = {
 TOKEN_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired"}
 
 
+class SlackFailing(RetryLater):
+    """Slack could not be reached, failed on its side or refused our token: not this message's
+    fault, and evidence that the channel is not working (see :mod:`bots.slack.health`)."""
+
+
 def ephemeral_recipient(channel_id: str, user_id: str) -> str:
     return f"{EPHEMERAL}:{channel_id}:{user_id}"
 
@@ -80,7 +86,7 @@ async def call(request: Any, *, channel: str) -> dict[str, Any]:
     except SlackApiError as exc:
         raise _verdict(exc, channel) from exc
     except (aiohttp.ClientError, TimeoutError, SlackRequestError) as exc:
-        raise RetryLater(f"Slack unreachable: {type(exc).__name__}: {exc}") from exc
+        raise SlackFailing(f"Slack unreachable: {type(exc).__name__}: {exc}") from exc
     data: dict[str, Any] = dict(response.data) if isinstance(response.data, dict) else {}
     return data
 
@@ -98,9 +104,9 @@ def _verdict(exc: SlackApiError, channel: str) -> RetryLater | PermanentFailure:
         return PermanentFailure(f"{error}: {hint}")
     if error in TOKEN_ERRORS:
         log.error("slack: the bot token was refused (%s): check CHATDESK_SLACK_BOT_TOKEN", error)
-        return RetryLater(f"bot token refused: {error}")
+        return SlackFailing(f"bot token refused: {error}")
     if status >= 500 or error in ("fatal_error", "internal_error", "service_unavailable"):
-        return RetryLater(f"Slack error: {error}")
+        return SlackFailing(f"Slack error: {error}")
     log.error("slack: %s refused a message: %s. Not retrying.", channel, error)
     return PermanentFailure(error)
 
@@ -120,6 +126,7 @@ class SlackSender:
 
     client: AsyncWebClient
     pace: ChannelPace = field(default_factory=ChannelPace)
+    health: SlackHealth | None = None  # told what each send says about Slack
     channel: str = field(default=CHANNEL, init=False)
 
     async def deliver(
@@ -129,6 +136,23 @@ class SlackSender:
         reply: Reply,
         edit_message_ref: str | None = None,
         reply_to_ref: str | None = None,
+    ) -> str:
+        try:
+            ref = await self._deliver(recipient, reply, edit_message_ref, reply_to_ref)
+        except SlackFailing as exc:
+            if self.health is not None:
+                self.health.send_failed(str(exc))
+            raise
+        if self.health is not None:
+            self.health.sent()
+        return ref
+
+    async def _deliver(
+        self,
+        recipient: str,
+        reply: Reply,
+        edit_message_ref: str | None,
+        reply_to_ref: str | None,
     ) -> str:
         messages = render_reply(reply)
         files = [a for a in reply.attachments if a.channel == CHANNEL]

@@ -14,6 +14,7 @@ import uvicorn
 
 from admin.app import create_app
 from bots.slack.channel import EVENTS_PATH, SlackChannel
+from bots.slack.health import CHECK_EVERY_S
 from bots.slack.pace import ChannelPace
 from bots.telegram.channel import TelegramChannel
 from chatdesk.runner import desk_config
@@ -57,8 +58,18 @@ class SlackDesk:
     """The desk with its Slack channel (and any other channels the test adds with
     :meth:`add_channel`). Start with :meth:`start`, end with :meth:`stop`."""
 
-    def __init__(self, db: Database, slack: FakeSlackServer, **settings: Any) -> None:
+    def __init__(
+        self,
+        db: Database,
+        slack: FakeSlackServer,
+        *,
+        check_every: float = CHECK_EVERY_S,
+        **settings: Any,
+    ) -> None:
+        """``check_every``: the Slack channel's health check interval; ``settings``: any
+        :class:`Settings` beyond the Slack app's."""
         self.db = db
+        self.check_every = check_every
         self.slack = slack
         self.triage: FakeChannel = slack.add_channel("it-triage")
         self.settings = Settings(
@@ -100,7 +111,7 @@ class SlackDesk:
             web=self.app,
             supervisor=self.supervisor,
         )
-        self.channel = SlackChannel(self.host)
+        self.channel = SlackChannel(self.host, check_every=self.check_every)
         # The database's clock stands still in these tests, so a post paced back to the outbox
         # would wait for it forever: posts go at once here (test_pace.py paces for real).
         self.channel.sender.pace = ChannelPace(burst=UNPACED)
