@@ -11,7 +11,7 @@ routing, sessions), which it does not need.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from admin.routes import settings as settings_routes
 from admin.routes.api import build_api, problem
 from admin.security import SecurityHeaders
 from admin.templating import language_of, redirect, render
+from core.channels import ChannelProfile
 from core.services.knowledge_index import KnowledgeBase
 from core.settings import Settings
 from core.supervision import HealthRegistry
@@ -68,10 +69,12 @@ def create_app(
     knowledge: KnowledgeBase | None = None,
     after_commit: Callable[[], None] | None = None,
     health: HealthRegistry | None = None,
+    channels: Sequence[ChannelProfile] = (),
 ) -> AdminApp:
     """``knowledge``: the running process's suggestion index, so an article saved in the panel
     is suggested at once. ``after_commit``: called after each change (wakes the outbox).
-    ``health``: what ``/healthz`` reports on (channels, background workers)."""
+    ``health``: what ``/healthz`` reports on (channels, background workers). ``channels``: the
+    messengers whose user ids ``POST /api/v1/people`` takes."""
     app = AdminApp(
         title="chatdesk admin",
         version="0.1.0",
@@ -85,6 +88,7 @@ def create_app(
         database=database,
         knowledge=knowledge or KnowledgeBase(),
         after_commit=after_commit or (lambda: None),
+        channels=channels,
     )
     app.state.panel = panel
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -3,7 +3,7 @@ request, the signed-in person (or a redirect to the sign-in page), role checks a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Any
@@ -18,8 +18,16 @@ from admin.security import (
     CookieSigner,
     same_token,
 )
+from core.channels import ChannelProfile
 from core.domain.enums import Role
-from core.errors import AlreadyClaimed, ChatdeskError, InvalidTransition, NotFound, PermissionDenied
+from core.errors import (
+    AlreadyClaimed,
+    ChatdeskError,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from core.services import accounts
 from core.services.accounts import Visitor
 from core.services.context import Actor
@@ -40,6 +48,8 @@ class Panel:
     knowledge: KnowledgeBase  # the live suggestion index: an edit here is suggested at once
     after_commit: Callable[[], None] = lambda: None  # wakes the outbox worker
     throttle: AddressThrottle = field(default_factory=AddressThrottle)
+    # The messengers whose user ids the API takes when it registers an agent
+    channels: Sequence[ChannelProfile] = ()
 
     def __post_init__(self) -> None:
         self.signer = CookieSigner(self.settings.secret_key.get_secret_value(), purpose="session")
@@ -47,6 +57,9 @@ class Panel:
     @property
     def idle_timeout(self) -> timedelta:
         return timedelta(minutes=self.settings.admin_session_idle_minutes)
+
+    def channel(self, name: str) -> ChannelProfile | None:
+        return next((profile for profile in self.channels if profile.name == name), None)
 
 
 class LoginRequired(Exception):
@@ -127,7 +140,7 @@ def http_status(error: ChatdeskError) -> int:
         return 404
     if isinstance(error, PermissionDenied):
         return 403
-    if isinstance(error, InvalidTransition | AlreadyClaimed):
+    if isinstance(error, InvalidTransition | AlreadyClaimed | Conflict):
         return 409
     return 400
 

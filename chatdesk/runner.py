@@ -25,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from admin.app import create_app
 from admin.security import check_bind
 from chatdesk import heap
-from chatdesk.channels import agent_rooms, configured
+from chatdesk.channels import CHANNEL_KINDS, agent_rooms, configured
 from core.channels import Channel, ChannelHost
 from core.domain.conversation import IdleLimits
 from core.errors import ConfigurationError
@@ -107,6 +107,7 @@ async def run(settings: Settings) -> None:
         knowledge=knowledge_base,
         after_commit=worker.kick,
         health=health,
+        channels=[kind.profile for kind in CHANNEL_KINDS],
     )
     # Scheduled work off the bots' hot path may run long statements (a sweep over every open
     # ticket, a year of report figures): on SQLite those run on a worker thread, not the loop's.

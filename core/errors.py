@@ -71,5 +71,9 @@ class AlreadyClaimed(ChatdeskError):
         self.by = by
 
 
+class Conflict(ChatdeskError):
+    """What is to be made exists already (an account somebody has)."""
+
+
 class ConfigurationError(ChatdeskError):
     """For operators (settings, command line); shown in English."""

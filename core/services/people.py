@@ -6,7 +6,7 @@ import re
 
 from core.domain.entities import GroupMember, Identity, Person
 from core.domain.enums import Role, SupportLine
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.ports import UnitOfWork
 from core.services import identity_links
 from core.services.context import Actor, clean_text, require_role
@@ -126,8 +126,10 @@ async def add_agent(
     groups: tuple[str, ...] = (),
     email: str | None = None,
     language: str = "en",
+    new_only: bool = False,
 ) -> Person:
-    """Register (or promote) someone as an agent, supervisor or admin with a channel identity.
+    """Register (or promote) someone as an agent, supervisor or admin with a channel identity;
+    ``new_only`` refuses (:class:`Conflict`) an identity somebody has already.
 
     What a valid user id looks like is the channel's business: callers check it with the
     channel's profile (:meth:`core.channels.ChannelProfile.parse_user_id`) first.
@@ -141,8 +143,8 @@ async def add_agent(
         raise InvalidInput("'{id}' is not a user id.", id=external_id[:EXTERNAL_ID_MAX])
     if role < Role.AGENT:
         raise InvalidInput("Use requester_for for requesters; agents have role agent or above.")
-    if email is not None and not _EMAIL.match(email):
-        raise InvalidInput("'{email}' is not an e-mail address.", email=email)
+    if email is not None and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
+        raise InvalidInput("'{email}' is not an e-mail address.", email=email[:100])
     if language not in SUPPORTED_LANGUAGES:
         raise InvalidInput("Unsupported language '{language}'.", language=language)
     wanted = []
@@ -153,6 +155,13 @@ async def add_agent(
         wanted.append(group)
 
     person = await uow.people.by_identity(channel, external_id)
+    if person is not None and new_only:
+        raise Conflict(
+            "The {channel} account {id} belongs to person {person} already.",
+            channel=channel,
+            id=external_id,
+            person=person.id,
+        )
     if person is None:
         person = Person(display_name=name, created_at=uow.clock.now())
         uow.add(person)

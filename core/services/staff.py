@@ -12,6 +12,7 @@ from core.domain.enums import Role, SupportLine
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.ports import UnitOfWork
 from core.services.context import Actor, clean_text, require_role
+from core.services.people import EMAIL_MAX
 from core.settings import SUPPORTED_LANGUAGES
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,7 +55,7 @@ async def update_agent(
     if changes.language not in SUPPORTED_LANGUAGES:
         raise InvalidInput("Unsupported language '{language}'.", language=changes.language)
     email = (changes.email or "").strip() or None
-    if email is not None and not _EMAIL.match(email):
+    if email is not None and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
         raise InvalidInput("'{email}' is not an e-mail address.", email=email[:100])
     wanted: list[Group] = []
     for name in dict.fromkeys(changes.groups):

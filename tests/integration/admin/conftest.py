@@ -11,6 +11,7 @@ from argon2.profiles import CHEAPEST
 from fastapi import FastAPI
 
 from admin.app import create_app
+from chatdesk.channels import CHANNEL_KINDS
 from core.services import accounts
 from core.settings import Settings
 from storage.unit_of_work import Database
@@ -41,7 +42,12 @@ def kicks() -> list[int]:
 
 @pytest.fixture
 def app(db: Database, settings: Settings, kicks: list[int]) -> FastAPI:
-    return create_app(settings=settings, database=db, after_commit=lambda: kicks.append(1))
+    return create_app(
+        settings=settings,
+        database=db,
+        after_commit=lambda: kicks.append(1),
+        channels=[kind.profile for kind in CHANNEL_KINDS],
+    )
 
 
 @pytest.fixture
