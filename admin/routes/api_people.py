@@ -1,26 +1,35 @@
 """``/api/v1/people``, ``/groups`` and ``/categories``: who works the desk and how it is
-organised (read-only; agents are added with `chatdesk agents` or invite links)."""
+organised. People are written through the same use cases as the panel's people screen (change
+an agent) and ``chatdesk agents add`` (register one), with the same rules."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
-from admin.deps import UowDep
+from admin.deps import PanelDep, UowDep
 from admin.routes.api import Caller, scoped
 from core.domain.accounts import Scope
-from core.domain.enums import Role
-from core.errors import NotFound
+from core.domain.enums import Role, SupportLine
+from core.errors import InvalidInput, NotFound
+from core.services import people, staff
 from core.services.categories import tree
+from core.settings import SUPPORTED_LANGUAGES
 from storage import tables as t
+from storage.unit_of_work import SqlUnitOfWork
 
 router = APIRouter(tags=["people"])
 Reader = Annotated[Caller, scoped(Scope.PEOPLE_READ)]
+Writer = Annotated[Caller, scoped(Scope.PEOPLE_WRITE)]
+PersonId = Annotated[int, Path(ge=1, le=2**53)]
 PER_PAGE = 50
 RoleName = Literal["requester", "agent", "supervisor", "admin"]
+StaffRole = Literal["agent", "supervisor", "admin"]
+LANGUAGES = f"One of: {', '.join(SUPPORTED_LANGUAGES)}."
+GroupNames = list[Annotated[str, Field(max_length=100)]]
 
 
 class IdentityOut(BaseModel):
@@ -42,6 +51,50 @@ class PersonOut(BaseModel):
 class PersonDetailOut(PersonOut):
     identities: list[IdentityOut]
     groups: list[str]
+
+
+class IdentityIn(BaseModel):
+    channel: str = Field(max_length=20, description="The messenger, e.g. telegram or slack.")
+    external_id: str = Field(
+        max_length=200,
+        description="The user id there: a Telegram number, or Slack's TEAM_ID:USER_ID.",
+    )
+    username: str | None = Field(default=None, max_length=100)
+
+
+class NewAgentIn(BaseModel):
+    """An agent, supervisor or admin, known by one messenger account (as ``chatdesk agents
+    add``); an account somebody already has is a conflict."""
+
+    name: str = Field(max_length=1000)
+    identity: IdentityIn
+    role: StaffRole = "agent"
+    line: Literal[1, 2] = 1
+    groups: GroupNames = Field(default=[], max_length=100)
+    email: str | None = Field(default=None, max_length=1000)
+    language: str = Field(default="en", max_length=20, description=LANGUAGES)
+
+
+class PersonChangesIn(BaseModel):
+    """What to change of an agent, as on the panel's people screen: a field left out keeps its
+    value; ``email`` null or empty removes the address; ``groups`` is the whole membership."""
+
+    name: str | None = Field(default=None, max_length=1000)
+    role: RoleName | None = None
+    line: Literal[1, 2] | None = None
+    language: str | None = Field(default=None, max_length=20, description=LANGUAGES)
+    email: str | None = Field(default=None, max_length=1000)
+    active: bool | None = None
+    groups: GroupNames | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _null_only_for_email(self) -> Self:
+        nulls = sorted(
+            f for f in self.model_fields_set if f != "email" and getattr(self, f) is None
+        )
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} cannot be null; leave it out to keep it")
+        return self
 
 
 class PeoplePageOut(BaseModel):
@@ -111,9 +164,80 @@ async def list_people(
 
 
 @router.get("/people/{person_id}", response_model=PersonDetailOut, summary="A person")
-async def read_person(
-    caller: Reader, uow: UowDep, person_id: Annotated[int, Path(ge=1, le=2**53)]
+async def read_person(caller: Reader, uow: UowDep, person_id: PersonId) -> PersonDetailOut:
+    return await _detail(uow, person_id)
+
+
+@router.post(
+    "/people",
+    response_model=PersonDetailOut,
+    status_code=201,
+    summary="Register an agent by a messenger account",
+    responses={409: {"description": "The account belongs to somebody already"}},
+)
+async def create_person(
+    caller: Writer,
+    panel: PanelDep,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    body: NewAgentIn,
 ) -> PersonDetailOut:
+    """Admins only, as ``chatdesk agents add``. The person's role applies on top of the
+    token's scope."""
+    profile = panel.channel(body.identity.channel)
+    if profile is None:
+        known = ", ".join(p.name for p in panel.channels) or "none"
+        raise InvalidInput(
+            "Unknown channel '{channel}' (known: {known}).",
+            channel=body.identity.channel,
+            known=known,
+        )
+    person = await people.add_agent(
+        uow,
+        actor=caller.actor,
+        display_name=body.name,
+        channel=profile.name,
+        external_id=profile.parse_user_id(body.identity.external_id),
+        username=body.identity.username,
+        role=Role[body.role.upper()],
+        line=SupportLine(body.line),
+        groups=tuple(body.groups),
+        email=(body.email or "").strip() or None,
+        language=body.language,
+        new_only=True,
+    )
+    await uow.commit()
+    assert person.id is not None
+    response.headers["Location"] = request.url_for("read_person", person_id=person.id).path
+    return await _detail(uow, person.id)
+
+
+@router.patch("/people/{person_id}", response_model=PersonDetailOut, summary="Change an agent")
+async def update_person(
+    caller: Writer, uow: UowDep, person_id: PersonId, body: PersonChangesIn
+) -> PersonDetailOut:
+    """Name, role, line, language, e-mail, active and groups, with the panel's rules:
+    supervisors and admins change agents, only admins make or change admins, nobody takes away
+    their own right to manage people, and requesters are not agents to change (404)."""
+    current = await _detail(uow, person_id)
+    given = body.model_dump(exclude_unset=True)
+    wanted = current.model_copy(update=given)
+    changes = staff.AgentChanges(
+        display_name=wanted.name,
+        role=Role[wanted.role.upper()],
+        line=SupportLine(wanted.line or 1),
+        groups=wanted.groups,
+        language=wanted.language,
+        email=wanted.email,
+        active=wanted.active,
+    )
+    await staff.update_agent(uow, actor=caller.actor, person_id=person_id, changes=changes)
+    await uow.commit()
+    return await _detail(uow, person_id)
+
+
+async def _detail(uow: SqlUnitOfWork, person_id: int) -> PersonDetailOut:
     person = await uow.people.get(person_id)
     if person is None or person.id is None:
         raise NotFound("There is no person {id}.", id=person_id)
