@@ -129,6 +129,7 @@ async def test_a_duplicate_account_is_a_conflict_and_bad_input_a_problem(
         ({**ALICE, "language": "de"}, "Unsupported language"),
         ({**ALICE, "groups": ["nowhere"]}, "Unknown group"),
         ({**ALICE, "email": "not-an-address"}, "not an e-mail address"),
+        ({**ALICE, "email": "a" * 320 + "@example.com"}, "not an e-mail address"),
         ({**ALICE, "name": "  "}, "must not be empty"),
     ]:
         assert words in _problem(await client.post("/api/v1/people", json=body, headers=admin), 400)
@@ -159,6 +160,7 @@ async def test_changes_follow_the_panels_rules(client: httpx.AsyncClient, db: Da
         (admin, bob.id, {"role": "requester"}, 400, "deactivate"),
         (admin, bob.id, {"language": "de"}, 400, "Unsupported language"),
         (admin, bob.id, {"groups": ["nowhere"]}, 400, "Unknown group"),
+        (admin, bob.id, {"email": "b" * 320 + "@example.com"}, 400, "not an e-mail"),
         (admin, rita.id, {"role": "agent"}, 404, "no agent"),
         (admin, 999_999, {"line": 1}, 404, "no person"),
     ]
